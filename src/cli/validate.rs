@@ -1,0 +1,48 @@
+//! `cabinet validate`.
+
+use super::GlobalArgs;
+use crate::error::{CommandError, ExitStatus};
+use crate::load::Source;
+use crate::report::{self, Style};
+use crate::validation;
+use crate::vcs::git;
+
+/// Check every record: schema, references, cycles, lifecycle, SLA and change-record rules
+///
+/// Formats (--format): human (default), json, github, sarif, junit. Exit status: 0 valid,
+/// 1 errors found, 2 usage or configuration error, 3 could not complete.
+#[derive(Debug, clap::Args)]
+pub struct ValidateArgs {
+    /// Read the records of this git revision (a branch, tag, sha or `HEAD~3`) instead of the
+    /// working tree
+    #[arg(long, value_name = "REV")]
+    pub rev: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Github,
+    Sarif,
+    Junit,
+}
+
+pub fn run(global: &GlobalArgs, args: &ValidateArgs) -> Result<ExitStatus, CommandError> {
+    let format = global.format(Format::Human)?;
+    let root = global.root()?;
+    let source = match &args.rev {
+        Some(rev) => Source::Revision(rev.clone()),
+        None => Source::WorkTree,
+    };
+    let v = validation::run(&root, &source)?;
+    let style = Style { color: global.color(), path_prefix: git::worktree_prefix(&root) };
+    super::emit(|out| match format {
+        Format::Human => report::human::write(out, &v, &style),
+        Format::Json => report::json::write(out, &v),
+        Format::Github => report::github::write(out, &v, &style),
+        Format::Sarif => report::sarif::write(out, &v, &style),
+        Format::Junit => report::junit::write(out, &v),
+    })?;
+    Ok(if v.ok() { ExitStatus::Ok } else { ExitStatus::Blocked })
+}

@@ -1,0 +1,206 @@
+//! The registry of diagnostic codes. Every finding cabinet can report is listed here once,
+//! with its default severity, a one-line description (SARIF `shortDescription`, the README
+//! table) and a longer explanation (`cabinet explain CODE`). Codes are public names: never
+//! rename or reuse one.
+
+use super::Severity;
+use serde::{Serialize, Serializer};
+use std::fmt;
+
+macro_rules! codes {
+    ($( $(#[$doc:meta])* $variant:ident = $name:literal, $sev:ident, $desc:literal, $expl:literal; )*) => {
+        /// A stable diagnostic code.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code { $( $(#[$doc])* $variant, )* }
+
+        impl Code {
+            /// Every code, in registry order.
+            pub const ALL: &'static [Code] = &[ $( Code::$variant, )* ];
+
+            /// The kebab-case name users see.
+            pub fn as_str(self) -> &'static str {
+                match self { $( Code::$variant => $name, )* }
+            }
+
+            pub fn default_severity(self) -> Severity {
+                match self { $( Code::$variant => Severity::$sev, )* }
+            }
+
+            /// One line, for SARIF rules and the README table.
+            pub fn description(self) -> &'static str {
+                match self { $( Code::$variant => $desc, )* }
+            }
+
+            /// A paragraph: why it matters and how to fix it.
+            pub fn explanation(self) -> &'static str {
+                match self { $( Code::$variant => $expl, )* }
+            }
+
+            pub fn from_name(name: &str) -> Option<Code> {
+                Code::ALL.iter().copied().find(|c| c.as_str() == name)
+            }
+        }
+    };
+}
+
+codes! {
+    // --- reading files ---
+    InvalidYaml = "invalid-yaml", Error,
+        "the file is not well-formed YAML",
+        "The YAML parser stopped at this position. Common causes are tabs used for indentation, an unclosed quote or bracket, or a key without a value on a line of its own. Documents before the error in the same file are still read.";
+    InvalidUtf8 = "invalid-utf8", Error,
+        "the file is not valid UTF-8",
+        "Records must be UTF-8 text. The position points at the first byte that is not UTF-8; re-save the file as UTF-8.";
+    FileTooLarge = "file-too-large", Error,
+        "the file is larger than the configured limit",
+        "cabinet refuses files above `spec.limits.maxFileBytes` in cabinet.yaml (default 1 MiB) so that a pull request cannot make the gate slow or exhaust memory. Split the file, or raise the limit if the file is genuine.";
+    TooDeep = "too-deep", Error,
+        "the YAML nests deeper than the configured limit",
+        "cabinet refuses documents nested deeper than `spec.limits.maxDepth` (default 64). Real records nest a handful of levels; deep nesting is almost always a mistake or an attack.";
+    TooManyRecords = "too-many-records", Error,
+        "the repository holds more records than the configured limit",
+        "cabinet stops reading after `spec.limits.maxRecords` documents (default 1,000,000). Raise the limit in cabinet.yaml if the repository really is that large.";
+    DuplicateKey = "duplicate-key", Error,
+        "a mapping has the same key twice",
+        "YAML parsers disagree on which of two equal keys wins, so a reviewer may read one value while the tool uses the other. cabinet refuses duplicate keys; delete one of them.";
+    YamlAnchor = "yaml-anchor", Error,
+        "anchors, aliases and merge keys are not allowed",
+        "Anchors (`&a`), aliases (`*a`) and merge keys (`<<`) make a record say something that is not written where it is reviewed, and allow alias bombs. Write the values out in full.";
+    UnsupportedYaml = "unsupported-yaml", Error,
+        "a YAML feature that records cannot use",
+        "Records use plain YAML data: mappings with scalar keys, sequences and scalars. Custom tags (`!Ref`), complex keys and non-finite numbers (`.inf`, `.nan`) are refused.";
+    NumberOutOfRange = "number-out-of-range", Error,
+        "an integer does not fit in 64 bits",
+        "The number is too large to represent exactly. If it is an identifier rather than a quantity, quote it so that it is read as a string.";
+    EmptyFile = "empty-file", Error,
+        "the file holds no YAML document",
+        "Every `*.yaml`/`*.yml` file under the repository is read as records. An empty file is probably a mistake; delete it, or list it in `spec.exclude` in cabinet.yaml.";
+    NotAMapping = "not-a-mapping", Error,
+        "a YAML document is not a mapping",
+        "Each document must be a mapping with `apiVersion`, `kind`, `metadata` and `spec`. A list or a scalar at the top level is not a record. If the file is not meant for cabinet, list it in `spec.exclude` in cabinet.yaml.";
+    UnknownKind = "unknown-kind", Error,
+        "a `cabinet/v1` document has a kind cabinet does not know",
+        "The kinds are Config, Policy, Team, Service, ConfigurationItem, SLA, Change and ChangeModel. Kinds are case-sensitive.";
+    UnsupportedApiVersion = "unsupported-api-version", Error,
+        "a cabinet document has an apiVersion this version does not read",
+        "This version of cabinet reads `apiVersion: cabinet/v1`. A document with another `cabinet/...` version would otherwise be skipped silently.";
+    MissingApiVersion = "missing-api-version", Warning,
+        "a document looks like a record but has no `apiVersion`, so it is skipped",
+        "Documents without `apiVersion: cabinet/v1` are not records and are skipped. This one has a `kind` cabinet knows, so it is probably a record with a missing or misspelt `apiVersion`.";
+    SymlinkOutsideRepo = "symlink-outside-repo", Error,
+        "a symbolic link points outside the repository",
+        "cabinet never reads outside the repository, so that a pull request cannot make it read files from the machine that runs the gate. Replace the link with the file itself.";
+    SymlinkSkipped = "symlink-skipped", Warning,
+        "a symbolic link to a YAML file is not followed",
+        "Links are not followed, so that the working tree and a git revision read exactly the same records. The file the link points at is read on its own if it is under the repository.";
+    // --- schema ---
+    SchemaViolation = "schema-violation", Error,
+        "a field does not match the record's schema",
+        "The value has the wrong type, is outside its allowed range, or does not match the required pattern. The schemas are in `schemas/` and editors can use them for completion (`# yaml-language-server: $schema=...`).";
+    UnknownField = "unknown-field", Error,
+        "a field that the kind does not have",
+        "Unknown fields are refused so that a typo (`dependOn`) cannot pass silently. Check the spelling against the schema in `schemas/`.";
+    MissingField = "missing-field", Error,
+        "a required field is missing",
+        "The record lacks a field its kind requires. The message names it; the schemas in `schemas/` list every required field.";
+    // --- the record set ---
+    MissingConfig = "missing-config", Error,
+        "there is no `Config` record in cabinet.yaml",
+        "The repository root must hold `cabinet.yaml` with one document of kind `Config`.";
+    DuplicateConfig = "duplicate-config", Error,
+        "more than one `Config` record",
+        "A repository has exactly one Config, in cabinet.yaml at its root.";
+    MissingPolicy = "missing-policy", Warning,
+        "there is no `Policy` record; the built-in defaults apply",
+        "Without a Policy, change checks use the defaults documented in the README and no approval rule exists, so no change can be approved. Add a Policy record (see `cabinet init`).";
+    DuplicatePolicy = "duplicate-policy", Error,
+        "more than one `Policy` record",
+        "There must be exactly one Policy so that it is clear which rules judge a change.";
+    DuplicateId = "duplicate-id", Error,
+        "two records of the same kind have the same id",
+        "Ids are unique within their kind; references would otherwise be ambiguous. Rename one of the records.";
+    DanglingReference = "dangling-reference", Error,
+        "a reference names a record that does not exist",
+        "References are written `KIND:ID` (`service:payments-api`, `ci:pg-main`) or, where a field can only name one kind, as a bare id. Every reference must resolve to a record in the repository.";
+    DependencyCycle = "dependency-cycle", Error,
+        "services and configuration items depend on each other in a cycle",
+        "`dependsOn` must form a graph without cycles, otherwise the impact of an outage is undefined. The message lists every record on the cycle; remove one of the edges.";
+    DependsOnRetired = "depends-on-retired", Error,
+        "a live record depends on a retired one",
+        "A retired record no longer exists in production, so a live service or CI cannot depend on it. Remove the dependency or point it at the replacement.";
+    DependsOnDeprecated = "depends-on-deprecated", Warning,
+        "a live record depends on a deprecated one",
+        "Deprecated records are on their way out; plan to move the dependency to their replacement.";
+    MissingSla = "missing-sla", Error,
+        "a live service has no SLA",
+        "Every service in lifecycle `live` must name the SLA it is run under (`spec.sla`).";
+    SlaResponseAfterResolution = "sla-response-after-resolution", Error,
+        "an SLA priority's response target is later than its resolution target",
+        "A ticket cannot be resolved before it is responded to, so `response` must be at most `resolution`.";
+    SlaPriorityInversion = "sla-priority-inversion", Warning,
+        "a more urgent priority has a looser target than a less urgent one",
+        "P1 is the most urgent priority; its targets should be at least as tight as P2's, P2's as P3's and so on.";
+    WindowOrder = "window-order", Error,
+        "a window (of a change or a freeze) ends before it starts",
+        "`end` must be later than `start`. Both are RFC 3339 timestamps with an offset (`2026-12-01T22:00:00Z`).";
+    UnknownTimeZone = "unknown-time-zone", Error,
+        "a time zone that is not in the IANA time zone database",
+        "Time zones are IANA names such as `Europe/Berlin` or `UTC`; abbreviations like `CET` are ambiguous and refused.";
+    ChangeMissingModel = "change-missing-model", Error,
+        "a standard change names no change model",
+        "Standard changes are pre-approved by a ChangeModel; `spec.model` must name one.";
+    ChangeMissingBackout = "change-missing-backout", Error,
+        "a normal or emergency change has no backout plan",
+        "Normal and emergency changes must say how to undo them (`spec.backout`).";
+    ChangeEmergencyDetails = "change-emergency-details", Error,
+        "emergency details are missing on an emergency change, or present on another type",
+        "`spec.emergency` (incident and justification) is required exactly when `spec.type` is `emergency`.";
+    ChangeMissingOutcome = "change-missing-outcome", Error,
+        "an implemented change has no outcome",
+        "Once a change is `completed`, `failed` or `rolled-back`, its post-implementation review belongs in `spec.outcome`.";
+    ChangeFileName = "change-file-name", Warning,
+        "a change record's file name is not its id",
+        "Change records live in a file named after their id (`changes/2026/CHG-2026-0042.yaml`) so that they are easy to find and pull requests do not collide.";
+    DuplicateMember = "duplicate-member", Warning,
+        "a team lists the same GitHub login twice",
+        "Logins compare case-insensitively; list each member once.";
+}
+
+impl Code {
+    pub fn name(self) -> &'static str {
+        self.as_str()
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn codes_are_unique_kebab_case_and_described() {
+        let mut seen = BTreeSet::new();
+        for code in Code::ALL {
+            let name = code.as_str();
+            assert!(seen.insert(name), "duplicate code {name}");
+            assert!(
+                name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{name} is not kebab-case"
+            );
+            assert!(!code.description().is_empty() && !code.explanation().is_empty());
+            assert_eq!(Code::from_name(name), Some(*code));
+        }
+    }
+}

@@ -1,0 +1,17 @@
+//! cabinet: IT service management the GitOps way.
+//!
+//! Records (services, configuration items, SLAs, teams, policy, change records) live as YAML
+//! in a git repository. This library reads them (`load`), checks them (`schema`, `checks`),
+//! and reports what it found (`report`). The binary in `main.rs` is a thin shell over `cli`.
+
+pub mod checks;
+pub mod cli;
+pub mod diag;
+pub mod error;
+pub mod graph;
+pub mod load;
+pub mod model;
+pub mod report;
+pub mod schema;
+pub mod validation;
+pub mod vcs;

@@ -1,0 +1,128 @@
+//! From one parsed YAML document to a typed record: is it a cabinet record, which kind,
+//! does it match the kind's schema, and finally the typed value.
+
+use super::yaml::ParsedDocument;
+use crate::diag::{self, Code, Diagnostic, Location};
+use crate::model::{Envelope, Kind, Metadata, Origin, Record, Spec, API_VERSION};
+use crate::schema;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// What a document turned out to be.
+#[derive(Debug)]
+pub enum Classified {
+    Record(Box<Record>),
+    /// Not a cabinet record (another apiVersion, or none).
+    Skipped,
+    /// A cabinet record with problems; the diagnostics say which.
+    Invalid,
+}
+
+/// Classify one document, pushing every problem found into `out`.
+pub fn classify(file: &str, doc: &ParsedDocument, out: &mut Vec<Diagnostic>) -> Classified {
+    let here = |p: &str| Location::pointer(file, doc.index, p);
+    let Value::Object(map) = &doc.value else {
+        let what = match &doc.value {
+            Value::Array(_) => "a list",
+            Value::Null => "empty",
+            _ => "a scalar",
+        };
+        out.push(
+            Diagnostic::new(Code::NotAMapping, format!("the document is {what}, not a record"))
+                .at(Location::at(file, doc.index, doc.span))
+                .with_help("a record is a mapping with `apiVersion`, `kind`, `metadata` and `spec`; list files that are not records in `spec.exclude` of cabinet.yaml"),
+        );
+        return Classified::Invalid;
+    };
+    let kind_name = map.get("kind").and_then(Value::as_str);
+    match map.get("apiVersion") {
+        Some(Value::String(v)) if v == API_VERSION => {}
+        Some(Value::String(v)) if v.starts_with("cabinet/") => {
+            out.push(
+                Diagnostic::new(Code::UnsupportedApiVersion, format!("apiVersion `{v}` is not supported"))
+                    .at(here("/apiVersion"))
+                    .with_help(format!("this version of cabinet reads `{API_VERSION}`")),
+            );
+            return Classified::Invalid;
+        }
+        None if kind_name.and_then(Kind::from_name).is_some() => {
+            out.push(
+                Diagnostic::new(
+                    Code::MissingApiVersion,
+                    format!("a `{}` document without `apiVersion` is skipped", kind_name.unwrap_or_default()),
+                )
+                .at(here("/kind"))
+                .with_help(format!("add `apiVersion: {API_VERSION}` if this is a record")),
+            );
+            return Classified::Skipped;
+        }
+        _ => return Classified::Skipped,
+    }
+    let kind = match map.get("kind") {
+        None => {
+            out.push(
+                Diagnostic::new(Code::MissingField, "missing field `kind`")
+                    .at(here(""))
+                    .with_help("one of Config, Policy, Team, Service, ConfigurationItem, SLA, Change, ChangeModel"),
+            );
+            return Classified::Invalid;
+        }
+        Some(Value::String(name)) => match Kind::from_name(name) {
+            Some(k) => k,
+            None => {
+                let mut d = Diagnostic::new(Code::UnknownKind, format!("unknown kind `{name}`")).at(here("/kind"));
+                d = match diag::closest(name, Kind::ALL.iter().map(|k| k.as_str())) {
+                    Some(near) => d.with_help(format!("did you mean `{near}`?")),
+                    None => d.with_help("the kinds are Config, Policy, Team, Service, ConfigurationItem, SLA, Change and ChangeModel"),
+                };
+                out.push(d);
+                return Classified::Invalid;
+            }
+        },
+        Some(_) => {
+            out.push(
+                Diagnostic::new(Code::UnknownKind, "`kind` must be a string")
+                    .at(here("/kind")),
+            );
+            return Classified::Invalid;
+        }
+    };
+    let problems = schema::check(kind, &doc.value, file, doc.index);
+    if !problems.is_empty() {
+        out.extend(problems);
+        return Classified::Invalid;
+    }
+    let origin = Origin { file: file.to_string(), document: doc.index };
+    let typed = match kind {
+        Kind::Config => typed(&doc.value, Spec::Config),
+        Kind::Policy => typed(&doc.value, |s| Spec::Policy(Box::new(s))),
+        Kind::Team => typed(&doc.value, Spec::Team),
+        Kind::Service => typed(&doc.value, Spec::Service),
+        Kind::ConfigurationItem => typed(&doc.value, Spec::ConfigurationItem),
+        Kind::Sla => typed(&doc.value, Spec::Sla),
+        Kind::Change => typed(&doc.value, |s| Spec::Change(Box::new(s))),
+        Kind::ChangeModel => typed(&doc.value, Spec::ChangeModel),
+    };
+    match typed {
+        Ok((metadata, spec)) => Classified::Record(Box::new(Record { metadata, spec, origin })),
+        Err(e) => {
+            // The schema and the types say the same thing, so this is rare: report it anyway.
+            out.push(
+                Diagnostic::new(Code::SchemaViolation, format!("the record cannot be read: {e}"))
+                    .at(here("/spec")),
+            );
+            Classified::Invalid
+        }
+    }
+}
+
+fn typed<S: DeserializeOwned>(value: &Value, wrap: impl FnOnce(S) -> Spec) -> Result<(Metadata, Spec), serde_json::Error> {
+    let envelope = Envelope::<S>::deserialize_from(value)?;
+    Ok((envelope.metadata, wrap(envelope.spec)))
+}
+
+impl<S: DeserializeOwned> Envelope<S> {
+    fn deserialize_from(value: &Value) -> Result<Self, serde_json::Error> {
+        serde::Deserialize::deserialize(value)
+    }
+}

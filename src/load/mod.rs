@@ -1,0 +1,393 @@
+//! From a repository (working tree or any git revision) to typed records and the problems met
+//! on the way. Reading is parallel; results are merged in path order so output never depends
+//! on scheduling.
+
+mod document;
+mod yaml;
+
+pub use document::{classify, Classified};
+pub use yaml::{escape_pointer, parse, ParsedDocument, ParsedFile, SpanIndex};
+
+use crate::diag::{self, Code, Diagnostic, Location, Span};
+use crate::error::CommandError;
+use crate::model::{ConfigSpec, Limits, Record, RecordSet, Spec};
+use crate::vcs::git::{EntryKind, GitRepo};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The file at the root of every cabinet repository.
+pub const CONFIG_FILE: &str = "cabinet.yaml";
+
+/// Where records are read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// The files on disk.
+    WorkTree,
+    /// A git revision, read from the object store.
+    Revision(String),
+}
+
+/// What loading a repository produced.
+#[derive(Debug)]
+pub struct Loaded {
+    pub records: RecordSet,
+    /// Every document read (records, invalid ones and skipped ones).
+    pub documents: usize,
+    /// Documents that are not cabinet records.
+    pub skipped: usize,
+    /// Problems found while reading, before any semantic check.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The text of every file read, for locating and showing findings.
+    pub texts: BTreeMap<String, Arc<str>>,
+    pub limits: Limits,
+    /// The commit read, for a revision.
+    pub commit: Option<String>,
+}
+
+/// Walk up from `start` to the folder that holds cabinet.yaml.
+pub fn find_root(start: &Path) -> Option<PathBuf> {
+    let start = start.canonicalize().ok()?;
+    start.ancestors().find(|dir| dir.join(CONFIG_FILE).is_file()).map(Path::to_path_buf)
+}
+
+/// Read every record under `root` from `source`.
+pub fn load(root: &Path, source: &Source) -> Result<Loaded, CommandError> {
+    match source {
+        Source::WorkTree => load_worktree(root),
+        Source::Revision(rev) => load_revision(root, rev),
+    }
+}
+
+/// A file to read: a path relative to the root, and how to get its bytes.
+struct Candidate {
+    path: String,
+    size: u64,
+    /// `Some(target)` for a symbolic link.
+    link: Option<String>,
+}
+
+/// The options that come from cabinet.yaml before anything else is read.
+struct Settings {
+    limits: Limits,
+    exclude: GlobSet,
+    site_out: String,
+}
+
+impl Settings {
+    fn from_config_text(text: Option<&str>) -> Settings {
+        let config = text
+            .map(|t| parse(CONFIG_FILE, t, Limits::default().max_depth))
+            .and_then(|parsed| {
+                parsed.documents.iter().find_map(|d| {
+                    let kind = d.value.get("kind").and_then(|k| k.as_str());
+                    (kind == Some("Config")).then(|| {
+                        d.value
+                            .get("spec")
+                            .and_then(|s| serde_json::from_value::<ConfigSpec>(s.clone()).ok())
+                    })?
+                })
+            })
+            .unwrap_or_default();
+        let mut builder = GlobSetBuilder::new();
+        for pattern in &config.exclude {
+            if let Ok(glob) = Glob::new(pattern) {
+                builder.add(glob);
+            }
+        }
+        Settings {
+            limits: config.limits,
+            exclude: builder.build().unwrap_or_else(|_| GlobSet::empty()),
+            site_out: config
+                .site
+                .and_then(|s| s.out)
+                .unwrap_or_else(|| "public".to_string())
+                .trim_matches('/')
+                .to_string(),
+        }
+    }
+
+    /// Folders never read: git's own, CI configuration, build output and the site.
+    fn skips_dir(&self, path: &str) -> bool {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        matches!(name, ".git" | ".github" | "target") || path == self.site_out || self.exclude.is_match(path)
+    }
+
+    fn reads_file(&self, path: &str) -> bool {
+        (path.ends_with(".yaml") || path.ends_with(".yml")) && !self.exclude.is_match(path)
+    }
+}
+
+fn load_worktree(root: &Path) -> Result<Loaded, CommandError> {
+    let config_text = std::fs::read_to_string(root.join(CONFIG_FILE)).map_err(|e| {
+        CommandError::usage(format!("cannot read {}: {e}", root.join(CONFIG_FILE).display()))
+            .hint("run `cabinet init` to create a repository, or pass `-C DIR`")
+    })?;
+    let settings = Settings::from_config_text(Some(&config_text));
+    let candidates = walk(root, &settings)?;
+    let results: Vec<FileResult> = candidates
+        .par_iter()
+        .map(|c| {
+            let bytes = if c.link.is_some() || c.size > settings.limits.max_file_bytes {
+                Ok(Vec::new())
+            } else {
+                std::fs::read(root.join(&c.path))
+            };
+            bytes.map(|b| read_file(c, b, &settings.limits))
+        })
+        .collect::<Result<_, _>>()
+        .map_err(|e| CommandError::failure(format!("cannot read a file under {}: {e}", root.display())))?;
+    Ok(merge(results, settings.limits, None))
+}
+
+fn load_revision(root: &Path, rev: &str) -> Result<Loaded, CommandError> {
+    let repo = GitRepo::discover(root)?;
+    let commit = repo.resolve(rev)?;
+    let config = repo.read_path(&commit, CONFIG_FILE)?.ok_or_else(|| {
+        CommandError::usage(format!("there is no {CONFIG_FILE} at revision `{rev}`"))
+    })?;
+    let settings = Settings::from_config_text(std::str::from_utf8(&config).ok());
+    let entries = repo.list(&commit, &|dir| settings.skips_dir(dir))?;
+    let mut blobs = Vec::new();
+    for entry in entries.into_iter().filter(|e| settings.reads_file(&e.path)) {
+        let link = (entry.kind == EntryKind::Symlink)
+            .then(|| repo.read(&entry).map(|b| String::from_utf8_lossy(&b).into_owned()))
+            .transpose()?;
+        let bytes = if link.is_some() || entry.size > settings.limits.max_file_bytes {
+            Vec::new()
+        } else {
+            repo.read(&entry)?
+        };
+        blobs.push((Candidate { path: entry.path, size: entry.size, link }, bytes));
+    }
+    let results: Vec<FileResult> = blobs
+        .into_par_iter()
+        .map(|(c, bytes)| read_file(&c, bytes, &settings.limits))
+        .collect();
+    Ok(merge(results, settings.limits, Some(commit)))
+}
+
+/// List the YAML files of a working tree, honouring .gitignore like git does.
+fn walk(root: &Path, settings: &Settings) -> Result<Vec<Candidate>, CommandError> {
+    let mut out = Vec::new();
+    let root_owned = root.to_path_buf();
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .ignore(false)
+        .git_global(false)
+        .require_git(false)
+        .follow_links(false)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .filter_entry({
+            let skip: Vec<String> = vec![settings.site_out.clone()];
+            let exclude = settings.exclude.clone();
+            move |entry| {
+                if !entry.file_type().is_some_and(|t| t.is_dir()) || entry.depth() == 0 {
+                    return true;
+                }
+                let rel = relative(&root_owned, entry.path());
+                let name = entry.file_name().to_string_lossy();
+                !(matches!(name.as_ref(), ".git" | ".github" | "target") || skip.contains(&rel) || exclude.is_match(&rel))
+            }
+        })
+        .build();
+    for entry in walker {
+        let entry = entry.map_err(|e| CommandError::failure(format!("cannot list {}: {e}", root.display())))?;
+        let Some(file_type) = entry.file_type() else { continue };
+        if file_type.is_dir() || !(file_type.is_file() || file_type.is_symlink()) {
+            // Sockets, pipes and devices are not files git could hold; reading one could block.
+            continue;
+        }
+        let path = relative(root, entry.path());
+        if !settings.reads_file(&path) {
+            continue;
+        }
+        if file_type.is_symlink() {
+            let target = std::fs::read_link(entry.path())?;
+            out.push(Candidate { path, size: 0, link: Some(target.to_string_lossy().into_owned()) });
+        } else {
+            let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+            out.push(Candidate { path, size, link: None });
+        }
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
+}
+
+fn relative(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// What one file yielded.
+struct FileResult {
+    path: String,
+    text: Option<Arc<str>>,
+    records: Vec<Record>,
+    documents: usize,
+    skipped: usize,
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn read_file(c: &Candidate, bytes: Vec<u8>, limits: &Limits) -> FileResult {
+    let mut result = FileResult {
+        path: c.path.clone(),
+        text: None,
+        records: Vec::new(),
+        documents: 0,
+        skipped: 0,
+        diagnostics: Vec::new(),
+    };
+    if let Some(target) = &c.link {
+        result.diagnostics.push(symlink_diagnostic(&c.path, target));
+        return result;
+    }
+    if c.size > limits.max_file_bytes {
+        result.diagnostics.push(
+            Diagnostic::new(
+                Code::FileTooLarge,
+                format!("the file has {} bytes, more than the limit of {}", c.size, limits.max_file_bytes),
+            )
+            .at(Location::file(&c.path))
+            .with_help("split the file, or raise `spec.limits.maxFileBytes` in cabinet.yaml"),
+        );
+        return result;
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.as_bytes();
+            let prefix = String::from_utf8_lossy(&bytes[..valid]);
+            let line = prefix.matches('\n').count() + 1;
+            let column = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            let at = diag::Position { line, column, offset: 0 };
+            result.diagnostics.push(
+                Diagnostic::new(Code::InvalidUtf8, format!("byte 0x{:02X} at offset {valid} is not UTF-8", bytes[valid]))
+                    .at(Location::at(&c.path, 0, Span { start: at, end: at }))
+                    .with_help("save the file as UTF-8"),
+            );
+            return result;
+        }
+    };
+    let parsed = parse(&c.path, &text, limits.max_depth);
+    result.diagnostics.extend(parsed.diagnostics);
+    for doc in &parsed.documents {
+        result.documents += 1;
+        match classify(&c.path, doc, &mut result.diagnostics) {
+            Classified::Record(r) => result.records.push(*r),
+            Classified::Skipped => result.skipped += 1,
+            Classified::Invalid => {}
+        }
+    }
+    result.text = Some(Arc::from(text));
+    result
+}
+
+/// A link is never followed: both the working tree and a revision see only its target path.
+fn symlink_diagnostic(path: &str, target: &str) -> Diagnostic {
+    let mut parts: Vec<&str> = path.split('/').collect();
+    parts.pop();
+    let mut escapes = target.starts_with('/') || target.starts_with('\\') || target.contains(':');
+    for seg in target.split(['/', '\\']) {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    escapes = true;
+                }
+            }
+            s => parts.push(s),
+        }
+    }
+    if escapes {
+        Diagnostic::new(Code::SymlinkOutsideRepo, format!("`{path}` links to `{target}`, outside the repository"))
+            .at(Location::file(path))
+            .with_help("replace the link with the file itself")
+    } else {
+        Diagnostic::new(Code::SymlinkSkipped, format!("`{path}` is a link to `{}` and is not followed", parts.join("/")))
+            .at(Location::file(path))
+            .with_help("the target is read on its own; delete the link to silence this")
+    }
+}
+
+fn merge(results: Vec<FileResult>, limits: Limits, commit: Option<String>) -> Loaded {
+    let mut loaded = Loaded {
+        records: RecordSet::default(),
+        documents: 0,
+        skipped: 0,
+        diagnostics: Vec::new(),
+        texts: BTreeMap::new(),
+        limits,
+        commit,
+    };
+    let mut records = Vec::new();
+    let mut over_limit = false;
+    for r in results {
+        if over_limit {
+            continue;
+        }
+        if loaded.documents + r.documents > limits.max_records {
+            over_limit = true;
+            loaded.diagnostics.push(
+                Diagnostic::new(
+                    Code::TooManyRecords,
+                    format!("more than {} documents; `{}` and the files after it were not read", limits.max_records, r.path),
+                )
+                .at(Location::file(&r.path))
+                .with_help("raise `spec.limits.maxRecords` in cabinet.yaml"),
+            );
+            continue;
+        }
+        loaded.documents += r.documents;
+        loaded.skipped += r.skipped;
+        records.extend(r.records);
+        loaded.diagnostics.extend(r.diagnostics);
+        if let Some(text) = r.text {
+            loaded.texts.insert(r.path, text);
+        }
+    }
+    let configs = records.iter().filter(|r| matches!(r.spec, Spec::Config(_))).count();
+    if configs == 0 && !loaded.diagnostics.iter().any(|d| d.file() == CONFIG_FILE) {
+        loaded.diagnostics.push(
+            Diagnostic::new(Code::MissingConfig, format!("{CONFIG_FILE} holds no `Config` record"))
+                .at(Location::file(CONFIG_FILE))
+                .with_help("add a document with `apiVersion: cabinet/v1` and `kind: Config`"),
+        );
+    }
+    loaded.records = RecordSet::new(records);
+    loaded
+}
+
+/// Turn every pointer-located finding into a line and column, re-reading only the files
+/// that have findings.
+pub fn locate(diagnostics: &mut [Diagnostic], texts: &BTreeMap<String, Arc<str>>, limits: &Limits) {
+    let mut indexes: BTreeMap<&str, SpanIndex> = BTreeMap::new();
+    let mut pending: Vec<&mut Location> = Vec::new();
+    for d in diagnostics.iter_mut() {
+        if let Some(l) = d.location.as_mut().filter(|l| l.span.is_none()) {
+            pending.push(l);
+        }
+        for r in d.related.iter_mut().filter(|r| r.location.span.is_none()) {
+            pending.push(&mut r.location);
+        }
+    }
+    for loc in pending {
+        let Some((path, text)) = texts.get_key_value(loc.file.as_str()) else {
+            loc.span = Location::file(&loc.file).span;
+            continue;
+        };
+        let index = indexes
+            .entry(path.as_str())
+            .or_insert_with(|| SpanIndex::build(path, text, limits.max_depth));
+        loc.span = index
+            .find(loc.document, &loc.pointer, loc.on_key)
+            .or(Location::file(&loc.file).span);
+    }
+}

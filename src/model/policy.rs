@@ -1,0 +1,241 @@
+//! The change policy: who approves what, how risk is scored, freezes and maintenance windows.
+//! When gating a pull request it is always read from the base revision.
+
+use super::{ANY_REF, ChangeType, DURATION_PATTERN, Risk, SERVICE_OR_CI_REF, TEAM_REF};
+use jiff::Timestamp;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Who may approve: `cab`, `ecab`, `owners` (of the impacted services), `any-member` (of any
+/// team) or `team:ID`.
+pub const APPROVER_PATTERN: &str =
+    r"^(?:cab|ecab|owners|any-member|team:(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._-]{0,127})$";
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct PolicySpec {
+    /// The Change Advisory Board team.
+    #[schemars(pattern(TEAM_REF))]
+    pub cab: String,
+    /// The team that approves emergency changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(pattern(TEAM_REF))]
+    pub ecab: Option<String>,
+    /// How computed risk is scored.
+    #[serde(default)]
+    pub risk: RiskPolicy,
+    /// Every rule whose `when` matches must be met.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub approvals: Vec<ApprovalRule>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub freezes: Vec<Freeze>,
+    /// Normal changes on tier-1 services must fall inside one of these.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub maintenance_windows: Vec<MaintenanceWindow>,
+    /// A pull request that edits a Service or CI must carry a Change that affects it.
+    #[serde(default)]
+    pub require_change_record: bool,
+}
+
+/// Weights and thresholds of the risk score. Every field has a documented default.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct RiskPolicy {
+    /// Points for each impacted service that goes down, by its tier.
+    #[serde(default)]
+    pub tier_weights: TierWeights,
+    /// The lowest score of each level above `low`.
+    #[serde(default)]
+    pub levels: RiskLevels,
+}
+
+impl Default for RiskPolicy {
+    fn default() -> Self {
+        RiskPolicy {
+            tier_weights: TierWeights::default(),
+            levels: RiskLevels::default(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TierWeights {
+    #[serde(rename = "1", default = "TierWeights::t1")]
+    pub tier1: u32,
+    #[serde(rename = "2", default = "TierWeights::t2")]
+    pub tier2: u32,
+    #[serde(rename = "3", default = "TierWeights::t3")]
+    pub tier3: u32,
+    #[serde(rename = "4", default = "TierWeights::t4")]
+    pub tier4: u32,
+}
+
+impl TierWeights {
+    fn t1() -> u32 {
+        3
+    }
+    fn t2() -> u32 {
+        2
+    }
+    fn t3() -> u32 {
+        1
+    }
+    fn t4() -> u32 {
+        0
+    }
+
+    /// The weight of a tier (tiers outside 1..4 weigh nothing).
+    pub fn of(&self, tier: u8) -> u32 {
+        match tier {
+            1 => self.tier1,
+            2 => self.tier2,
+            3 => self.tier3,
+            4 => self.tier4,
+            _ => 0,
+        }
+    }
+}
+
+impl Default for TierWeights {
+    fn default() -> Self {
+        TierWeights {
+            tier1: 3,
+            tier2: 2,
+            tier3: 1,
+            tier4: 0,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RiskLevels {
+    #[serde(default = "RiskLevels::medium")]
+    pub medium: u32,
+    #[serde(default = "RiskLevels::high")]
+    pub high: u32,
+    #[serde(default = "RiskLevels::critical")]
+    pub critical: u32,
+}
+
+impl RiskLevels {
+    fn medium() -> u32 {
+        2
+    }
+    fn high() -> u32 {
+        4
+    }
+    fn critical() -> u32 {
+        6
+    }
+}
+
+impl Default for RiskLevels {
+    fn default() -> Self {
+        RiskLevels {
+            medium: 2,
+            high: 4,
+            critical: 6,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApprovalRule {
+    #[schemars(length(min = 1))]
+    pub name: String,
+    /// Which changes the rule applies to; an empty `when` matches every change.
+    #[serde(default)]
+    pub when: RuleCondition,
+    /// Every requirement must hold.
+    #[schemars(length(min = 1))]
+    pub require: Vec<Requirement>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct RuleCondition {
+    #[serde(rename = "type", default, skip_serializing_if = "Vec::is_empty")]
+    pub change_type: Vec<ChangeType>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub risk: Vec<Risk>,
+    /// Globs of paths the pull request changes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changed_paths: Vec<String>,
+    /// Matches when any of these services is impacted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(inner(pattern(SERVICE_OR_CI_REF)))]
+    pub impacted_services: Vec<String>,
+    /// Matches when a service of one of these tiers is impacted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(inner(range(min = 1, max = 4)))]
+    pub tiers: Vec<u8>,
+}
+
+/// `{count, from, per}` or `{anyOf: [...]}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Requirement {
+    Approvals(ApprovalCount),
+    AnyOf(AnyOf),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct AnyOf {
+    /// At least one of these requirements must hold.
+    #[schemars(length(min = 1))]
+    pub any_of: Vec<Requirement>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApprovalCount {
+    /// How many distinct approvers.
+    #[schemars(range(min = 1))]
+    pub count: u32,
+    /// Who counts: `cab`, `ecab`, `owners`, `any-member`, `team:ID`.
+    #[schemars(length(min = 1), inner(pattern(APPROVER_PATTERN)))]
+    pub from: Vec<String>,
+    /// `impacted-service`: the count is needed once for every impacted service.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per: Option<Per>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Per {
+    ImpactedService,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Freeze {
+    #[schemars(length(min = 1))]
+    pub name: String,
+    pub start: Timestamp,
+    pub end: Timestamp,
+    /// Change types allowed during the freeze.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allow: Vec<ChangeType>,
+    /// When given, the freeze applies only to changes touching these records.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(inner(pattern(ANY_REF)))]
+    pub scope: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MaintenanceWindow {
+    #[schemars(length(min = 1))]
+    pub name: String,
+    /// An RFC 5545 recurrence rule (`FREQ=WEEKLY;BYDAY=SU;BYHOUR=22`).
+    #[schemars(pattern(r"^FREQ="))]
+    pub rrule: String,
+    #[schemars(pattern(DURATION_PATTERN))]
+    pub duration: String,
+    /// The IANA time zone the rule is read in.
+    pub timezone: String,
+}

@@ -1,0 +1,68 @@
+//! All records of one revision, indexed by kind and id.
+
+use super::{ConfigSpec, Kind, PolicySpec, Record, RecordRef, Spec};
+use std::collections::HashMap;
+
+/// The records of one revision, in file order, with a lookup by reference.
+#[derive(Debug, Default, Clone)]
+pub struct RecordSet {
+    records: Vec<Record>,
+    index: HashMap<(Kind, String), usize>,
+}
+
+impl RecordSet {
+    /// Index records; when two share a kind and id, the first (in file order) wins the lookup.
+    pub fn new(records: Vec<Record>) -> RecordSet {
+        let mut index = HashMap::with_capacity(records.len());
+        for (i, r) in records.iter().enumerate() {
+            index.entry((r.kind(), r.id().to_string())).or_insert(i);
+        }
+        RecordSet { records, index }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Record> {
+        self.records.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    pub fn get(&self, r: &RecordRef) -> Option<&Record> {
+        self.index.get(&(r.kind, r.id.clone())).map(|&i| &self.records[i])
+    }
+
+    pub fn contains(&self, r: &RecordRef) -> bool {
+        self.index.contains_key(&(r.kind, r.id.clone()))
+    }
+
+    /// Records of one kind, in file order.
+    pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &Record> {
+        self.records.iter().filter(move |r| r.kind() == kind)
+    }
+
+    /// Ids of one kind (for `did you mean`).
+    pub fn ids(&self, kind: Kind) -> impl Iterator<Item = &str> {
+        self.of_kind(kind).map(Record::id)
+    }
+
+    /// The Config record, if there is one.
+    pub fn config(&self) -> Option<&ConfigSpec> {
+        self.records.iter().find_map(|r| match &r.spec {
+            Spec::Config(c) => Some(c),
+            _ => None,
+        })
+    }
+
+    /// The Policy record, if there is exactly one or more (the first).
+    pub fn policy(&self) -> Option<(&Record, &PolicySpec)> {
+        self.records.iter().find_map(|r| match &r.spec {
+            Spec::Policy(p) => Some((r, p.as_ref())),
+            _ => None,
+        })
+    }
+}

@@ -1,0 +1,403 @@
+//! JSON Schemas: generated from the record types, written to `schemas/`, and used to check
+//! every document before it is read into a typed record. One validator per kind is compiled
+//! once per process.
+
+use crate::diag::{self, Code, Diagnostic, Location};
+use crate::model::{
+    ChangeModelSpec, ChangeSpec, ConfigSpec, ConfigurationItemSpec, Envelope, Kind, PolicySpec,
+    ServiceSpec, SlaSpec, TeamSpec, API_VERSION,
+};
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::{ValidationError, Validator};
+use schemars::JsonSchema;
+use schemars::generate::SchemaSettings;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+/// The JSON Schema (draft 2020-12) of one kind of record.
+pub fn schema_for(kind: Kind) -> Value {
+    let mut schema = match kind {
+        Kind::Config => generate::<ConfigSpec>(),
+        Kind::Policy => generate::<PolicySpec>(),
+        Kind::Team => generate::<TeamSpec>(),
+        Kind::Service => generate::<ServiceSpec>(),
+        Kind::ConfigurationItem => generate::<ConfigurationItemSpec>(),
+        Kind::Sla => generate::<SlaSpec>(),
+        Kind::Change => generate::<ChangeSpec>(),
+        Kind::ChangeModel => generate::<ChangeModelSpec>(),
+    };
+    let root = schema.as_object_mut().expect("schemars generates an object schema");
+    root.insert("$id".into(), json!(format!("https://cabinet.dev/schemas/v1/{}", kind.schema_file())));
+    root.insert("title".into(), json!(format!("cabinet {} record", kind.as_str())));
+    root.insert(
+        "description".into(),
+        json!(format!("A `{}` record of cabinet (apiVersion {API_VERSION}).", kind.as_str())),
+    );
+    if let Some(props) = root.get_mut("properties").and_then(Value::as_object_mut) {
+        props.insert(
+            "apiVersion".into(),
+            json!({"description": "Always `cabinet/v1`.", "const": API_VERSION}),
+        );
+        props.insert(
+            "kind".into(),
+            json!({"description": "The kind of record.", "const": kind.as_str()}),
+        );
+    }
+    schema
+}
+
+fn generate<S: JsonSchema>() -> Value {
+    let generator = SchemaSettings::draft2020_12().into_generator();
+    generator.into_root_schema_for::<Envelope<S>>().to_value()
+}
+
+/// Every schema, pretty-printed as it is written to `schemas/`: `(file name, text)`.
+pub fn files() -> Vec<(String, String)> {
+    Kind::ALL
+        .into_iter()
+        .map(|kind| {
+            let text = serde_json::to_string_pretty(&schema_for(kind)).expect("a schema serialises");
+            (kind.schema_file(), text + "\n")
+        })
+        .collect()
+}
+
+struct Compiled {
+    schema: Value,
+    validator: Validator,
+}
+
+fn compiled(kind: Kind) -> &'static Compiled {
+    static CACHE: OnceLock<BTreeMap<Kind, Compiled>> = OnceLock::new();
+    let all = CACHE.get_or_init(|| {
+        Kind::ALL
+            .into_iter()
+            .map(|k| {
+                let schema = schema_for(k);
+                let validator = jsonschema::options()
+                    .should_validate_formats(true)
+                    .build(&schema)
+                    .expect("the generated schemas compile");
+                (k, Compiled { schema, validator })
+            })
+            .collect()
+    });
+    &all[&kind]
+}
+
+/// Check one document against its kind's schema. Returns every violation, not just the first.
+pub fn check(kind: Kind, document: &Value, file: &str, index: usize) -> Vec<Diagnostic> {
+    let c = compiled(kind);
+    if c.validator.is_valid(document) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for error in c.validator.iter_errors(document) {
+        convert(&error, &c.schema, file, index, &mut out);
+    }
+    out
+}
+
+fn convert(error: &ValidationError<'_>, schema: &Value, file: &str, index: usize, out: &mut Vec<Diagnostic>) {
+    let pointer = error.instance_path().as_str().to_string();
+    let field = dotted(&pointer);
+    let at = Location::pointer(file, index, pointer.clone());
+    match error.kind() {
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            let allowed = allowed_properties(schema, error.schema_path().as_str());
+            for name in unexpected {
+                let child = format!("{pointer}/{}", crate::load::escape_pointer(name));
+                let where_ = if field.is_empty() { String::new() } else { format!(" in `{field}`") };
+                let mut d = Diagnostic::new(Code::UnknownField, format!("unknown field `{name}`{where_}"))
+                    .at(Location::pointer(file, index, child).key())
+                    .with_label("not a field of this record");
+                d = match diag::closest(name, allowed.iter().map(String::as_str)) {
+                    Some(near) => d.with_help(format!("did you mean `{near}`?")),
+                    None if !allowed.is_empty() => d.with_help(format!("expected one of {}", list(&allowed))),
+                    None => d,
+                };
+                out.push(d);
+            }
+        }
+        ValidationErrorKind::Required { property } => {
+            let name = property.as_str().unwrap_or_default();
+            let where_ = if field.is_empty() { String::new() } else { format!(" in `{field}`") };
+            out.push(
+                Diagnostic::new(Code::MissingField, format!("missing field `{name}`{where_}"))
+                    .at(at)
+                    .with_label(format!("`{name}` is required here")),
+            );
+        }
+        ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
+            // An untagged choice (`ci:x` or `{ref, impact}`): report the branch that has the
+            // right shape, so the user hears about the field that is wrong, not the union.
+            let shaped: Vec<&Vec<ValidationError<'static>>> = context
+                .iter()
+                .filter(|branch| {
+                    !branch.iter().any(|e| {
+                        e.instance_path().as_str() == pointer
+                            && matches!(e.kind(), ValidationErrorKind::Type { .. } | ValidationErrorKind::Enum { .. } | ValidationErrorKind::Constant { .. })
+                    })
+                })
+                .collect();
+            if let [branch] = shaped.as_slice() {
+                for e in branch.iter() {
+                    convert(e, schema, file, index, out);
+                }
+            } else {
+                out.push(
+                    Diagnostic::new(
+                        Code::SchemaViolation,
+                        format!("`{field}`: {} is not one of the allowed forms", describe(error.instance())),
+                    )
+                    .at(at)
+                    .with_help(forms_help(&pointer)),
+                );
+            }
+        }
+        kind => {
+            let detail = detail(kind, error);
+            let mut d = Diagnostic::new(Code::SchemaViolation, format!("`{field}`: {detail}")).at(at);
+            if let ValidationErrorKind::Pattern { .. } = kind
+                && let Some(text) = error.instance().as_str()
+            {
+                d = d.with_help(pattern_help(&pointer, text));
+            }
+            if let ValidationErrorKind::Enum { options } = kind
+                && let (Some(text), Some(opts)) = (error.instance().as_str(), options.as_array())
+                && let Some(near) = diag::closest(text, opts.iter().filter_map(Value::as_str))
+            {
+                d = d.with_help(format!("did you mean `{near}`?"));
+            }
+            out.push(d);
+        }
+    }
+}
+
+fn detail(kind: &ValidationErrorKind, error: &ValidationError<'_>) -> String {
+    let value = describe(error.instance());
+    match kind {
+        ValidationErrorKind::Type { kind } => {
+            let expected = match kind {
+                TypeKind::Single(t) => type_name(&t.to_string()).to_string(),
+                TypeKind::Multiple(set) => set
+                    .iter()
+                    .map(|t| type_name(&t.to_string()).to_string())
+                    .collect::<Vec<_>>()
+                    .join(" or "),
+            };
+            format!("expected {expected}, found {}", found(error.instance()))
+        }
+        ValidationErrorKind::Enum { options } => {
+            let opts: Vec<String> = options
+                .as_array()
+                .map(|a| a.iter().map(|v| format!("`{}`", plain(v))).collect())
+                .unwrap_or_default();
+            format!("{value} is not one of {}", opts.join(", "))
+        }
+        ValidationErrorKind::Constant { expected_value } => {
+            format!("expected `{}`, found {value}", plain(expected_value))
+        }
+        ValidationErrorKind::Pattern { .. } => format!("{value} is not in the expected form"),
+        ValidationErrorKind::Minimum { limit } => format!("{value} is less than the minimum of {limit}"),
+        ValidationErrorKind::Maximum { limit } => format!("{value} is more than the maximum of {limit}"),
+        ValidationErrorKind::ExclusiveMinimum { limit } => format!("{value} must be more than {limit}"),
+        ValidationErrorKind::ExclusiveMaximum { limit } => format!("{value} must be less than {limit}"),
+        ValidationErrorKind::MinItems { limit } => format!("needs at least {limit} item(s)"),
+        ValidationErrorKind::MinLength { limit } if *limit == 1 => "must not be empty".to_string(),
+        ValidationErrorKind::MinLength { limit } => format!("must be at least {limit} characters long"),
+        ValidationErrorKind::MaxLength { limit } => format!("must be at most {limit} characters long"),
+        ValidationErrorKind::Format { format } => format!("{value} is not a valid {}", format_name(format)),
+        _ => shorten(&error.to_string(), 200),
+    }
+}
+
+/// `/spec/dependsOn/1/ref` → `spec.dependsOn[1].ref`.
+pub fn dotted(pointer: &str) -> String {
+    let mut out = String::new();
+    for seg in pointer.split('/').skip(1) {
+        let seg = seg.replace("~1", "/").replace("~0", "~");
+        if !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_digit()) {
+            out.push_str(&format!("[{seg}]"));
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(&seg);
+        }
+    }
+    out
+}
+
+fn allowed_properties(schema: &Value, schema_path: &str) -> Vec<String> {
+    let Some(parent) = schema_path.strip_suffix("/additionalProperties") else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = schema
+        .pointer(&format!("{parent}/properties"))
+        .and_then(Value::as_object)
+        .map(|o| o.keys().cloned().collect())
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+fn list(names: &[String]) -> String {
+    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+}
+
+fn type_name(json_type: &str) -> &'static str {
+    match json_type {
+        "object" => "a mapping",
+        "array" => "a list",
+        "string" => "a string",
+        "integer" => "an integer",
+        "number" => "a number",
+        "boolean" => "true or false",
+        "null" => "nothing (null)",
+        _ => "another type",
+    }
+}
+
+fn found(v: &Value) -> String {
+    match v {
+        Value::Object(_) => "a mapping".into(),
+        Value::Array(_) => "a list".into(),
+        Value::String(s) => format!("the string `{}`", shorten(s, 60)),
+        Value::Number(n) => format!("the number `{n}`"),
+        Value::Bool(b) => format!("`{b}`"),
+        Value::Null => "nothing (null)".into(),
+    }
+}
+
+fn describe(v: &Value) -> String {
+    match v {
+        Value::Object(_) => "the mapping".into(),
+        Value::Array(_) => "the list".into(),
+        other => format!("`{}`", shorten(&plain(other), 80)),
+    }
+}
+
+fn plain(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() > max {
+        let head: String = s.chars().take(max - 3).collect();
+        format!("{head}...")
+    } else {
+        s.to_string()
+    }
+}
+
+fn format_name(format: &str) -> &str {
+    match format {
+        "date-time" => "RFC 3339 timestamp with an offset (`2026-12-01T22:00:00Z`)",
+        "email" => "e-mail address",
+        "uri" => "URL",
+        other => other,
+    }
+}
+
+/// Help for a value that does not match its pattern, by what the field holds.
+fn pattern_help(pointer: &str, text: &str) -> String {
+    if let Some(c) = text.chars().find(|c| !c.is_ascii()) {
+        return format!(
+            "`{c}` (U+{:04X}) is not an ASCII character; ids and references use ASCII letters, digits, `.`, `_` and `-` only",
+            c as u32
+        );
+    }
+    if text.contains('/') {
+        return "ids cannot contain `/`".into();
+    }
+    if text.contains("..") {
+        return "ids cannot contain `..`".into();
+    }
+    let last = pointer.rsplit('/').next().unwrap_or_default();
+    match last {
+        "id" => "ids are 1-128 characters: ASCII letters, digits, `.`, `_` and `-`, starting with a letter or digit".into(),
+        "response" | "resolution" | "rto" | "rpo" | "duration" | "fulfillment" => {
+            "durations are a number and a unit: `30s`, `15m`, `4h`, `3d`, `2w`".into()
+        }
+        "from" | "to" if pointer.contains("serviceHours") => "times are `HH:MM`, 24-hour".into(),
+        "github" | "requester" => "a GitHub login: letters, digits and hyphens".into(),
+        _ if pointer.contains("dependsOn") || pointer.contains("affects") => {
+            "references are `service:ID` or `ci:ID`".into()
+        }
+        "owner" | "cab" | "ecab" => "name a team by id (`payments` or `team:payments`)".into(),
+        "sla" => "name an SLA by id (`gold` or `sla:gold`)".into(),
+        "model" => "name a change model by id (`restart-pod` or `model:restart-pod`)".into(),
+        _ if pointer.contains("/from/") => "approvers are `cab`, `ecab`, `owners`, `any-member` or `team:ID`".into(),
+        _ => "see the field's pattern in `schemas/`".into(),
+    }
+}
+
+fn forms_help(pointer: &str) -> String {
+    if pointer.contains("dependsOn") {
+        "write `ci:ID` / `service:ID`, or `{ref: ci:ID, impact: full|partial}`".into()
+    } else if pointer.contains("serviceHours") {
+        "write `24x7`, or `{timezone, days, from, to}`".into()
+    } else if pointer.contains("require") {
+        "write `{count, from: [...]}`, optionally with `per: impacted-service`, or `{anyOf: [...]}`".into()
+    } else {
+        "see the field's schema in `schemas/`".into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_schema_is_a_valid_draft_2020_12_schema() {
+        for kind in Kind::ALL {
+            let schema = schema_for(kind);
+            assert!(
+                jsonschema::draft202012::meta::is_valid(&schema),
+                "{kind} schema is not valid"
+            );
+            assert_eq!(schema["properties"]["kind"]["const"], kind.as_str());
+        }
+    }
+
+    #[test]
+    fn dotted_paths_read_like_yaml() {
+        assert_eq!(dotted("/spec/dependsOn/1/ref"), "spec.dependsOn[1].ref");
+        assert_eq!(dotted(""), "");
+    }
+
+    #[test]
+    fn unknown_fields_suggest_the_closest_name() {
+        let doc = json!({"apiVersion": "cabinet/v1", "kind": "Service", "metadata": {"id": "a"},
+            "spec": {"owner": "t", "tier": 1, "lifecycle": "planned", "dependOn": []}});
+        let d = check(Kind::Service, &doc, "s.yaml", 0);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].code, Code::UnknownField);
+        assert_eq!(d[0].pointer(), "/spec/dependOn");
+        assert_eq!(d[0].help.as_deref(), Some("did you mean `dependsOn`?"));
+    }
+
+    #[test]
+    fn untagged_choices_report_the_field_that_is_wrong() {
+        let doc = json!({"apiVersion": "cabinet/v1", "kind": "Service", "metadata": {"id": "a"},
+            "spec": {"owner": "t", "tier": 1, "lifecycle": "planned",
+                     "dependsOn": [{"ref": "ci:x", "impact": "partly"}]}});
+        let d = check(Kind::Service, &doc, "s.yaml", 0);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].pointer(), "/spec/dependsOn/0/impact");
+        assert_eq!(d[0].help.as_deref(), Some("did you mean `partial`?"));
+    }
+
+    #[test]
+    fn look_alike_ids_are_explained() {
+        let doc = json!({"apiVersion": "cabinet/v1", "kind": "Team", "metadata": {"id": "pаyments"}, "spec": {}});
+        let d = check(Kind::Team, &doc, "t.yaml", 0);
+        assert_eq!(d.len(), 1);
+        assert!(d[0].help.as_deref().unwrap().contains("U+0430"), "{:?}", d[0].help);
+    }
+}

@@ -1,0 +1,68 @@
+//! `validate` as a library call: load a revision, run the schema and semantic checks, locate
+//! and sort the findings. The result is plain data that every report format renders.
+
+use crate::checks;
+use crate::diag::{self, Diagnostic, Severity};
+use crate::error::CommandError;
+use crate::load::{self, Source};
+use crate::model::RecordSet;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Everything `cabinet validate` found in one revision.
+#[derive(Debug)]
+pub struct Validation {
+    pub records: RecordSet,
+    /// Documents that are not cabinet records.
+    pub skipped: usize,
+    /// Sorted: file, line, column, code.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The text of every file read, for snippets.
+    pub texts: BTreeMap<String, Arc<str>>,
+    /// The commit read, for a revision.
+    pub commit: Option<String>,
+}
+
+impl Validation {
+    pub fn errors(&self) -> usize {
+        self.count(Severity::Error)
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.count(Severity::Warning)
+    }
+
+    fn count(&self, severity: Severity) -> usize {
+        self.diagnostics.iter().filter(|d| d.severity == severity).count()
+    }
+
+    /// No finding blocks.
+    pub fn ok(&self) -> bool {
+        self.errors() == 0
+    }
+
+    /// Files read, in path order.
+    pub fn files(&self) -> impl Iterator<Item = &str> {
+        self.texts.keys().map(String::as_str)
+    }
+}
+
+/// Load and check the repository rooted at `root`.
+pub fn run(root: &Path, source: &Source) -> Result<Validation, CommandError> {
+    let loaded = load::load(root, source)?;
+    let mut diagnostics = loaded.diagnostics;
+    diagnostics.extend(checks::run(&loaded.records));
+    load::locate(&mut diagnostics, &loaded.texts, &loaded.limits);
+    for d in &mut diagnostics {
+        d.related.sort();
+    }
+    diag::sort(&mut diagnostics);
+    Ok(Validation {
+        records: loaded.records,
+        skipped: loaded.skipped,
+        diagnostics,
+        texts: loaded.texts,
+        commit: loaded.commit,
+    })
+}
