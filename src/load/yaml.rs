@@ -13,7 +13,7 @@
 use crate::diag::{Code, Diagnostic, Location, Position, Span};
 use serde_json::{Map, Number, Value};
 use serde_saphyr::granit_parser::{
-    Event, Marker, Parser, ScalarStyle, Span as YamlSpan, StrInput, Tag,
+    Event, Marker, Options, Parser, ScalarStyle, Span as YamlSpan, Tag,
 };
 use std::collections::HashMap;
 
@@ -169,7 +169,10 @@ impl<'a, 'r> Builder<'a, 'r> {
     }
 
     fn run(mut self) -> ParsedFile {
-        let mut parser = Parser::new(StrInput::new(self.text));
+        let mut options = Options::default();
+        // Anchor events carry the span of `&name`, which is where the finding should point.
+        options.emit_anchor_events = true;
+        let mut parser = Parser::new_from_str_with_options(self.text, options);
         let mut saw_document = false;
         loop {
             let Some(next) = parser.next_event() else { break };
@@ -214,7 +217,16 @@ impl<'a, 'r> Builder<'a, 'r> {
                     );
                     self.complete(Value::Null, s, span)
                 }
-                Event::Anchor(..) => Ok(()),
+                Event::Anchor(..) => {
+                    let s = self.convert(&span);
+                    self.push(
+                        Diagnostic::new(Code::YamlAnchor, "anchors are not allowed in records")
+                            .at(Location::at(self.path, self.document, s))
+                            .with_label("anchor")
+                            .with_help("remove the `&name` anchor and write values out in full"),
+                    );
+                    Ok(())
+                }
                 Event::Scalar(text, style, anchor, tag) => {
                     self.scalar(&text, style, anchor, tag.as_deref(), span)
                 }
@@ -262,17 +274,6 @@ impl<'a, 'r> Builder<'a, 'r> {
         }
     }
 
-    fn refuse_anchor(&mut self, anchor: usize, span: Span) {
-        if anchor != 0 {
-            self.push(
-                Diagnostic::new(Code::YamlAnchor, "anchors are not allowed in records")
-                    .at(Location::at(self.path, self.document, span))
-                    .with_label("anchored node")
-                    .with_help("remove the `&name` anchor and write values out in full"),
-            );
-        }
-    }
-
     /// The pointer of the node about to complete (only computed when recording).
     fn child_pointer(&self) -> String {
         match self.stack.last() {
@@ -293,21 +294,24 @@ impl<'a, 'r> Builder<'a, 'r> {
         &mut self,
         text: &str,
         style: ScalarStyle,
-        anchor: usize,
+        _anchor: usize,
         tag: Option<&Tag>,
         raw: YamlSpan,
     ) -> Result<(), Abort> {
         let span = self.convert(&raw);
-        self.refuse_anchor(anchor, span);
         if self.expecting_key() {
             return self.key(text, style, span);
         }
         let value = match resolve_scalar(text, style, tag) {
             Ok(v) => v,
             Err((code, message)) => {
+                let at = match raw.tag_start {
+                    Some(t) => Span { start: self.position(&t), end: span.end },
+                    None => span,
+                };
                 self.push(
                     Diagnostic::new(code, message)
-                        .at(Location::at(self.path, self.document, span))
+                        .at(Location::at(self.path, self.document, at))
                         .with_help(match code {
                             Code::NumberOutOfRange => "quote the value if it is an identifier",
                             _ => "write a plain string, number, boolean or null",
@@ -347,9 +351,8 @@ impl<'a, 'r> Builder<'a, 'r> {
         Ok(())
     }
 
-    fn start(&mut self, is_map: bool, anchor: usize, tag: Option<&Tag>, raw: YamlSpan) -> Result<(), Abort> {
+    fn start(&mut self, is_map: bool, _anchor: usize, tag: Option<&Tag>, raw: YamlSpan) -> Result<(), Abort> {
         let span = self.convert(&raw);
-        self.refuse_anchor(anchor, span);
         if self.expecting_key() {
             self.push(
                 Diagnostic::new(Code::UnsupportedYaml, "mapping keys must be plain scalars")
@@ -608,7 +611,7 @@ mod tests {
         let (_, diags) = one("a: 1\na: 2\n");
         assert_eq!(diags, vec!["duplicate-key@2:1"]);
         let (_, diags) = one("a: &x 1\nb: *x\n");
-        assert_eq!(diags, vec!["yaml-anchor@1:4", "yaml-anchor@2:4"]);
+        assert_eq!(diags, vec!["yaml-anchor@1:4", "yaml-anchor@2:4"], "anchor and alias");
         let (_, diags) = one("base: {a: 1}\nc:\n  <<: {a: 2}\n");
         assert_eq!(diags, vec!["yaml-anchor@3:3"]);
     }

@@ -141,7 +141,31 @@ fn convert(error: &ValidationError<'_>, schema: &Value, file: &str, index: usize
                     })
                 })
                 .collect();
-            if let [branch] = shaped.as_slice() {
+            // A choice between constants (an enum whose values are documented) reads as one.
+            let constants: Option<Vec<String>> = context
+                .iter()
+                .map(|branch| match branch.as_slice() {
+                    [e] if e.instance_path().as_str() == pointer => match e.kind() {
+                        ValidationErrorKind::Constant { expected_value } => Some(plain(expected_value)),
+                        _ => None,
+                    },
+                    _ => None,
+                })
+                .collect();
+            if let Some(options) = constants.filter(|c| !c.is_empty()) {
+                let listed: Vec<String> = options.iter().map(|o| format!("`{o}`")).collect();
+                let mut d = Diagnostic::new(
+                    Code::SchemaViolation,
+                    format!("`{field}`: {} is not one of {}", describe(error.instance()), listed.join(", ")),
+                )
+                .at(at);
+                if let Some(text) = error.instance().as_str()
+                    && let Some(near) = diag::closest(text, options.iter().map(String::as_str))
+                {
+                    d = d.with_help(format!("did you mean `{near}`?"));
+                }
+                out.push(d);
+            } else if let [branch] = shaped.as_slice() {
                 for e in branch.iter() {
                     convert(e, schema, file, index, out);
                 }
@@ -386,7 +410,7 @@ mod tests {
     fn untagged_choices_report_the_field_that_is_wrong() {
         let doc = json!({"apiVersion": "cabinet/v1", "kind": "Service", "metadata": {"id": "a"},
             "spec": {"owner": "t", "tier": 1, "lifecycle": "planned",
-                     "dependsOn": [{"ref": "ci:x", "impact": "partly"}]}});
+                     "dependsOn": [{"ref": "ci:x", "impact": "partially"}]}});
         let d = check(Kind::Service, &doc, "s.yaml", 0);
         assert_eq!(d.len(), 1, "{d:?}");
         assert_eq!(d[0].pointer(), "/spec/dependsOn/0/impact");
