@@ -1,0 +1,85 @@
+//! The contract every command keeps: exit codes, where reports and errors go.
+
+use crate::util::*;
+
+#[test]
+fn the_starter_repository_validates() {
+    let run = run_in(&examples().join("starter"), &["validate"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(run.stdout.contains("ok: 11 records valid"), "{}", run.stdout);
+}
+
+#[test]
+fn no_cabinet_yaml_is_a_usage_error() {
+    let repo = TestRepo::empty();
+    let run = repo.run(&["validate"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("no cabinet.yaml"), "{}", run.stderr);
+    assert!(run.stderr.contains("hint: "), "{}", run.stderr);
+    assert!(run.stdout.is_empty());
+}
+
+#[test]
+fn an_unknown_format_is_a_usage_error() {
+    let repo = TestRepo::new();
+    let run = repo.run(&["validate", "--format", "yaml"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("no format `yaml`"), "{}", run.stderr);
+}
+
+#[test]
+fn a_bad_flag_is_a_usage_error() {
+    let run = TestRepo::new().run(&["validate", "--frobnicate"]);
+    assert_eq!(run.code, 2);
+}
+
+#[test]
+fn a_bad_now_is_a_usage_error() {
+    let run = TestRepo::new().run(&["validate", "--now", "tomorrow"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("RFC 3339"), "{}", run.stderr);
+}
+
+#[test]
+fn init_scaffolds_a_repository_that_validates_and_refuses_to_overwrite() {
+    let repo = TestRepo::empty();
+    let run = repo.run(&["init", "catalogue"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let dir = repo.path().join("catalogue");
+    let service = std::fs::read_to_string(dir.join("services/web-shop.yaml")).unwrap();
+    assert!(service.starts_with("# yaml-language-server: $schema=../schemas/service.schema.json\n"));
+    assert!(dir.join("schemas/service.schema.json").is_file());
+    let run = run_in(&dir, &["validate", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(run.json()["errors"], 0);
+    assert_eq!(run.json()["warnings"], 0);
+    let again = repo.run(&["init", "catalogue"]);
+    assert_eq!(again.code, 2);
+    assert!(again.stderr.contains("nothing was written"), "{}", again.stderr);
+}
+
+#[test]
+fn explain_describes_a_code_and_suggests_near_misses() {
+    let run = TestRepo::empty().run(&["explain", "dangling-reference"]);
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.contains("Every reference must resolve"), "{}", run.stdout);
+    let run = TestRepo::empty().run(&["explain", "dangling-refrence"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("did you mean `dangling-reference`?"), "{}", run.stderr);
+}
+
+#[test]
+fn the_checked_in_schemas_are_current() {
+    let run = run_in(std::path::Path::new(env!("CARGO_MANIFEST_DIR")), &["schema", "--check"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+}
+
+#[test]
+fn schema_check_fails_when_a_schema_drifts() {
+    let repo = TestRepo::empty();
+    assert_eq!(repo.run(&["schema", "--out", "s"]).code, 0);
+    repo.write("s/service.schema.json", "{}");
+    let run = repo.run(&["schema", "--out", "s", "--check"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.contains("service.schema.json differs"), "{}", run.stdout);
+}

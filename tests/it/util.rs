@@ -1,0 +1,158 @@
+//! `TestRepo`: a throwaway repository to run `cabinet` in.
+
+#![allow(dead_code)] // every test file uses a different part of this
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+/// The folder of checked-in examples.
+pub fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")
+}
+
+/// `cabinet` with a clean environment: no colour, no user config, a fixed clock.
+pub fn cabinet() -> Command {
+    let mut cmd = Command::cargo_bin("cabinet").expect("the binary is built");
+    cmd.env_clear()
+        .env("NO_COLOR", "1")
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default());
+    cmd
+}
+
+/// What one run printed and how it ended.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// The stdout as JSON (panics with the output when it is not JSON).
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", self.stdout, self.stderr))
+    }
+}
+
+pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+    let out = cabinet().current_dir(dir).args(args).output().expect("cabinet runs");
+    let run = Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    assert!(
+        !run.stderr.contains("panicked"),
+        "cabinet panicked:\n{}",
+        run.stderr
+    );
+    run
+}
+
+/// A repository in a temporary folder.
+pub struct TestRepo {
+    dir: tempfile::TempDir,
+    git: Option<git2::Repository>,
+}
+
+/// A minimal valid cabinet.yaml.
+pub const CONFIG: &str = "apiVersion: cabinet/v1\nkind: Config\nmetadata: {id: test}\nspec: {}\n";
+/// A minimal valid policy with a CAB team.
+pub const POLICY: &str = "apiVersion: cabinet/v1\nkind: Policy\nmetadata: {id: default}\nspec: {cab: cab}\n---\napiVersion: cabinet/v1\nkind: Team\nmetadata: {id: cab}\nspec:\n  members: [{github: carol}]\n";
+
+impl TestRepo {
+    /// An empty folder.
+    pub fn empty() -> TestRepo {
+        TestRepo { dir: tempfile::tempdir().expect("a temp dir"), git: None }
+    }
+
+    /// A folder with cabinet.yaml and a policy, so that only what a test adds is judged.
+    pub fn new() -> TestRepo {
+        let repo = TestRepo::empty();
+        repo.write("cabinet.yaml", CONFIG);
+        repo.write("policy.yaml", POLICY);
+        repo
+    }
+
+    /// A copy of one of the checked-in examples.
+    pub fn example(name: &str) -> TestRepo {
+        let repo = TestRepo::empty();
+        copy_dir(&examples().join(name), repo.path());
+        repo
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn write(&self, rel: &str, text: impl AsRef<[u8]>) -> &Self {
+        let path = self.dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+        self
+    }
+
+    pub fn remove(&self, rel: &str) -> &Self {
+        std::fs::remove_file(self.dir.path().join(rel)).expect("remove");
+        self
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        run_in(self.path(), args)
+    }
+
+    /// Commit the whole tree (after `git init` on first use), with a fixed author and time.
+    /// Returns the commit id.
+    pub fn commit(&mut self, message: &str) -> String {
+        let path = self.dir.path().to_path_buf();
+        let repo = self.git.get_or_insert_with(|| git2::Repository::init(&path).expect("git init"));
+        let mut index = repo.index().expect("index");
+        index.add_all(["*"], git2::IndexAddOption::DEFAULT, None).expect("add");
+        index.update_all(["*"], None).expect("update");
+        index.write().expect("write index");
+        let tree = repo.find_tree(index.write_tree().expect("tree")).expect("find tree");
+        let time = git2::Time::new(1_790_000_000, 0);
+        let sig = git2::Signature::new("Test", "test@example.com", &time).expect("signature");
+        let parents: Vec<git2::Commit<'_>> = repo
+            .head()
+            .ok()
+            .and_then(|h| h.peel_to_commit().ok())
+            .into_iter()
+            .collect();
+        let parents: Vec<&git2::Commit<'_>> = parents.iter().collect();
+        repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
+            .expect("commit")
+            .to_string()
+    }
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).expect("read example") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// `(code, file, line, column)` of every diagnostic in a JSON report.
+pub fn findings(report: &serde_json::Value) -> Vec<(String, String, u64, u64)> {
+    report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or_default().to_string(),
+                d["file"].as_str().unwrap_or_default().to_string(),
+                d["line"].as_u64().unwrap_or_default(),
+                d["column"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
