@@ -35,11 +35,19 @@ pub struct CommandError {
 
 impl CommandError {
     pub fn usage(message: impl Into<String>) -> Self {
-        CommandError { kind: ErrorKind::Usage, message: message.into(), hints: Vec::new() }
+        CommandError {
+            kind: ErrorKind::Usage,
+            message: message.into(),
+            hints: Vec::new(),
+        }
     }
 
     pub fn failure(message: impl Into<String>) -> Self {
-        CommandError { kind: ErrorKind::Failure, message: message.into(), hints: Vec::new() }
+        CommandError {
+            kind: ErrorKind::Failure,
+            message: message.into(),
+            hints: Vec::new(),
+        }
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
@@ -66,11 +74,11 @@ impl std::error::Error for CommandError {}
 impl From<GitError> for CommandError {
     fn from(e: GitError) -> Self {
         match &e {
-            GitError::UnknownRevision { .. } => CommandError::usage(e.to_string())
-                .hint("check the name with `git rev-parse`, or fetch it first (`git fetch origin main`)"),
-            GitError::NotARepository { .. } => {
-                CommandError::usage(e.to_string()).hint("`--rev` reads records from git; drop it to read the working tree")
-            }
+            GitError::UnknownRevision { .. } => CommandError::usage(e.to_string()).hint(
+                "check the name with `git rev-parse`, or fetch it first (`git fetch origin main`)",
+            ),
+            GitError::NotARepository { .. } => CommandError::usage(e.to_string())
+                .hint("`--rev` reads records from git; drop it to read the working tree"),
             GitError::MissingPath { .. } => CommandError::usage(e.to_string())
                 .hint("the folder did not exist yet at that revision"),
             GitError::Git(_) => CommandError::failure(e.to_string()),

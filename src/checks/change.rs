@@ -17,7 +17,12 @@ pub(super) fn check(set: &RecordSet, out: &mut Vec<Diagnostic>) {
                     out.push(
                         Diagnostic::new(
                             Code::WindowOrder,
-                            format!("the window of `{}` ends at {} but starts at {}", r.id(), c.window.end, c.window.start),
+                            format!(
+                                "the window of `{}` ends at {} but starts at {}",
+                                r.id(),
+                                c.window.end,
+                                c.window.start
+                            ),
                         )
                         .at(r.at("/spec/window/end"))
                         .with_related(r.at("/spec/window/start"), "start")
@@ -26,16 +31,25 @@ pub(super) fn check(set: &RecordSet, out: &mut Vec<Diagnostic>) {
                 }
                 if c.change_type == ChangeType::Standard && c.model.is_none() {
                     out.push(
-                        Diagnostic::new(Code::ChangeMissingModel, format!("standard change `{}` names no change model", r.id()))
-                            .at(r.at("/spec/type"))
-                            .with_help("add `model: <ChangeModel id>`, or make it a normal change"),
+                        Diagnostic::new(
+                            Code::ChangeMissingModel,
+                            format!("standard change `{}` names no change model", r.id()),
+                        )
+                        .at(r.at("/spec/type"))
+                        .with_help("add `model: <ChangeModel id>`, or make it a normal change"),
                     );
                 }
-                if c.change_type != ChangeType::Standard && c.backout.as_deref().is_none_or(|b| b.trim().is_empty()) {
+                if c.change_type != ChangeType::Standard
+                    && c.backout.as_deref().is_none_or(|b| b.trim().is_empty())
+                {
                     out.push(
                         Diagnostic::new(
                             Code::ChangeMissingBackout,
-                            format!("{} change `{}` has no backout plan", c.change_type.as_str(), r.id()),
+                            format!(
+                                "{} change `{}` has no backout plan",
+                                c.change_type.as_str(),
+                                r.id()
+                            ),
                         )
                         .at(r.at("/spec/type"))
                         .with_help("add `backout:` saying how to undo the change"),
@@ -43,14 +57,21 @@ pub(super) fn check(set: &RecordSet, out: &mut Vec<Diagnostic>) {
                 }
                 match (c.change_type == ChangeType::Emergency, &c.emergency) {
                     (true, None) => out.push(
-                        Diagnostic::new(Code::ChangeEmergencyDetails, format!("emergency change `{}` has no `emergency` details", r.id()))
-                            .at(r.at("/spec/type"))
-                            .with_help("add `emergency: {incident: INC-..., justification: ...}`"),
+                        Diagnostic::new(
+                            Code::ChangeEmergencyDetails,
+                            format!("emergency change `{}` has no `emergency` details", r.id()),
+                        )
+                        .at(r.at("/spec/type"))
+                        .with_help("add `emergency: {incident: INC-..., justification: ...}`"),
                     ),
                     (false, Some(_)) => out.push(
                         Diagnostic::new(
                             Code::ChangeEmergencyDetails,
-                            format!("{} change `{}` carries `emergency` details", c.change_type.as_str(), r.id()),
+                            format!(
+                                "{} change `{}` carries `emergency` details",
+                                c.change_type.as_str(),
+                                r.id()
+                            ),
                         )
                         .at(r.at("/spec/emergency").key())
                         .with_help("set `type: emergency`, or remove the `emergency` block"),
@@ -69,12 +90,18 @@ pub(super) fn check(set: &RecordSet, out: &mut Vec<Diagnostic>) {
                 }
                 let file = &r.origin.file;
                 let name = file.rsplit('/').next().unwrap_or(file);
-                let stem = name.strip_suffix(".yaml").or_else(|| name.strip_suffix(".yml")).unwrap_or(name);
+                let stem = name
+                    .strip_suffix(".yaml")
+                    .or_else(|| name.strip_suffix(".yml"))
+                    .unwrap_or(name);
                 if per_file.get(file.as_str()) == Some(&1) && stem != r.id() {
                     out.push(
-                        Diagnostic::new(Code::ChangeFileName, format!("change `{}` is in `{name}`", r.id()))
-                            .at(r.at("/metadata/id"))
-                            .with_help(format!("rename the file to `{}.yaml`", r.id())),
+                        Diagnostic::new(
+                            Code::ChangeFileName,
+                            format!("change `{}` is in `{name}`", r.id()),
+                        )
+                        .at(r.at("/metadata/id"))
+                        .with_help(format!("rename the file to `{}.yaml`", r.id())),
                     );
                 }
             }
@@ -82,10 +109,13 @@ pub(super) fn check(set: &RecordSet, out: &mut Vec<Diagnostic>) {
                 for (i, f) in p.freezes.iter().enumerate() {
                     if f.end <= f.start {
                         out.push(
-                            Diagnostic::new(Code::WindowOrder, format!("freeze `{}` ends before it starts", f.name))
-                                .at(r.at(format!("/spec/freezes/{i}/end")))
-                                .with_related(r.at(format!("/spec/freezes/{i}/start")), "start")
-                                .with_help("`end` must be later than `start`"),
+                            Diagnostic::new(
+                                Code::WindowOrder,
+                                format!("freeze `{}` ends before it starts", f.name),
+                            )
+                            .at(r.at(format!("/spec/freezes/{i}/end")))
+                            .with_related(r.at(format!("/spec/freezes/{i}/start")), "start")
+                            .with_help("`end` must be later than `start`"),
                         );
                     }
                 }

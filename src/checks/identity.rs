@@ -28,18 +28,24 @@ pub(super) fn check(set: &RecordSet, out: &mut Vec<Diagnostic>) {
     let policies: Vec<_> = set.of_kind(Kind::Policy).collect();
     match policies.as_slice() {
         [] => out.push(
-            Diagnostic::new(Code::MissingPolicy, "there is no `Policy` record; defaults apply and no change can be approved")
-                .at(Location::file(CONFIG_FILE))
-                .with_help("add a Policy record (`cabinet init` writes one to start from)"),
+            Diagnostic::new(
+                Code::MissingPolicy,
+                "there is no `Policy` record; defaults apply and no change can be approved",
+            )
+            .at(Location::file(CONFIG_FILE))
+            .with_help("add a Policy record (`cabinet init` writes one to start from)"),
         ),
         [_] => {}
         [original, rest @ ..] => {
             for p in rest {
                 out.push(
-                    Diagnostic::new(Code::DuplicatePolicy, format!("a second `Policy` record, `{}`", p.id()))
-                        .at(p.at("/kind"))
-                        .with_related(original.at("/kind"), "the first Policy")
-                        .with_help("merge the policies into one record"),
+                    Diagnostic::new(
+                        Code::DuplicatePolicy,
+                        format!("a second `Policy` record, `{}`", p.id()),
+                    )
+                    .at(p.at("/kind"))
+                    .with_related(original.at("/kind"), "the first Policy")
+                    .with_help("merge the policies into one record"),
                 );
             }
         }
@@ -48,10 +54,13 @@ pub(super) fn check(set: &RecordSet, out: &mut Vec<Diagnostic>) {
     if let [original, rest @ ..] = configs.as_slice() {
         for c in rest {
             out.push(
-                Diagnostic::new(Code::DuplicateConfig, format!("a second `Config` record, `{}`", c.id()))
-                    .at(c.at("/kind"))
-                    .with_related(original.at("/kind"), "the first Config")
-                    .with_help(format!("keep one Config, in {CONFIG_FILE}")),
+                Diagnostic::new(
+                    Code::DuplicateConfig,
+                    format!("a second `Config` record, `{}`", c.id()),
+                )
+                .at(c.at("/kind"))
+                .with_related(original.at("/kind"), "the first Config")
+                .with_help(format!("keep one Config, in {CONFIG_FILE}")),
             );
         }
     }
@@ -63,10 +72,16 @@ pub(super) fn check(set: &RecordSet, out: &mut Vec<Diagnostic>) {
             let login = m.github.to_ascii_lowercase();
             if let Some(&j) = seen.get(&login) {
                 out.push(
-                    Diagnostic::new(Code::DuplicateMember, format!("`{}` is listed twice in team `{}`", m.github, r.id()))
-                        .at(r.at(format!("/spec/members/{i}/github")))
-                        .with_related(r.at(format!("/spec/members/{j}/github")), "first listed here")
-                        .with_help("logins compare case-insensitively; remove one entry"),
+                    Diagnostic::new(
+                        Code::DuplicateMember,
+                        format!("`{}` is listed twice in team `{}`", m.github, r.id()),
+                    )
+                    .at(r.at(format!("/spec/members/{i}/github")))
+                    .with_related(
+                        r.at(format!("/spec/members/{j}/github")),
+                        "first listed here",
+                    )
+                    .with_help("logins compare case-insensitively; remove one entry"),
                 );
             } else {
                 seen.insert(login, i);

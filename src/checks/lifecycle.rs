@@ -1,7 +1,7 @@
 //! Lifecycle rules: what is live must not rest on what is gone, and must promise something.
 
 use crate::diag::{Code, Diagnostic};
-use crate::graph::{dependencies, DependencyGraph};
+use crate::graph::{DependencyGraph, dependencies};
 use crate::model::{Lifecycle, Record, RecordRef, RecordSet, Spec};
 
 fn lifecycle(r: &Record) -> Option<Lifecycle> {
@@ -18,7 +18,9 @@ pub(super) fn check(set: &RecordSet, graph: &DependencyGraph, out: &mut Vec<Diag
             continue;
         }
         for (i, dep) in dependencies(r).iter().enumerate() {
-            let Some(target) = RecordRef::parse(dep.target()).and_then(|t| set.get(&t)) else { continue };
+            let Some(target) = RecordRef::parse(dep.target()).and_then(|t| set.get(&t)) else {
+                continue;
+            };
             let (code, word) = match lifecycle(target) {
                 Some(Lifecycle::Retired) => (Code::DependsOnRetired, "retired"),
                 Some(Lifecycle::Deprecated) => (Code::DependsOnDeprecated, "deprecated"),
@@ -27,10 +29,18 @@ pub(super) fn check(set: &RecordSet, graph: &DependencyGraph, out: &mut Vec<Diag
             out.push(
                 Diagnostic::new(
                     code,
-                    format!("live {} `{}` depends on {word} `{}`", r.kind(), r.id(), target.reference()),
+                    format!(
+                        "live {} `{}` depends on {word} `{}`",
+                        r.kind(),
+                        r.id(),
+                        target.reference()
+                    ),
                 )
                 .at(r.at(format!("/spec/dependsOn/{i}{}", dep.ref_pointer())))
-                .with_related(target.at("/spec/lifecycle"), format!("`{}` is {word} here", target.reference()))
+                .with_related(
+                    target.at("/spec/lifecycle"),
+                    format!("`{}` is {word} here", target.reference()),
+                )
                 .with_help("move the dependency to the record that replaces it"),
             );
         }
@@ -38,10 +48,13 @@ pub(super) fn check(set: &RecordSet, graph: &DependencyGraph, out: &mut Vec<Diag
             && s.sla.is_none()
         {
             out.push(
-                Diagnostic::new(Code::MissingSla, format!("live service `{}` has no SLA", r.id()))
-                    .at(r.at("/spec/lifecycle"))
-                    .with_label("live services must name an SLA")
-                    .with_help("add `sla: <id>` to the spec"),
+                Diagnostic::new(
+                    Code::MissingSla,
+                    format!("live service `{}` has no SLA", r.id()),
+                )
+                .at(r.at("/spec/lifecycle"))
+                .with_label("live services must name an SLA")
+                .with_help("add `sla: <id>` to the spec"),
             );
         }
     }
@@ -52,7 +65,9 @@ pub(super) fn check(set: &RecordSet, graph: &DependencyGraph, out: &mut Vec<Diag
         path.push(refs[0].to_string());
         let first = &refs[0];
         let next = refs.get(1).copied().unwrap_or(first);
-        let Some(record) = set.get(first) else { continue };
+        let Some(record) = set.get(first) else {
+            continue;
+        };
         let pointer = graph
             .graph
             .edges_connecting(cycle[0], cycle.get(1).copied().unwrap_or(cycle[0]))
@@ -68,9 +83,19 @@ pub(super) fn check(set: &RecordSet, graph: &DependencyGraph, out: &mut Vec<Diag
         .with_help("remove one of the dependencies on the cycle");
         for (k, &node) in cycle.iter().enumerate().skip(1) {
             let to = cycle[(k + 1) % cycle.len()];
-            let Some(rec) = set.get(&graph.graph[node]) else { continue };
-            if let Some(e) = graph.graph.edges_connecting(node, to).map(|e| e.weight().pointer.clone()).min() {
-                d = d.with_related(rec.at(e), format!("`{}` depends on `{}`", graph.graph[node], graph.graph[to]));
+            let Some(rec) = set.get(&graph.graph[node]) else {
+                continue;
+            };
+            if let Some(e) = graph
+                .graph
+                .edges_connecting(node, to)
+                .map(|e| e.weight().pointer.clone())
+                .min()
+            {
+                d = d.with_related(
+                    rec.at(e),
+                    format!("`{}` depends on `{}`", graph.graph[node], graph.graph[to]),
+                );
             }
         }
         out.push(d);

@@ -8,18 +8,34 @@ pub(crate) fn references(r: &Record) -> Vec<(String, &str, Option<Kind>)> {
     let mut refs = Vec::new();
     match &r.spec {
         Spec::Service(s) => {
-            refs.push(("/spec/owner".to_string(), s.owner.as_str(), Some(Kind::Team)));
+            refs.push((
+                "/spec/owner".to_string(),
+                s.owner.as_str(),
+                Some(Kind::Team),
+            ));
             if let Some(sla) = &s.sla {
                 refs.push(("/spec/sla".to_string(), sla.as_str(), Some(Kind::Sla)));
             }
             for (i, d) in s.depends_on.iter().enumerate() {
-                refs.push((format!("/spec/dependsOn/{i}{}", d.ref_pointer()), d.target(), None));
+                refs.push((
+                    format!("/spec/dependsOn/{i}{}", d.ref_pointer()),
+                    d.target(),
+                    None,
+                ));
             }
         }
         Spec::ConfigurationItem(c) => {
-            refs.push(("/spec/owner".to_string(), c.owner.as_str(), Some(Kind::Team)));
+            refs.push((
+                "/spec/owner".to_string(),
+                c.owner.as_str(),
+                Some(Kind::Team),
+            ));
             for (i, d) in c.depends_on.iter().enumerate() {
-                refs.push((format!("/spec/dependsOn/{i}{}", d.ref_pointer()), d.target(), None));
+                refs.push((
+                    format!("/spec/dependsOn/{i}{}", d.ref_pointer()),
+                    d.target(),
+                    None,
+                ));
             }
         }
         Spec::Change(c) => {
@@ -27,7 +43,11 @@ pub(crate) fn references(r: &Record) -> Vec<(String, &str, Option<Kind>)> {
                 refs.push((format!("/spec/affects/{i}"), a.as_str(), None));
             }
             if let Some(m) = &c.model {
-                refs.push(("/spec/model".to_string(), m.as_str(), Some(Kind::ChangeModel)));
+                refs.push((
+                    "/spec/model".to_string(),
+                    m.as_str(),
+                    Some(Kind::ChangeModel),
+                ));
             }
         }
         Spec::Policy(p) => {
@@ -37,7 +57,11 @@ pub(crate) fn references(r: &Record) -> Vec<(String, &str, Option<Kind>)> {
             }
             for (i, rule) in p.approvals.iter().enumerate() {
                 for (j, s) in rule.when.impacted_services.iter().enumerate() {
-                    refs.push((format!("/spec/approvals/{i}/when/impactedServices/{j}"), s.as_str(), None));
+                    refs.push((
+                        format!("/spec/approvals/{i}/when/impactedServices/{j}"),
+                        s.as_str(),
+                        None,
+                    ));
                 }
                 for (j, req) in rule.require.iter().enumerate() {
                     approver_refs(req, format!("/spec/approvals/{i}/require/{j}"), &mut refs);
@@ -54,7 +78,11 @@ pub(crate) fn references(r: &Record) -> Vec<(String, &str, Option<Kind>)> {
     refs
 }
 
-fn approver_refs<'a>(req: &'a Requirement, at: String, refs: &mut Vec<(String, &'a str, Option<Kind>)>) {
+fn approver_refs<'a>(
+    req: &'a Requirement,
+    at: String,
+    refs: &mut Vec<(String, &'a str, Option<Kind>)>,
+) {
     match req {
         Requirement::Approvals(a) => {
             for (k, from) in a.from.iter().enumerate() {
@@ -82,7 +110,9 @@ pub(crate) fn resolve(text: &str, bare: Option<Kind>) -> Option<RecordRef> {
 pub(super) fn check(set: &RecordSet, out: &mut Vec<Diagnostic>) {
     for r in set.iter() {
         for (pointer, text, bare) in references(r) {
-            let Some(target) = resolve(text, bare) else { continue };
+            let Some(target) = resolve(text, bare) else {
+                continue;
+            };
             if set.contains(&target) {
                 continue;
             }
@@ -106,7 +136,11 @@ pub(super) fn check(set: &RecordSet, out: &mut Vec<Diagnostic>) {
             {
                 d = d.with_help(format!("there is a `{other}`: is the kind right?"));
             } else {
-                d = d.with_note(format!("{} `{}` depends on a record that is not in the repository", r.kind(), r.id()));
+                d = d.with_note(format!(
+                    "{} `{}` depends on a record that is not in the repository",
+                    r.kind(),
+                    r.id()
+                ));
             }
             out.push(d);
         }

@@ -2,7 +2,7 @@
 //! and time zones exist.
 
 use crate::diag::{Code, Diagnostic};
-use crate::model::{duration_seconds, RecordSet, ServiceHours, Spec};
+use crate::model::{RecordSet, ServiceHours, Spec, duration_seconds};
 
 pub(super) fn check(set: &RecordSet, out: &mut Vec<Diagnostic>) {
     for r in set.iter() {
@@ -10,25 +10,40 @@ pub(super) fn check(set: &RecordSet, out: &mut Vec<Diagnostic>) {
             Spec::Sla(sla) => {
                 let targets: Vec<_> = sla.priorities.iter().collect();
                 for (name, t) in &targets {
-                    let (Some(resp), Some(res)) = (duration_seconds(&t.response), duration_seconds(&t.resolution)) else {
+                    let (Some(resp), Some(res)) = (
+                        duration_seconds(&t.response),
+                        duration_seconds(&t.resolution),
+                    ) else {
                         continue;
                     };
                     if resp > res {
                         out.push(
                             Diagnostic::new(
                                 Code::SlaResponseAfterResolution,
-                                format!("{name} response `{}` is later than its resolution `{}`", t.response, t.resolution),
+                                format!(
+                                    "{name} response `{}` is later than its resolution `{}`",
+                                    t.response, t.resolution
+                                ),
                             )
                             .at(r.at(format!("/spec/priorities/{name}/response")))
-                            .with_related(r.at(format!("/spec/priorities/{name}/resolution")), "resolution target")
+                            .with_related(
+                                r.at(format!("/spec/priorities/{name}/resolution")),
+                                "resolution target",
+                            )
                             .with_help("the response target must be at most the resolution target"),
                         );
                     }
                 }
                 for pair in targets.windows(2) {
                     let ((hi, a), (lo, b)) = (pair[0], pair[1]);
-                    for (field, x, y) in [("response", &a.response, &b.response), ("resolution", &a.resolution, &b.resolution)] {
-                        let (Some(xs), Some(ys)) = (duration_seconds(x), duration_seconds(y)) else { continue };
+                    for (field, x, y) in [
+                        ("response", &a.response, &b.response),
+                        ("resolution", &a.resolution, &b.resolution),
+                    ] {
+                        let (Some(xs), Some(ys)) = (duration_seconds(x), duration_seconds(y))
+                        else {
+                            continue;
+                        };
                         if xs > ys {
                             out.push(
                                 Diagnostic::new(
@@ -48,7 +63,11 @@ pub(super) fn check(set: &RecordSet, out: &mut Vec<Diagnostic>) {
             }
             Spec::Policy(p) => {
                 for (i, w) in p.maintenance_windows.iter().enumerate() {
-                    time_zone(&w.timezone, r.at(format!("/spec/maintenanceWindows/{i}/timezone")), out);
+                    time_zone(
+                        &w.timezone,
+                        r.at(format!("/spec/maintenanceWindows/{i}/timezone")),
+                        out,
+                    );
                 }
             }
             _ => {}

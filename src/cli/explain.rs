@@ -15,7 +15,14 @@ pub fn run(_global: &GlobalArgs, args: &ExplainArgs) -> Result<ExitStatus, Comma
     let text = match &args.code {
         None => Code::ALL
             .iter()
-            .map(|c| format!("{:<32} {:<8} {}\n", c.as_str(), c.default_severity(), c.description()))
+            .map(|c| {
+                format!(
+                    "{:<32} {:<8} {}\n",
+                    c.as_str(),
+                    c.default_severity(),
+                    c.description()
+                )
+            })
             .collect::<String>(),
         Some(name) => {
             let code = Code::from_name(name).ok_or_else(|| {

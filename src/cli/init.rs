@@ -16,13 +16,34 @@ pub struct InitArgs {
 
 /// The starter repository (`examples/starter/`), embedded so that it is tested where it lives.
 const STARTER: &[(&str, &str)] = &[
-    ("cabinet.yaml", include_str!("../../examples/starter/cabinet.yaml")),
-    ("policy/policy.yaml", include_str!("../../examples/starter/policy/policy.yaml")),
-    ("teams/teams.yaml", include_str!("../../examples/starter/teams/teams.yaml")),
-    ("slas/standard.yaml", include_str!("../../examples/starter/slas/standard.yaml")),
-    ("services/web-shop.yaml", include_str!("../../examples/starter/services/web-shop.yaml")),
-    ("cis/infrastructure.yaml", include_str!("../../examples/starter/cis/infrastructure.yaml")),
-    ("models/restart-pod.yaml", include_str!("../../examples/starter/models/restart-pod.yaml")),
+    (
+        "cabinet.yaml",
+        include_str!("../../examples/starter/cabinet.yaml"),
+    ),
+    (
+        "policy/policy.yaml",
+        include_str!("../../examples/starter/policy/policy.yaml"),
+    ),
+    (
+        "teams/teams.yaml",
+        include_str!("../../examples/starter/teams/teams.yaml"),
+    ),
+    (
+        "slas/standard.yaml",
+        include_str!("../../examples/starter/slas/standard.yaml"),
+    ),
+    (
+        "services/web-shop.yaml",
+        include_str!("../../examples/starter/services/web-shop.yaml"),
+    ),
+    (
+        "cis/infrastructure.yaml",
+        include_str!("../../examples/starter/cis/infrastructure.yaml"),
+    ),
+    (
+        "models/restart-pod.yaml",
+        include_str!("../../examples/starter/models/restart-pod.yaml"),
+    ),
     (
         "changes/2026/CHG-2026-0001.yaml",
         include_str!("../../examples/starter/changes/2026/CHG-2026-0001.yaml"),
@@ -36,10 +57,15 @@ fn modeline(path: &str, text: &str) -> Option<String> {
         .filter_map(|l| l.strip_prefix("kind: "))
         .map(str::trim)
         .collect();
-    let [kind] = kinds.into_iter().collect::<Vec<_>>()[..] else { return None };
+    let [kind] = kinds.into_iter().collect::<Vec<_>>()[..] else {
+        return None;
+    };
     let kind = crate::model::Kind::from_name(kind)?;
     let up = "../".repeat(path.matches('/').count());
-    Some(format!("# yaml-language-server: $schema={up}schemas/{}\n", kind.schema_file()))
+    Some(format!(
+        "# yaml-language-server: $schema={up}schemas/{}\n",
+        kind.schema_file()
+    ))
 }
 
 pub fn run(_global: &GlobalArgs, args: &InitArgs) -> Result<ExitStatus, CommandError> {
@@ -70,7 +96,10 @@ pub fn run(_global: &GlobalArgs, args: &InitArgs) -> Result<ExitStatus, CommandE
     let report = format!(
         "created a cabinet repository in {} ({} records, schemas in schemas/)\nnext: cabinet -C {} validate\n",
         dir.display(),
-        STARTER.iter().map(|(_, t)| t.matches("\nkind: ").count() + usize::from(t.starts_with("kind: "))).sum::<usize>(),
+        STARTER
+            .iter()
+            .map(|(_, t)| t.matches("\nkind: ").count() + usize::from(t.starts_with("kind: ")))
+            .sum::<usize>(),
         dir.display()
     );
     super::emit(|out| out.write_all(report.as_bytes()))?;
@@ -78,7 +107,9 @@ pub fn run(_global: &GlobalArgs, args: &InitArgs) -> Result<ExitStatus, CommandE
 }
 
 fn write_starter(dir: &Path, written: &mut Vec<PathBuf>) -> Result<(), CommandError> {
-    let fail = |p: &Path, e: std::io::Error| CommandError::failure(format!("cannot write {}: {e}", p.display()));
+    let fail = |p: &Path, e: std::io::Error| {
+        CommandError::failure(format!("cannot write {}: {e}", p.display()))
+    };
     for (path, text) in STARTER {
         let target = dir.join(path);
         if let Some(parent) = target.parent() {

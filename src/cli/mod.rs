@@ -15,7 +15,12 @@ use std::path::PathBuf;
 /// IT service management the GitOps way: validate records, compute change impact and risk,
 /// and gate merges on CAB approval.
 #[derive(Debug, Parser)]
-#[command(name = "cabinet", version, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "cabinet",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -77,19 +82,30 @@ impl GlobalArgs {
         match &self.repo {
             Some(dir) => {
                 if !dir.is_dir() {
-                    return Err(CommandError::usage(format!("{} is not a folder", dir.display())));
+                    return Err(CommandError::usage(format!(
+                        "{} is not a folder",
+                        dir.display()
+                    )));
                 }
                 if !dir.join(load::CONFIG_FILE).exists() {
-                    return Err(CommandError::usage(format!("there is no {} in {}", load::CONFIG_FILE, dir.display()))
-                        .hint("run `cabinet init` there to start a repository"));
+                    return Err(CommandError::usage(format!(
+                        "there is no {} in {}",
+                        load::CONFIG_FILE,
+                        dir.display()
+                    ))
+                    .hint("run `cabinet init` there to start a repository"));
                 }
                 Ok(dir.clone())
             }
             None => {
                 let here = std::env::current_dir()?;
                 load::find_root(&here).ok_or_else(|| {
-                    CommandError::usage(format!("no {} in {} or any folder above it", load::CONFIG_FILE, here.display()))
-                        .hint("pass `-C DIR`, or run `cabinet init` to start a repository")
+                    CommandError::usage(format!(
+                        "no {} in {} or any folder above it",
+                        load::CONFIG_FILE,
+                        here.display()
+                    ))
+                    .hint("pass `-C DIR`, or run `cabinet init` to start a repository")
                 })
             }
         }
@@ -97,7 +113,9 @@ impl GlobalArgs {
 
     /// The `--format` value, checked against what the command offers.
     pub fn format<T: ValueEnum>(&self, default: T) -> Result<T, CommandError> {
-        let Some(name) = &self.format else { return Ok(default) };
+        let Some(name) = &self.format else {
+            return Ok(default);
+        };
         T::from_str(name, true).map_err(|_| {
             let names: Vec<String> = T::value_variants()
                 .iter()
@@ -113,19 +131,26 @@ impl GlobalArgs {
         match self.color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal(),
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::stdout().is_terminal()
+            }
         }
     }
 }
 
 /// Write a report to stdout. A reader that went away (`| head`) is not an error.
-pub fn emit(write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>) -> Result<(), CommandError> {
+pub fn emit(
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(), CommandError> {
     let stdout = std::io::stdout();
     let mut lock = std::io::BufWriter::new(stdout.lock());
     let result = write(&mut lock).and_then(|()| std::io::Write::flush(&mut lock));
     match result {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(CommandError::failure(format!("cannot write the report: {e}"))),
+        Err(e) => Err(CommandError::failure(format!(
+            "cannot write the report: {e}"
+        ))),
     }
 }

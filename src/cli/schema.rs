@@ -32,7 +32,11 @@ pub fn run(_global: &GlobalArgs, args: &SchemaArgs) -> Result<ExitStatus, Comman
             }
         }
         let report = if stale.is_empty() {
-            format!("ok: {} schemas in {} are current\n", files.len(), args.out.display())
+            format!(
+                "ok: {} schemas in {} are current\n",
+                files.len(),
+                args.out.display()
+            )
         } else {
             format!(
                 "{}\nfailed: the schemas are out of date; run `cabinet schema --out {}`\n",
@@ -41,7 +45,11 @@ pub fn run(_global: &GlobalArgs, args: &SchemaArgs) -> Result<ExitStatus, Comman
             )
         };
         super::emit(|out| out.write_all(report.as_bytes()))?;
-        return Ok(if stale.is_empty() { ExitStatus::Ok } else { ExitStatus::Blocked });
+        return Ok(if stale.is_empty() {
+            ExitStatus::Ok
+        } else {
+            ExitStatus::Blocked
+        });
     }
     write_all(&args.out, &files)?;
     let report = format!("wrote {} schemas to {}\n", files.len(), args.out.display());
@@ -51,10 +59,12 @@ pub fn run(_global: &GlobalArgs, args: &SchemaArgs) -> Result<ExitStatus, Comman
 
 /// Write every schema into `dir`, creating it.
 pub fn write_all(dir: &std::path::Path, files: &[(String, String)]) -> Result<(), CommandError> {
-    std::fs::create_dir_all(dir).map_err(|e| CommandError::failure(format!("cannot create {}: {e}", dir.display())))?;
+    std::fs::create_dir_all(dir)
+        .map_err(|e| CommandError::failure(format!("cannot create {}: {e}", dir.display())))?;
     for (name, text) in files {
         let path = dir.join(name);
-        std::fs::write(&path, text).map_err(|e| CommandError::failure(format!("cannot write {}: {e}", path.display())))?;
+        std::fs::write(&path, text)
+            .map_err(|e| CommandError::failure(format!("cannot write {}: {e}", path.display())))?;
     }
     Ok(())
 }

@@ -36,7 +36,10 @@ pub fn run(global: &GlobalArgs, args: &ValidateArgs) -> Result<ExitStatus, Comma
         None => Source::WorkTree,
     };
     let v = validation::run(&root, &source)?;
-    let style = Style { color: global.color(), path_prefix: git::worktree_prefix(&root) };
+    let style = Style {
+        color: global.color(),
+        path_prefix: git::worktree_prefix(&root),
+    };
     super::emit(|out| match format {
         Format::Human => report::human::write(out, &v, &style),
         Format::Json => report::json::write(out, &v),
@@ -44,5 +47,9 @@ pub fn run(global: &GlobalArgs, args: &ValidateArgs) -> Result<ExitStatus, Comma
         Format::Sarif => report::sarif::write(out, &v, &style),
         Format::Junit => report::junit::write(out, &v),
     })?;
-    Ok(if v.ok() { ExitStatus::Ok } else { ExitStatus::Blocked })
+    Ok(if v.ok() {
+        ExitStatus::Ok
+    } else {
+        ExitStatus::Blocked
+    })
 }

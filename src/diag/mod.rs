@@ -95,8 +95,16 @@ impl Location {
             pointer: String::new(),
             on_key: false,
             span: Some(Span {
-                start: Position { line: 1, column: 1, offset: 0 },
-                end: Position { line: 1, column: 1, offset: 0 },
+                start: Position {
+                    line: 1,
+                    column: 1,
+                    offset: 0,
+                },
+                end: Position {
+                    line: 1,
+                    column: 1,
+                    offset: 0,
+                },
             }),
         }
     }
@@ -225,7 +233,12 @@ pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) 
     let limit = (wanted.chars().count() / 3).clamp(1, 4);
     candidates
         .into_iter()
-        .map(|c| (strsim::levenshtein(&wanted_lower, &c.to_ascii_lowercase()), c))
+        .map(|c| {
+            (
+                strsim::levenshtein(&wanted_lower, &c.to_ascii_lowercase()),
+                c,
+            )
+        })
         .filter(|(d, _)| *d <= limit)
         .min()
         .map(|(_, c)| c)

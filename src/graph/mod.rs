@@ -31,14 +31,23 @@ impl DependencyGraph {
         }
         for r in set.iter() {
             let from = r.reference();
-            let Some(&from_ix) = g.index.get(&from) else { continue };
+            let Some(&from_ix) = g.index.get(&from) else {
+                continue;
+            };
             for (i, dep) in dependencies(r).iter().enumerate() {
-                let Some(target) = RecordRef::parse(dep.target()) else { continue };
-                let Some(&to_ix) = g.index.get(&target) else { continue };
+                let Some(target) = RecordRef::parse(dep.target()) else {
+                    continue;
+                };
+                let Some(&to_ix) = g.index.get(&target) else {
+                    continue;
+                };
                 g.graph.add_edge(
                     from_ix,
                     to_ix,
-                    Edge { impact: dep.impact(), pointer: format!("/spec/dependsOn/{i}") },
+                    Edge {
+                        impact: dep.impact(),
+                        pointer: format!("/spec/dependsOn/{i}"),
+                    },
                 );
             }
         }
@@ -67,7 +76,10 @@ impl DependencyGraph {
             if !looped {
                 continue;
             }
-            let start = *scc.iter().min_by_key(|&&n| &self.graph[n]).expect("an SCC is never empty");
+            let start = *scc
+                .iter()
+                .min_by_key(|&&n| &self.graph[n])
+                .expect("an SCC is never empty");
             out.push(self.cycle_through(start, &scc));
         }
         out.sort_by(|a, b| self.graph[a[0]].cmp(&self.graph[b[0]]));
@@ -81,7 +93,11 @@ impl DependencyGraph {
         let mut prev: HashMap<NodeIndex, NodeIndex> = HashMap::new();
         let mut queue = VecDeque::from([start]);
         while let Some(n) = queue.pop_front() {
-            let mut next: Vec<NodeIndex> = self.graph.neighbors(n).filter(|m| inside.contains(m)).collect();
+            let mut next: Vec<NodeIndex> = self
+                .graph
+                .neighbors(n)
+                .filter(|m| inside.contains(m))
+                .collect();
             next.sort_by(|a, b| self.graph[*a].cmp(&self.graph[*b]));
             for m in next {
                 if m == start {

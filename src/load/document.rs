@@ -3,7 +3,7 @@
 
 use super::yaml::ParsedDocument;
 use crate::diag::{self, Code, Diagnostic, Location};
-use crate::model::{Envelope, Kind, Metadata, Origin, Record, Spec, API_VERSION};
+use crate::model::{API_VERSION, Envelope, Kind, Metadata, Origin, Record, Spec};
 use crate::schema;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -39,9 +39,12 @@ pub fn classify(file: &str, doc: &ParsedDocument, out: &mut Vec<Diagnostic>) -> 
         Some(Value::String(v)) if v == API_VERSION => {}
         Some(Value::String(v)) if v.starts_with("cabinet/") => {
             out.push(
-                Diagnostic::new(Code::UnsupportedApiVersion, format!("apiVersion `{v}` is not supported"))
-                    .at(here("/apiVersion"))
-                    .with_help(format!("this version of cabinet reads `{API_VERSION}`")),
+                Diagnostic::new(
+                    Code::UnsupportedApiVersion,
+                    format!("apiVersion `{v}` is not supported"),
+                )
+                .at(here("/apiVersion"))
+                .with_help(format!("this version of cabinet reads `{API_VERSION}`")),
             );
             return Classified::Invalid;
         }
@@ -49,10 +52,15 @@ pub fn classify(file: &str, doc: &ParsedDocument, out: &mut Vec<Diagnostic>) -> 
             out.push(
                 Diagnostic::new(
                     Code::MissingApiVersion,
-                    format!("a `{}` document without `apiVersion` is skipped", kind_name.unwrap_or_default()),
+                    format!(
+                        "a `{}` document without `apiVersion` is skipped",
+                        kind_name.unwrap_or_default()
+                    ),
                 )
                 .at(here("/kind"))
-                .with_help(format!("add `apiVersion: {API_VERSION}` if this is a record")),
+                .with_help(format!(
+                    "add `apiVersion: {API_VERSION}` if this is a record"
+                )),
             );
             return Classified::Skipped;
         }
@@ -70,7 +78,8 @@ pub fn classify(file: &str, doc: &ParsedDocument, out: &mut Vec<Diagnostic>) -> 
         Some(Value::String(name)) => match Kind::from_name(name) {
             Some(k) => k,
             None => {
-                let mut d = Diagnostic::new(Code::UnknownKind, format!("unknown kind `{name}`")).at(here("/kind"));
+                let mut d = Diagnostic::new(Code::UnknownKind, format!("unknown kind `{name}`"))
+                    .at(here("/kind"));
                 d = match diag::closest(name, Kind::ALL.iter().map(|k| k.as_str())) {
                     Some(near) => d.with_help(format!("did you mean `{near}`?")),
                     None => d.with_help("the kinds are Config, Policy, Team, Service, ConfigurationItem, SLA, Change and ChangeModel"),
@@ -81,18 +90,25 @@ pub fn classify(file: &str, doc: &ParsedDocument, out: &mut Vec<Diagnostic>) -> 
         },
         Some(_) => {
             out.push(
-                Diagnostic::new(Code::UnknownKind, "`kind` must be a string")
-                    .at(here("/kind")),
+                Diagnostic::new(Code::UnknownKind, "`kind` must be a string").at(here("/kind")),
             );
             return Classified::Invalid;
         }
     };
+    if doc.tainted {
+        // The YAML finding already explains this document; a schema check of the stand-in
+        // values would only repeat it.
+        return Classified::Invalid;
+    }
     let problems = schema::check(kind, &doc.value, file, doc.index);
     if !problems.is_empty() {
         out.extend(problems);
         return Classified::Invalid;
     }
-    let origin = Origin { file: file.to_string(), document: doc.index };
+    let origin = Origin {
+        file: file.to_string(),
+        document: doc.index,
+    };
     let typed = match kind {
         Kind::Config => typed(&doc.value, Spec::Config),
         Kind::Policy => typed(&doc.value, |s| Spec::Policy(Box::new(s))),
@@ -104,19 +120,29 @@ pub fn classify(file: &str, doc: &ParsedDocument, out: &mut Vec<Diagnostic>) -> 
         Kind::ChangeModel => typed(&doc.value, Spec::ChangeModel),
     };
     match typed {
-        Ok((metadata, spec)) => Classified::Record(Box::new(Record { metadata, spec, origin })),
+        Ok((metadata, spec)) => Classified::Record(Box::new(Record {
+            metadata,
+            spec,
+            origin,
+        })),
         Err(e) => {
             // The schema and the types say the same thing, so this is rare: report it anyway.
             out.push(
-                Diagnostic::new(Code::SchemaViolation, format!("the record cannot be read: {e}"))
-                    .at(here("/spec")),
+                Diagnostic::new(
+                    Code::SchemaViolation,
+                    format!("the record cannot be read: {e}"),
+                )
+                .at(here("/spec")),
             );
             Classified::Invalid
         }
     }
 }
 
-fn typed<S: DeserializeOwned>(value: &Value, wrap: impl FnOnce(S) -> Spec) -> Result<(Metadata, Spec), serde_json::Error> {
+fn typed<S: DeserializeOwned>(
+    value: &Value,
+    wrap: impl FnOnce(S) -> Spec,
+) -> Result<(Metadata, Spec), serde_json::Error> {
     let envelope = Envelope::<S>::deserialize_from(value)?;
     Ok((envelope.metadata, wrap(envelope.spec)))
 }

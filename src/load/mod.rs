@@ -5,8 +5,8 @@
 mod document;
 mod yaml;
 
-pub use document::{classify, Classified};
-pub use yaml::{escape_pointer, parse, ParsedDocument, ParsedFile, SpanIndex};
+pub use document::{Classified, classify};
+pub use yaml::{ParsedDocument, ParsedFile, SpanIndex, escape_pointer, parse};
 
 use crate::diag::{self, Code, Diagnostic, Location, Span};
 use crate::error::CommandError;
@@ -50,7 +50,10 @@ pub struct Loaded {
 /// Walk up from `start` to the folder that holds cabinet.yaml.
 pub fn find_root(start: &Path) -> Option<PathBuf> {
     let start = start.canonicalize().ok()?;
-    start.ancestors().find(|dir| dir.join(CONFIG_FILE).is_file()).map(Path::to_path_buf)
+    start
+        .ancestors()
+        .find(|dir| dir.join(CONFIG_FILE).is_file())
+        .map(Path::to_path_buf)
 }
 
 /// Read every record under `root` from `source`.
@@ -112,7 +115,9 @@ impl Settings {
     /// Folders never read: git's own, CI configuration, build output and the site.
     fn skips_dir(&self, path: &str) -> bool {
         let name = path.rsplit('/').next().unwrap_or(path);
-        matches!(name, ".git" | ".github" | "target") || path == self.site_out || self.exclude.is_match(path)
+        matches!(name, ".git" | ".github" | "target")
+            || path == self.site_out
+            || self.exclude.is_match(path)
     }
 
     fn reads_file(&self, path: &str) -> bool {
@@ -122,8 +127,11 @@ impl Settings {
 
 fn load_worktree(root: &Path) -> Result<Loaded, CommandError> {
     let config_text = std::fs::read_to_string(root.join(CONFIG_FILE)).map_err(|e| {
-        CommandError::usage(format!("cannot read {}: {e}", root.join(CONFIG_FILE).display()))
-            .hint("run `cabinet init` to create a repository, or pass `-C DIR`")
+        CommandError::usage(format!(
+            "cannot read {}: {e}",
+            root.join(CONFIG_FILE).display()
+        ))
+        .hint("run `cabinet init` to create a repository, or pass `-C DIR`")
     })?;
     let settings = Settings::from_config_text(Some(&config_text));
     let candidates = walk(root, &settings)?;
@@ -138,7 +146,9 @@ fn load_worktree(root: &Path) -> Result<Loaded, CommandError> {
             bytes.map(|b| read_file(c, b, &settings.limits))
         })
         .collect::<Result<_, _>>()
-        .map_err(|e| CommandError::failure(format!("cannot read a file under {}: {e}", root.display())))?;
+        .map_err(|e| {
+            CommandError::failure(format!("cannot read a file under {}: {e}", root.display()))
+        })?;
     Ok(merge(results, settings.limits, None))
 }
 
@@ -153,14 +163,24 @@ fn load_revision(root: &Path, rev: &str) -> Result<Loaded, CommandError> {
     let mut blobs = Vec::new();
     for entry in entries.into_iter().filter(|e| settings.reads_file(&e.path)) {
         let link = (entry.kind == EntryKind::Symlink)
-            .then(|| repo.read(&entry).map(|b| String::from_utf8_lossy(&b).into_owned()))
+            .then(|| {
+                repo.read(&entry)
+                    .map(|b| String::from_utf8_lossy(&b).into_owned())
+            })
             .transpose()?;
         let bytes = if link.is_some() || entry.size > settings.limits.max_file_bytes {
             Vec::new()
         } else {
             repo.read(&entry)?
         };
-        blobs.push((Candidate { path: entry.path, size: entry.size, link }, bytes));
+        blobs.push((
+            Candidate {
+                path: entry.path,
+                size: entry.size,
+                link,
+            },
+            bytes,
+        ));
     }
     let results: Vec<FileResult> = blobs
         .into_par_iter()
@@ -189,13 +209,18 @@ fn walk(root: &Path, settings: &Settings) -> Result<Vec<Candidate>, CommandError
                 }
                 let rel = relative(&root_owned, entry.path());
                 let name = entry.file_name().to_string_lossy();
-                !(matches!(name.as_ref(), ".git" | ".github" | "target") || skip.contains(&rel) || exclude.is_match(&rel))
+                !(matches!(name.as_ref(), ".git" | ".github" | "target")
+                    || skip.contains(&rel)
+                    || exclude.is_match(&rel))
             }
         })
         .build();
     for entry in walker {
-        let entry = entry.map_err(|e| CommandError::failure(format!("cannot list {}: {e}", root.display())))?;
-        let Some(file_type) = entry.file_type() else { continue };
+        let entry = entry
+            .map_err(|e| CommandError::failure(format!("cannot list {}: {e}", root.display())))?;
+        let Some(file_type) = entry.file_type() else {
+            continue;
+        };
         if file_type.is_dir() || !(file_type.is_file() || file_type.is_symlink()) {
             // Sockets, pipes and devices are not files git could hold; reading one could block.
             continue;
@@ -206,10 +231,18 @@ fn walk(root: &Path, settings: &Settings) -> Result<Vec<Candidate>, CommandError
         }
         if file_type.is_symlink() {
             let target = std::fs::read_link(entry.path())?;
-            out.push(Candidate { path, size: 0, link: Some(target.to_string_lossy().into_owned()) });
+            out.push(Candidate {
+                path,
+                size: 0,
+                link: Some(target.to_string_lossy().into_owned()),
+            });
         } else {
             let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
-            out.push(Candidate { path, size, link: None });
+            out.push(Candidate {
+                path,
+                size,
+                link: None,
+            });
         }
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));
@@ -252,7 +285,10 @@ fn read_file(c: &Candidate, bytes: Vec<u8>, limits: &Limits) -> FileResult {
         result.diagnostics.push(
             Diagnostic::new(
                 Code::FileTooLarge,
-                format!("the file has {} bytes, more than the limit of {}", c.size, limits.max_file_bytes),
+                format!(
+                    "the file has {} bytes, more than the limit of {}",
+                    c.size, limits.max_file_bytes
+                ),
             )
             .at(Location::file(&c.path))
             .with_help("split the file, or raise `spec.limits.maxFileBytes` in cabinet.yaml"),
@@ -267,11 +303,18 @@ fn read_file(c: &Candidate, bytes: Vec<u8>, limits: &Limits) -> FileResult {
             let prefix = String::from_utf8_lossy(&bytes[..valid]);
             let line = prefix.matches('\n').count() + 1;
             let column = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            let at = diag::Position { line, column, offset: 0 };
+            let at = diag::Position {
+                line,
+                column,
+                offset: 0,
+            };
             result.diagnostics.push(
-                Diagnostic::new(Code::InvalidUtf8, format!("byte 0x{:02X} at offset {valid} is not UTF-8", bytes[valid]))
-                    .at(Location::at(&c.path, 0, Span { start: at, end: at }))
-                    .with_help("save the file as UTF-8"),
+                Diagnostic::new(
+                    Code::InvalidUtf8,
+                    format!("byte 0x{:02X} at offset {valid} is not UTF-8", bytes[valid]),
+                )
+                .at(Location::at(&c.path, 0, Span { start: at, end: at }))
+                .with_help("save the file as UTF-8"),
             );
             return result;
         }
@@ -307,13 +350,22 @@ fn symlink_diagnostic(path: &str, target: &str) -> Diagnostic {
         }
     }
     if escapes {
-        Diagnostic::new(Code::SymlinkOutsideRepo, format!("`{path}` links to `{target}`, outside the repository"))
-            .at(Location::file(path))
-            .with_help("replace the link with the file itself")
+        Diagnostic::new(
+            Code::SymlinkOutsideRepo,
+            format!("`{path}` links to `{target}`, outside the repository"),
+        )
+        .at(Location::file(path))
+        .with_help("replace the link with the file itself")
     } else {
-        Diagnostic::new(Code::SymlinkSkipped, format!("`{path}` is a link to `{}` and is not followed", parts.join("/")))
-            .at(Location::file(path))
-            .with_help("the target is read on its own; delete the link to silence this")
+        Diagnostic::new(
+            Code::SymlinkSkipped,
+            format!(
+                "`{path}` is a link to `{}` and is not followed",
+                parts.join("/")
+            ),
+        )
+        .at(Location::file(path))
+        .with_help("the target is read on its own; delete the link to silence this")
     }
 }
 
@@ -338,7 +390,10 @@ fn merge(results: Vec<FileResult>, limits: Limits, commit: Option<String>) -> Lo
             loaded.diagnostics.push(
                 Diagnostic::new(
                     Code::TooManyRecords,
-                    format!("more than {} documents; `{}` and the files after it were not read", limits.max_records, r.path),
+                    format!(
+                        "more than {} documents; `{}` and the files after it were not read",
+                        limits.max_records, r.path
+                    ),
                 )
                 .at(Location::file(&r.path))
                 .with_help("raise `spec.limits.maxRecords` in cabinet.yaml"),
@@ -353,12 +408,18 @@ fn merge(results: Vec<FileResult>, limits: Limits, commit: Option<String>) -> Lo
             loaded.texts.insert(r.path, text);
         }
     }
-    let configs = records.iter().filter(|r| matches!(r.spec, Spec::Config(_))).count();
+    let configs = records
+        .iter()
+        .filter(|r| matches!(r.spec, Spec::Config(_)))
+        .count();
     if configs == 0 && !loaded.diagnostics.iter().any(|d| d.file() == CONFIG_FILE) {
         loaded.diagnostics.push(
-            Diagnostic::new(Code::MissingConfig, format!("{CONFIG_FILE} holds no `Config` record"))
-                .at(Location::file(CONFIG_FILE))
-                .with_help("add a document with `apiVersion: cabinet/v1` and `kind: Config`"),
+            Diagnostic::new(
+                Code::MissingConfig,
+                format!("{CONFIG_FILE} holds no `Config` record"),
+            )
+            .at(Location::file(CONFIG_FILE))
+            .with_help("add a document with `apiVersion: cabinet/v1` and `kind: Config`"),
         );
     }
     loaded.records = RecordSet::new(records);

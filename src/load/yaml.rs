@@ -25,6 +25,9 @@ pub struct ParsedDocument {
     pub value: Value,
     /// Where the document's root node starts.
     pub span: Span,
+    /// A value was refused (an alias, a custom tag, an overflowing number) and replaced by
+    /// null; the document is not checked further, so the refusal is not reported twice.
+    pub tainted: bool,
 }
 
 /// Everything one file yields: its documents and the problems met reading them.
@@ -144,6 +147,7 @@ struct Builder<'a, 'r> {
     stack: Vec<Frame>,
     document: usize,
     root: Option<(Value, Span)>,
+    tainted: bool,
 }
 
 /// Why the current file cannot be read any further.
@@ -165,6 +169,7 @@ impl<'a, 'r> Builder<'a, 'r> {
             stack: Vec::new(),
             document: 0,
             root: None,
+            tainted: false,
         }
     }
 
@@ -175,7 +180,9 @@ impl<'a, 'r> Builder<'a, 'r> {
         let mut parser = Parser::new_from_str_with_options(self.text, options);
         let mut saw_document = false;
         loop {
-            let Some(next) = parser.next_event() else { break };
+            let Some(next) = parser.next_event() else {
+                break;
+            };
             let (event, span) = match next {
                 Ok(ev) => ev,
                 Err(err) => {
@@ -194,6 +201,7 @@ impl<'a, 'r> Builder<'a, 'r> {
                     saw_document = true;
                     self.stack.clear();
                     self.root = None;
+                    self.tainted = false;
                     Ok(())
                 }
                 Event::DocumentEnd => {
@@ -202,6 +210,7 @@ impl<'a, 'r> Builder<'a, 'r> {
                             index: self.document,
                             value,
                             span,
+                            tainted: self.tainted,
                         });
                     }
                     self.document += 1;
@@ -215,6 +224,7 @@ impl<'a, 'r> Builder<'a, 'r> {
                             .with_label("alias")
                             .with_help("write the value out in full"),
                     );
+                    self.tainted = true;
                     self.complete(Value::Null, s, span)
                 }
                 Event::Anchor(..) => {
@@ -230,8 +240,12 @@ impl<'a, 'r> Builder<'a, 'r> {
                 Event::Scalar(text, style, anchor, tag) => {
                     self.scalar(&text, style, anchor, tag.as_deref(), span)
                 }
-                Event::SequenceStart(_, anchor, tag) => self.start(false, anchor, tag.as_deref(), span),
-                Event::MappingStart(_, anchor, tag) => self.start(true, anchor, tag.as_deref(), span),
+                Event::SequenceStart(_, anchor, tag) => {
+                    self.start(false, anchor, tag.as_deref(), span)
+                }
+                Event::MappingStart(_, anchor, tag) => {
+                    self.start(true, anchor, tag.as_deref(), span)
+                }
                 Event::SequenceEnd | Event::MappingEnd => self.end(span),
                 #[allow(unreachable_patterns)] // comment events exist only with a parser feature
                 _ => Ok(()),
@@ -278,7 +292,9 @@ impl<'a, 'r> Builder<'a, 'r> {
     fn child_pointer(&self) -> String {
         match self.stack.last() {
             None => String::new(),
-            Some(Frame::Map { pending, pointer, .. }) => match pending {
+            Some(Frame::Map {
+                pending, pointer, ..
+            }) => match pending {
                 Some(k) => format!("{pointer}/{}", escape_pointer(&k.key)),
                 None => pointer.clone(),
             },
@@ -306,7 +322,10 @@ impl<'a, 'r> Builder<'a, 'r> {
             Ok(v) => v,
             Err((code, message)) => {
                 let at = match raw.tag_start {
-                    Some(t) => Span { start: self.position(&t), end: span.end },
+                    Some(t) => Span {
+                        start: self.position(&t),
+                        end: span.end,
+                    },
                     None => span,
                 };
                 self.push(
@@ -317,6 +336,7 @@ impl<'a, 'r> Builder<'a, 'r> {
                             _ => "write a plain string, number, boolean or null",
                         }),
                 );
+                self.tainted = true;
                 Value::Null
             }
         };
@@ -326,9 +346,12 @@ impl<'a, 'r> Builder<'a, 'r> {
     fn key(&mut self, text: &str, style: ScalarStyle, span: Span) -> Result<(), Abort> {
         if text == "<<" && style == ScalarStyle::Plain {
             self.push(
-                Diagnostic::new(Code::YamlAnchor, "merge keys (`<<`) are not allowed in records")
-                    .at(Location::at(self.path, self.document, span))
-                    .with_help("write the merged fields out in full"),
+                Diagnostic::new(
+                    Code::YamlAnchor,
+                    "merge keys (`<<`) are not allowed in records",
+                )
+                .at(Location::at(self.path, self.document, span))
+                .with_help("write the merged fields out in full"),
             );
         }
         let Some(Frame::Map { map, pending, .. }) = self.stack.last_mut() else {
@@ -351,7 +374,13 @@ impl<'a, 'r> Builder<'a, 'r> {
         Ok(())
     }
 
-    fn start(&mut self, is_map: bool, _anchor: usize, tag: Option<&Tag>, raw: YamlSpan) -> Result<(), Abort> {
+    fn start(
+        &mut self,
+        is_map: bool,
+        _anchor: usize,
+        tag: Option<&Tag>,
+        raw: YamlSpan,
+    ) -> Result<(), Abort> {
         let span = self.convert(&raw);
         if self.expecting_key() {
             self.push(
@@ -365,10 +394,14 @@ impl<'a, 'r> Builder<'a, 'r> {
             let expected = if is_map { "map" } else { "seq" };
             if !(tag.is_yaml_core_schema() && tag_suffix(tag) == expected) {
                 self.push(
-                    Diagnostic::new(Code::UnsupportedYaml, format!("tag `{tag}` is not supported in records"))
-                        .at(Location::at(self.path, self.document, span))
-                        .with_help("remove the tag"),
+                    Diagnostic::new(
+                        Code::UnsupportedYaml,
+                        format!("tag `{tag}` is not supported in records"),
+                    )
+                    .at(Location::at(self.path, self.document, span))
+                    .with_help("remove the tag"),
                 );
+                self.tainted = true;
             }
         }
         if self.stack.len() >= self.max_depth {
@@ -382,17 +415,32 @@ impl<'a, 'r> Builder<'a, 'r> {
             );
             return Err(Abort);
         }
-        let pointer = if self.recorder.is_some() { self.child_pointer() } else { String::new() };
-        self.stack.push(if is_map {
-            Frame::Map { map: Map::new(), pending: None, start: raw, pointer }
+        let pointer = if self.recorder.is_some() {
+            self.child_pointer()
         } else {
-            Frame::Seq { items: Vec::new(), start: raw, pointer }
+            String::new()
+        };
+        self.stack.push(if is_map {
+            Frame::Map {
+                map: Map::new(),
+                pending: None,
+                start: raw,
+                pointer,
+            }
+        } else {
+            Frame::Seq {
+                items: Vec::new(),
+                start: raw,
+                pointer,
+            }
         });
         Ok(())
     }
 
     fn end(&mut self, raw_end: YamlSpan) -> Result<(), Abort> {
-        let Some(frame) = self.stack.pop() else { return Ok(()) };
+        let Some(frame) = self.stack.pop() else {
+            return Ok(());
+        };
         let (value, start) = match frame {
             Frame::Map { map, start, .. } => (Value::Object(map), start),
             Frame::Seq { items, start, .. } => (Value::Array(items), start),
@@ -407,12 +455,16 @@ impl<'a, 'r> Builder<'a, 'r> {
         if self.recorder.is_some() {
             let pointer = self.child_pointer();
             let key = match self.stack.last() {
-                Some(Frame::Map { pending: Some(k), .. }) => Some(k.span),
+                Some(Frame::Map {
+                    pending: Some(k), ..
+                }) => Some(k.span),
                 _ => None,
             };
             let document = self.document;
             if let Some(rec) = self.recorder.as_deref_mut() {
-                rec.nodes.entry((document, pointer)).or_insert(NodeSpan { key, value: span });
+                rec.nodes
+                    .entry((document, pointer))
+                    .or_insert(NodeSpan { key, value: span });
             }
         }
         match self.stack.last_mut() {
@@ -438,10 +490,17 @@ fn tag_suffix(tag: &Tag) -> &str {
 
 /// Resolve a scalar by the YAML 1.2 core schema: quoted and block scalars are strings; plain
 /// ones may be null, booleans, integers or floats.
-fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<Value, (Code, String)> {
+fn resolve_scalar(
+    text: &str,
+    style: ScalarStyle,
+    tag: Option<&Tag>,
+) -> Result<Value, (Code, String)> {
     if let Some(tag) = tag {
         if !tag.is_yaml_core_schema() {
-            return Err((Code::UnsupportedYaml, format!("tag `{tag}` is not supported in records")));
+            return Err((
+                Code::UnsupportedYaml,
+                format!("tag `{tag}` is not supported in records"),
+            ));
         }
         return match tag_suffix(tag) {
             "str" => Ok(Value::String(text.to_string())),
@@ -456,7 +515,10 @@ fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<V
                 Ok(_) => Err((Code::UnsupportedYaml, format!("`{text}` is not a number"))),
                 Err(e) => Err(e),
             },
-            other => Err((Code::UnsupportedYaml, format!("tag `!!{other}` is not supported in records"))),
+            other => Err((
+                Code::UnsupportedYaml,
+                format!("tag `!!{other}` is not supported in records"),
+            )),
         };
     }
     if style != ScalarStyle::Plain {
@@ -500,7 +562,12 @@ fn resolve_plain(text: &str) -> Result<Value, (Code, String)> {
     {
         return i64::from_str_radix(hex, 16)
             .map(|i| Value::Number(i.into()))
-            .map_err(|_| (Code::NumberOutOfRange, format!("the integer `{}` does not fit in 64 bits", shorten(text))));
+            .map_err(|_| {
+                (
+                    Code::NumberOutOfRange,
+                    format!("the integer `{}` does not fit in 64 bits", shorten(text)),
+                )
+            });
     }
     if let Some(oct) = text.strip_prefix("0o")
         && !oct.is_empty()
@@ -508,7 +575,12 @@ fn resolve_plain(text: &str) -> Result<Value, (Code, String)> {
     {
         return i64::from_str_radix(oct, 8)
             .map(|i| Value::Number(i.into()))
-            .map_err(|_| (Code::NumberOutOfRange, format!("the integer `{}` does not fit in 64 bits", shorten(text))));
+            .map_err(|_| {
+                (
+                    Code::NumberOutOfRange,
+                    format!("the integer `{}` does not fit in 64 bits", shorten(text)),
+                )
+            });
     }
     if looks_like_float(bytes) {
         if let Ok(f) = text.parse::<f64>() {
@@ -611,7 +683,11 @@ mod tests {
         let (_, diags) = one("a: 1\na: 2\n");
         assert_eq!(diags, vec!["duplicate-key@2:1"]);
         let (_, diags) = one("a: &x 1\nb: *x\n");
-        assert_eq!(diags, vec!["yaml-anchor@1:4", "yaml-anchor@2:4"], "anchor and alias");
+        assert_eq!(
+            diags,
+            vec!["yaml-anchor@1:4", "yaml-anchor@2:4"],
+            "anchor and alias"
+        );
         let (_, diags) = one("base: {a: 1}\nc:\n  <<: {a: 2}\n");
         assert_eq!(diags, vec!["yaml-anchor@3:3"]);
     }
@@ -621,7 +697,11 @@ mod tests {
         let (_, diags) = one("a: 123456789012345678901234567890\nb: !Ref x\nc: .nan\n");
         assert_eq!(
             diags,
-            vec!["number-out-of-range@1:4", "unsupported-yaml@2:4", "unsupported-yaml@3:4"]
+            vec![
+                "number-out-of-range@1:4",
+                "unsupported-yaml@2:4",
+                "unsupported-yaml@3:4"
+            ]
         );
     }
 
@@ -631,7 +711,9 @@ mod tests {
         let parsed = parse("t.yaml", &deep, 64);
         assert_eq!(parsed.diagnostics.len(), 1);
         assert!(parsed.documents.is_empty());
-        let block: String = (0..100).map(|i| format!("{}k:\n", "  ".repeat(i))).collect();
+        let block: String = (0..100)
+            .map(|i| format!("{}k:\n", "  ".repeat(i)))
+            .collect();
         let parsed = parse("t.yaml", &block, 64);
         assert_eq!(parsed.diagnostics[0].code, Code::TooDeep);
     }

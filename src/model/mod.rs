@@ -6,8 +6,8 @@ mod change;
 mod config;
 mod policy;
 mod reference;
-mod set;
 mod service;
+mod set;
 mod sla;
 mod team;
 
@@ -15,8 +15,8 @@ pub use change::*;
 pub use config::*;
 pub use policy::*;
 pub use reference::*;
-pub use set::*;
 pub use service::*;
+pub use set::*;
 pub use sla::*;
 pub use team::*;
 
@@ -161,7 +161,9 @@ pub struct Link {
 }
 
 /// How critical a record is, from `planned` to `retired`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Lifecycle {
     Planned,

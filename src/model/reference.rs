@@ -6,8 +6,7 @@ use serde::Serialize;
 use std::fmt;
 
 /// `service:ID` or `ci:ID`: what `dependsOn` and `affects` may name.
-pub const SERVICE_OR_CI_REF: &str =
-    r"^(?:service|ci):(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._-]{0,127}$";
+pub const SERVICE_OR_CI_REF: &str = r"^(?:service|ci):(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._-]{0,127}$";
 /// A team, bare or as `team:ID`.
 pub const TEAM_REF: &str = r"^(?:team:)?(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._-]{0,127}$";
 /// An SLA, bare or as `sla:ID`.

@@ -33,7 +33,9 @@ impl RecordSet {
     }
 
     pub fn get(&self, r: &RecordRef) -> Option<&Record> {
-        self.index.get(&(r.kind, r.id.clone())).map(|&i| &self.records[i])
+        self.index
+            .get(&(r.kind, r.id.clone()))
+            .map(|&i| &self.records[i])
     }
 
     pub fn contains(&self, r: &RecordRef) -> bool {

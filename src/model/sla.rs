@@ -66,7 +66,9 @@ pub struct HoursWindow {
     pub to: String,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Weekday {
     Mon,
@@ -94,9 +96,14 @@ pub struct Priorities {
 impl Priorities {
     /// `(name, target)` from the most to the least urgent, skipping absent ones.
     pub fn iter(&self) -> impl Iterator<Item = (&'static str, &Target)> {
-        [("P1", &self.p1), ("P2", &self.p2), ("P3", &self.p3), ("P4", &self.p4)]
-            .into_iter()
-            .filter_map(|(n, t)| t.as_ref().map(|t| (n, t)))
+        [
+            ("P1", &self.p1),
+            ("P2", &self.p2),
+            ("P3", &self.p3),
+            ("P4", &self.p4),
+        ]
+        .into_iter()
+        .filter_map(|(n, t)| t.as_ref().map(|t| (n, t)))
     }
 }
 
@@ -129,7 +136,9 @@ pub struct Continuity {
 pub fn duration_seconds(text: &str) -> Option<i64> {
     use jiff::{Span, SpanRelativeTo, Unit};
     let span: Span = text.parse().ok()?;
-    let total = span.total((Unit::Second, SpanRelativeTo::days_are_24_hours())).ok()?;
+    let total = span
+        .total((Unit::Second, SpanRelativeTo::days_are_24_hours()))
+        .ok()?;
     Some(total as i64)
 }
 

@@ -28,14 +28,20 @@ pub fn annotation(out: &mut dyn Write, d: &Diagnostic, style: &Style) -> io::Res
     let mut props = Vec::new();
     if let Some(l) = &d.location {
         let span = l.span.unwrap_or_default();
-        props.push(format!("file={}", property(&format!("{}{}", style.path_prefix, l.file))));
+        props.push(format!(
+            "file={}",
+            property(&format!("{}{}", style.path_prefix, l.file))
+        ));
         props.push(format!("line={}", span.start.line));
         props.push(format!("col={}", span.start.column));
         if span.end.line == span.start.line && span.end.column > span.start.column {
             props.push(format!("endColumn={}", span.end.column));
         }
     }
-    props.push(format!("title={}", property(&format!("cabinet ({})", d.code))));
+    props.push(format!(
+        "title={}",
+        property(&format!("cabinet ({})", d.code))
+    ));
     let mut message = d.message.clone();
     if let Some(help) = &d.help {
         message.push_str("\nhelp: ");
@@ -45,7 +51,9 @@ pub fn annotation(out: &mut dyn Write, d: &Diagnostic, style: &Style) -> io::Res
 }
 
 fn data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn property(s: &str) -> String {

@@ -9,7 +9,11 @@ use std::io::{self, Write};
 use std::sync::Arc;
 
 pub fn write(out: &mut dyn Write, v: &Validation, style: &Style) -> io::Result<()> {
-    let renderer = if style.color { Renderer::styled() } else { Renderer::plain() };
+    let renderer = if style.color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
     for d in &v.diagnostics {
         writeln!(out, "{}\n", render(&renderer, d, &v.texts))?;
     }
@@ -24,7 +28,11 @@ pub fn summary(v: &Validation) -> String {
     } else {
         String::new()
     };
-    let at = v.commit.as_deref().map(|c| format!(" at {}", &c[..c.len().min(12)])).unwrap_or_default();
+    let at = v
+        .commit
+        .as_deref()
+        .map(|c| format!(" at {}", &c[..c.len().min(12)]))
+        .unwrap_or_default();
     match (v.errors(), v.warnings()) {
         (0, 0) => format!("ok: {records} valid{at}{skipped}"),
         (0, w) => format!("ok: {records} valid{at}, {}{skipped}", plural(w, "warning")),
@@ -37,7 +45,11 @@ pub fn summary(v: &Validation) -> String {
 }
 
 fn plural(n: usize, word: &str) -> String {
-    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 fn level(s: Severity) -> Level<'static> {
@@ -57,28 +69,45 @@ fn range(text: &str, l: &Location) -> std::ops::Range<usize> {
     let trimmed = text[start..end].trim_end();
     end = start + trimmed.len();
     if end == start {
-        end = text[start..line_end].chars().next().map_or(start, |c| start + c.len_utf8());
+        end = text[start..line_end]
+            .chars()
+            .next()
+            .map_or(start, |c| start + c.len_utf8());
     }
     start..end
 }
 
 pub fn render(renderer: &Renderer, d: &Diagnostic, texts: &BTreeMap<String, Arc<str>>) -> String {
-    let title = level(d.severity).primary_title(d.message.as_str()).id(d.code.as_str());
+    let title = level(d.severity)
+        .primary_title(d.message.as_str())
+        .id(d.code.as_str());
     let mut group = Group::with_title(title);
     if let Some(l) = &d.location {
         match texts.get(&l.file) {
             Some(text) if l.span.is_some() => {
-                let mut snippet = Snippet::source(text.as_ref()).path(l.file.as_str()).annotation(
-                    AnnotationKind::Primary.span(range(text, l)).label(d.label.as_deref().unwrap_or("")),
-                );
+                let mut snippet = Snippet::source(text.as_ref())
+                    .path(l.file.as_str())
+                    .annotation(
+                        AnnotationKind::Primary
+                            .span(range(text, l))
+                            .label(d.label.as_deref().unwrap_or("")),
+                    );
                 let mut others: Vec<Snippet<'_, _>> = Vec::new();
                 for r in &d.related {
-                    let Some(rt) = texts.get(&r.location.file) else { continue };
-                    let annotation = AnnotationKind::Context.span(range(rt, &r.location)).label(r.message.as_str());
+                    let Some(rt) = texts.get(&r.location.file) else {
+                        continue;
+                    };
+                    let annotation = AnnotationKind::Context
+                        .span(range(rt, &r.location))
+                        .label(r.message.as_str());
                     if r.location.file == l.file {
                         snippet = snippet.annotation(annotation);
                     } else {
-                        others.push(Snippet::source(rt.as_ref()).path(r.location.file.as_str()).annotation(annotation));
+                        others.push(
+                            Snippet::source(rt.as_ref())
+                                .path(r.location.file.as_str())
+                                .annotation(annotation),
+                        );
                     }
                 }
                 group = group.element(snippet);
@@ -87,9 +116,12 @@ pub fn render(renderer: &Renderer, d: &Diagnostic, texts: &BTreeMap<String, Arc<
                 }
             }
             _ => {
-                group = group.element(
-                    Level::NOTE.no_name().message(format!("--> {}:{}:{}", l.file, l.line(), l.column())),
-                );
+                group = group.element(Level::NOTE.no_name().message(format!(
+                    "--> {}:{}:{}",
+                    l.file,
+                    l.line(),
+                    l.column()
+                )));
             }
         }
     }

@@ -2,7 +2,7 @@
 
 use crate::diag::{Diagnostic, Location};
 use crate::validation::Validation;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::io::{self, Write};
 
 pub fn location(l: &Location) -> Value {

@@ -16,7 +16,9 @@ fn escape(s: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
             // Characters XML 1.0 cannot carry at all.
-            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\r' | '\t') => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\r' | '\t') => {
+                out.push_str(&format!("\\u{:04x}", c as u32))
+            }
             c => out.push(c),
         }
     }
@@ -24,29 +26,63 @@ fn escape(s: &str) -> String {
 }
 
 pub fn write(out: &mut dyn Write, v: &Validation) -> io::Result<()> {
-    let mut cases: BTreeMap<&str, Vec<&crate::diag::Diagnostic>> = v.files().map(|f| (f, Vec::new())).collect();
+    let mut cases: BTreeMap<&str, Vec<&crate::diag::Diagnostic>> =
+        v.files().map(|f| (f, Vec::new())).collect();
     for d in &v.diagnostics {
         cases.entry(d.file()).or_default().push(d);
     }
-    let failures = cases.values().filter(|ds| ds.iter().any(|d| d.severity == Severity::Error)).count();
+    let failures = cases
+        .values()
+        .filter(|ds| ds.iter().any(|d| d.severity == Severity::Error))
+        .count();
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
-    writeln!(out, r#"<testsuites name="cabinet" tests="{}" failures="{failures}" errors="0">"#, cases.len())?;
+    writeln!(
+        out,
+        r#"<testsuites name="cabinet" tests="{}" failures="{failures}" errors="0">"#,
+        cases.len()
+    )?;
     writeln!(
         out,
         r#"  <testsuite name="cabinet validate" tests="{}" failures="{failures}" errors="0" skipped="0">"#,
         cases.len()
     )?;
     for (file, ds) in &cases {
-        let name = if file.is_empty() { "(repository)" } else { file };
-        let errors: Vec<_> = ds.iter().filter(|d| d.severity == Severity::Error).collect();
-        let others: Vec<_> = ds.iter().filter(|d| d.severity != Severity::Error).collect();
+        let name = if file.is_empty() {
+            "(repository)"
+        } else {
+            file
+        };
+        let errors: Vec<_> = ds
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect();
+        let others: Vec<_> = ds
+            .iter()
+            .filter(|d| d.severity != Severity::Error)
+            .collect();
         if errors.is_empty() && others.is_empty() {
-            writeln!(out, r#"    <testcase classname="cabinet.validate" name="{}"/>"#, escape(name))?;
+            writeln!(
+                out,
+                r#"    <testcase classname="cabinet.validate" name="{}"/>"#,
+                escape(name)
+            )?;
             continue;
         }
-        writeln!(out, r#"    <testcase classname="cabinet.validate" name="{}">"#, escape(name))?;
+        writeln!(
+            out,
+            r#"    <testcase classname="cabinet.validate" name="{}">"#,
+            escape(name)
+        )?;
         let line = |d: &&&crate::diag::Diagnostic| {
-            format!("{}:{}:{}: {}[{}]: {}", d.file(), d.line(), d.column(), d.severity, d.code, d.message)
+            format!(
+                "{}:{}:{}: {}[{}]: {}",
+                d.file(),
+                d.line(),
+                d.column(),
+                d.severity,
+                d.code,
+                d.message
+            )
         };
         if let Some(first) = errors.first() {
             let body: Vec<String> = errors.iter().map(line).collect();
@@ -60,7 +96,11 @@ pub fn write(out: &mut dyn Write, v: &Validation) -> io::Result<()> {
         }
         if !others.is_empty() {
             let body: Vec<String> = others.iter().map(line).collect();
-            writeln!(out, "      <system-out>{}</system-out>", escape(&body.join("\n")))?;
+            writeln!(
+                out,
+                "      <system-out>{}</system-out>",
+                escape(&body.join("\n"))
+            )?;
         }
         writeln!(out, "    </testcase>")?;
     }

@@ -4,7 +4,7 @@
 use super::Style;
 use crate::diag::{Code, Diagnostic, Location, Severity};
 use crate::validation::Validation;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::io::{self, Write};
 
 fn level(s: Severity) -> &'static str {
@@ -20,15 +20,20 @@ fn rule_name(code: Code) -> String {
         .split('-')
         .map(|w| {
             let mut c = w.chars();
-            c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
         })
         .collect()
 }
 
 fn physical(l: &Location, style: &Style) -> Value {
     let span = l.span.unwrap_or_default();
-    let mut region = json!({"startLine": span.start.line.max(1), "startColumn": span.start.column.max(1)});
-    if span.end.line >= span.start.line && (span.end.line, span.end.column) > (span.start.line, span.start.column) {
+    let mut region =
+        json!({"startLine": span.start.line.max(1), "startColumn": span.start.column.max(1)});
+    if span.end.line >= span.start.line
+        && (span.end.line, span.end.column) > (span.start.line, span.start.column)
+    {
         region["endLine"] = json!(span.end.line);
         region["endColumn"] = json!(span.end.column.max(1));
     }
@@ -55,7 +60,8 @@ fn result(d: &Diagnostic, style: &Style) -> Value {
     });
     if let Some(l) = &d.location {
         r["locations"] = json!([physical(l, style)]);
-        r["partialFingerprints"] = json!({"cabinet/v1": format!("{}:{}:{}", d.code, l.file, l.pointer)});
+        r["partialFingerprints"] =
+            json!({"cabinet/v1": format!("{}:{}:{}", d.code, l.file, l.pointer)});
     }
     if !d.related.is_empty() {
         let related: Vec<Value> = d

@@ -4,8 +4,8 @@
 
 use crate::diag::{self, Code, Diagnostic, Location};
 use crate::model::{
-    ChangeModelSpec, ChangeSpec, ConfigSpec, ConfigurationItemSpec, Envelope, Kind, PolicySpec,
-    ServiceSpec, SlaSpec, TeamSpec, API_VERSION,
+    API_VERSION, ChangeModelSpec, ChangeSpec, ConfigSpec, ConfigurationItemSpec, Envelope, Kind,
+    PolicySpec, ServiceSpec, SlaSpec, TeamSpec,
 };
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{ValidationError, Validator};
@@ -27,12 +27,26 @@ pub fn schema_for(kind: Kind) -> Value {
         Kind::Change => generate::<ChangeSpec>(),
         Kind::ChangeModel => generate::<ChangeModelSpec>(),
     };
-    let root = schema.as_object_mut().expect("schemars generates an object schema");
-    root.insert("$id".into(), json!(format!("https://cabinet.dev/schemas/v1/{}", kind.schema_file())));
-    root.insert("title".into(), json!(format!("cabinet {} record", kind.as_str())));
+    let root = schema
+        .as_object_mut()
+        .expect("schemars generates an object schema");
+    root.insert(
+        "$id".into(),
+        json!(format!(
+            "https://cabinet.dev/schemas/v1/{}",
+            kind.schema_file()
+        )),
+    );
+    root.insert(
+        "title".into(),
+        json!(format!("cabinet {} record", kind.as_str())),
+    );
     root.insert(
         "description".into(),
-        json!(format!("A `{}` record of cabinet (apiVersion {API_VERSION}).", kind.as_str())),
+        json!(format!(
+            "A `{}` record of cabinet (apiVersion {API_VERSION}).",
+            kind.as_str()
+        )),
     );
     if let Some(props) = root.get_mut("properties").and_then(Value::as_object_mut) {
         props.insert(
@@ -57,7 +71,8 @@ pub fn files() -> Vec<(String, String)> {
     Kind::ALL
         .into_iter()
         .map(|kind| {
-            let text = serde_json::to_string_pretty(&schema_for(kind)).expect("a schema serialises");
+            let text =
+                serde_json::to_string_pretty(&schema_for(kind)).expect("a schema serialises");
             (kind.schema_file(), text + "\n")
         })
         .collect()
@@ -99,7 +114,13 @@ pub fn check(kind: Kind, document: &Value, file: &str, index: usize) -> Vec<Diag
     out
 }
 
-fn convert(error: &ValidationError<'_>, schema: &Value, file: &str, index: usize, out: &mut Vec<Diagnostic>) {
+fn convert(
+    error: &ValidationError<'_>,
+    schema: &Value,
+    file: &str,
+    index: usize,
+    out: &mut Vec<Diagnostic>,
+) {
     let pointer = error.instance_path().as_str().to_string();
     let field = dotted(&pointer);
     let at = Location::pointer(file, index, pointer.clone());
@@ -108,13 +129,22 @@ fn convert(error: &ValidationError<'_>, schema: &Value, file: &str, index: usize
             let allowed = allowed_properties(schema, error.schema_path().as_str());
             for name in unexpected {
                 let child = format!("{pointer}/{}", crate::load::escape_pointer(name));
-                let where_ = if field.is_empty() { String::new() } else { format!(" in `{field}`") };
-                let mut d = Diagnostic::new(Code::UnknownField, format!("unknown field `{name}`{where_}"))
-                    .at(Location::pointer(file, index, child).key())
-                    .with_label("not a field of this record");
+                let where_ = if field.is_empty() {
+                    String::new()
+                } else {
+                    format!(" in `{field}`")
+                };
+                let mut d = Diagnostic::new(
+                    Code::UnknownField,
+                    format!("unknown field `{name}`{where_}"),
+                )
+                .at(Location::pointer(file, index, child).key())
+                .with_label("not a field of this record");
                 d = match diag::closest(name, allowed.iter().map(String::as_str)) {
                     Some(near) => d.with_help(format!("did you mean `{near}`?")),
-                    None if !allowed.is_empty() => d.with_help(format!("expected one of {}", list(&allowed))),
+                    None if !allowed.is_empty() => {
+                        d.with_help(format!("expected one of {}", list(&allowed)))
+                    }
                     None => d,
                 };
                 out.push(d);
@@ -122,11 +152,18 @@ fn convert(error: &ValidationError<'_>, schema: &Value, file: &str, index: usize
         }
         ValidationErrorKind::Required { property } => {
             let name = property.as_str().unwrap_or_default();
-            let where_ = if field.is_empty() { String::new() } else { format!(" in `{field}`") };
+            let where_ = if field.is_empty() {
+                String::new()
+            } else {
+                format!(" in `{field}`")
+            };
             out.push(
-                Diagnostic::new(Code::MissingField, format!("missing field `{name}`{where_}"))
-                    .at(at)
-                    .with_label(format!("`{name}` is required here")),
+                Diagnostic::new(
+                    Code::MissingField,
+                    format!("missing field `{name}`{where_}"),
+                )
+                .at(at)
+                .with_label(format!("`{name}` is required here")),
             );
         }
         ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
@@ -137,7 +174,12 @@ fn convert(error: &ValidationError<'_>, schema: &Value, file: &str, index: usize
                 .filter(|branch| {
                     !branch.iter().any(|e| {
                         e.instance_path().as_str() == pointer
-                            && matches!(e.kind(), ValidationErrorKind::Type { .. } | ValidationErrorKind::Enum { .. } | ValidationErrorKind::Constant { .. })
+                            && matches!(
+                                e.kind(),
+                                ValidationErrorKind::Type { .. }
+                                    | ValidationErrorKind::Enum { .. }
+                                    | ValidationErrorKind::Constant { .. }
+                            )
                     })
                 })
                 .collect();
@@ -146,7 +188,9 @@ fn convert(error: &ValidationError<'_>, schema: &Value, file: &str, index: usize
                 .iter()
                 .map(|branch| match branch.as_slice() {
                     [e] if e.instance_path().as_str() == pointer => match e.kind() {
-                        ValidationErrorKind::Constant { expected_value } => Some(plain(expected_value)),
+                        ValidationErrorKind::Constant { expected_value } => {
+                            Some(plain(expected_value))
+                        }
                         _ => None,
                     },
                     _ => None,
@@ -156,7 +200,11 @@ fn convert(error: &ValidationError<'_>, schema: &Value, file: &str, index: usize
                 let listed: Vec<String> = options.iter().map(|o| format!("`{o}`")).collect();
                 let mut d = Diagnostic::new(
                     Code::SchemaViolation,
-                    format!("`{field}`: {} is not one of {}", describe(error.instance()), listed.join(", ")),
+                    format!(
+                        "`{field}`: {} is not one of {}",
+                        describe(error.instance()),
+                        listed.join(", ")
+                    ),
                 )
                 .at(at);
                 if let Some(text) = error.instance().as_str()
@@ -173,7 +221,10 @@ fn convert(error: &ValidationError<'_>, schema: &Value, file: &str, index: usize
                 out.push(
                     Diagnostic::new(
                         Code::SchemaViolation,
-                        format!("`{field}`: {} is not one of the allowed forms", describe(error.instance())),
+                        format!(
+                            "`{field}`: {} is not one of the allowed forms",
+                            describe(error.instance())
+                        ),
                     )
                     .at(at)
                     .with_help(forms_help(&pointer)),
@@ -182,7 +233,8 @@ fn convert(error: &ValidationError<'_>, schema: &Value, file: &str, index: usize
         }
         kind => {
             let detail = detail(kind, error);
-            let mut d = Diagnostic::new(Code::SchemaViolation, format!("`{field}`: {detail}")).at(at);
+            let mut d =
+                Diagnostic::new(Code::SchemaViolation, format!("`{field}`: {detail}")).at(at);
             if let ValidationErrorKind::Pattern { .. } = kind
                 && let Some(text) = error.instance().as_str()
             {
@@ -224,15 +276,29 @@ fn detail(kind: &ValidationErrorKind, error: &ValidationError<'_>) -> String {
             format!("expected `{}`, found {value}", plain(expected_value))
         }
         ValidationErrorKind::Pattern { .. } => format!("{value} is not in the expected form"),
-        ValidationErrorKind::Minimum { limit } => format!("{value} is less than the minimum of {limit}"),
-        ValidationErrorKind::Maximum { limit } => format!("{value} is more than the maximum of {limit}"),
-        ValidationErrorKind::ExclusiveMinimum { limit } => format!("{value} must be more than {limit}"),
-        ValidationErrorKind::ExclusiveMaximum { limit } => format!("{value} must be less than {limit}"),
+        ValidationErrorKind::Minimum { limit } => {
+            format!("{value} is less than the minimum of {limit}")
+        }
+        ValidationErrorKind::Maximum { limit } => {
+            format!("{value} is more than the maximum of {limit}")
+        }
+        ValidationErrorKind::ExclusiveMinimum { limit } => {
+            format!("{value} must be more than {limit}")
+        }
+        ValidationErrorKind::ExclusiveMaximum { limit } => {
+            format!("{value} must be less than {limit}")
+        }
         ValidationErrorKind::MinItems { limit } => format!("needs at least {limit} item(s)"),
         ValidationErrorKind::MinLength { limit } if *limit == 1 => "must not be empty".to_string(),
-        ValidationErrorKind::MinLength { limit } => format!("must be at least {limit} characters long"),
-        ValidationErrorKind::MaxLength { limit } => format!("must be at most {limit} characters long"),
-        ValidationErrorKind::Format { format } => format!("{value} is not a valid {}", format_name(format)),
+        ValidationErrorKind::MinLength { limit } => {
+            format!("must be at least {limit} characters long")
+        }
+        ValidationErrorKind::MaxLength { limit } => {
+            format!("must be at most {limit} characters long")
+        }
+        ValidationErrorKind::Format { format } => {
+            format!("{value} is not a valid {}", format_name(format))
+        }
         _ => shorten(&error.to_string(), 200),
     }
 }
@@ -268,7 +334,11 @@ fn allowed_properties(schema: &Value, schema_path: &str) -> Vec<String> {
 }
 
 fn list(names: &[String]) -> String {
-    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn type_name(json_type: &str) -> &'static str {
@@ -367,7 +437,8 @@ fn forms_help(pointer: &str) -> String {
     } else if pointer.contains("serviceHours") {
         "write `24x7`, or `{timezone, days, from, to}`".into()
     } else if pointer.contains("require") {
-        "write `{count, from: [...]}`, optionally with `per: impacted-service`, or `{anyOf: [...]}`".into()
+        "write `{count, from: [...]}`, optionally with `per: impacted-service`, or `{anyOf: [...]}`"
+            .into()
     } else {
         "see the field's schema in `schemas/`".into()
     }
@@ -422,6 +493,10 @@ mod tests {
         let doc = json!({"apiVersion": "cabinet/v1", "kind": "Team", "metadata": {"id": "pаyments"}, "spec": {}});
         let d = check(Kind::Team, &doc, "t.yaml", 0);
         assert_eq!(d.len(), 1);
-        assert!(d[0].help.as_deref().unwrap().contains("U+0430"), "{:?}", d[0].help);
+        assert!(
+            d[0].help.as_deref().unwrap().contains("U+0430"),
+            "{:?}",
+            d[0].help
+        );
     }
 }

@@ -70,7 +70,9 @@ impl GitRepo {
     }
 
     fn commit(&self, rev: &str) -> Result<git2::Commit<'_>, GitError> {
-        let unknown = || GitError::UnknownRevision { rev: rev.to_string() };
+        let unknown = || GitError::UnknownRevision {
+            rev: rev.to_string(),
+        };
         let object = self.repo.revparse_single(rev).map_err(|_| unknown())?;
         object.peel_to_commit().map_err(|_| unknown())
     }
@@ -80,10 +82,12 @@ impl GitRepo {
         if self.prefix.is_empty() {
             return Ok(tree);
         }
-        let entry = tree.get_path(Path::new(&self.prefix)).map_err(|_| GitError::MissingPath {
-            rev: rev.to_string(),
-            prefix: self.prefix.clone(),
-        })?;
+        let entry = tree
+            .get_path(Path::new(&self.prefix))
+            .map_err(|_| GitError::MissingPath {
+                rev: rev.to_string(),
+                prefix: self.prefix.clone(),
+            })?;
         let object = entry.to_object(&self.repo)?;
         object.peel_to_tree().map_err(|_| GitError::MissingPath {
             rev: rev.to_string(),
@@ -93,12 +97,18 @@ impl GitRepo {
 
     /// Every blob under the cabinet root at `rev`, sorted by path. Sub-trees named in
     /// `skip_dir` (called with the folder's path) are not entered.
-    pub fn list(&self, rev: &str, skip_dir: &dyn Fn(&str) -> bool) -> Result<Vec<TreeEntry>, GitError> {
+    pub fn list(
+        &self,
+        rev: &str,
+        skip_dir: &dyn Fn(&str) -> bool,
+    ) -> Result<Vec<TreeEntry>, GitError> {
         let tree = self.root_tree(rev)?;
         let mut out = Vec::new();
         let mut failure = None;
         tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
-            let Ok(name) = entry.name() else { return git2::TreeWalkResult::Skip };
+            let Ok(name) = entry.name() else {
+                return git2::TreeWalkResult::Skip;
+            };
             let path = format!("{dir}{name}");
             match entry.kind() {
                 Some(git2::ObjectType::Tree) => {
@@ -109,7 +119,11 @@ impl GitRepo {
                     }
                 }
                 Some(git2::ObjectType::Blob) => {
-                    let kind = if entry.filemode() == 0o120000 { EntryKind::Symlink } else { EntryKind::File };
+                    let kind = if entry.filemode() == 0o120000 {
+                        EntryKind::Symlink
+                    } else {
+                        EntryKind::File
+                    };
                     let size = match self.repo.odb().and_then(|odb| odb.read_header(entry.id())) {
                         Ok((size, _)) => size as u64,
                         Err(e) => {
@@ -117,7 +131,12 @@ impl GitRepo {
                             return git2::TreeWalkResult::Abort;
                         }
                     };
-                    out.push(TreeEntry { path, kind, size, oid: entry.id() });
+                    out.push(TreeEntry {
+                        path,
+                        kind,
+                        size,
+                        oid: entry.id(),
+                    });
                     git2::TreeWalkResult::Ok
                 }
                 // Submodules (commits) hold no records of this repository.
@@ -139,7 +158,9 @@ impl GitRepo {
     /// The bytes of one file under the cabinet root at `rev`, or `None` if it is absent.
     pub fn read_path(&self, rev: &str, path: &str) -> Result<Option<Vec<u8>>, GitError> {
         let tree = self.root_tree(rev)?;
-        let Ok(entry) = tree.get_path(Path::new(path)) else { return Ok(None) };
+        let Ok(entry) = tree.get_path(Path::new(path)) else {
+            return Ok(None);
+        };
         let object = entry.to_object(&self.repo)?;
         Ok(object.as_blob().map(|b| b.content().to_vec()))
     }

@@ -3,4 +3,5 @@
 
 mod util;
 
+mod broken;
 mod cli_basics;

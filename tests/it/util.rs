@@ -30,13 +30,21 @@ pub struct Run {
 impl Run {
     /// The stdout as JSON (panics with the output when it is not JSON).
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", self.stdout, self.stderr))
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+                self.stdout, self.stderr
+            )
+        })
     }
 }
 
 pub fn run_in(dir: &Path, args: &[&str]) -> Run {
-    let out = cabinet().current_dir(dir).args(args).output().expect("cabinet runs");
+    let out = cabinet()
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("cabinet runs");
     let run = Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -64,7 +72,10 @@ pub const POLICY: &str = "apiVersion: cabinet/v1\nkind: Policy\nmetadata: {id: d
 impl TestRepo {
     /// An empty folder.
     pub fn empty() -> TestRepo {
-        TestRepo { dir: tempfile::tempdir().expect("a temp dir"), git: None }
+        TestRepo {
+            dir: tempfile::tempdir().expect("a temp dir"),
+            git: None,
+        }
     }
 
     /// A folder with cabinet.yaml and a policy, so that only what a test adds is judged.
@@ -106,12 +117,18 @@ impl TestRepo {
     /// Returns the commit id.
     pub fn commit(&mut self, message: &str) -> String {
         let path = self.dir.path().to_path_buf();
-        let repo = self.git.get_or_insert_with(|| git2::Repository::init(&path).expect("git init"));
+        let repo = self
+            .git
+            .get_or_insert_with(|| git2::Repository::init(&path).expect("git init"));
         let mut index = repo.index().expect("index");
-        index.add_all(["*"], git2::IndexAddOption::DEFAULT, None).expect("add");
+        index
+            .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+            .expect("add");
         index.update_all(["*"], None).expect("update");
         index.write().expect("write index");
-        let tree = repo.find_tree(index.write_tree().expect("tree")).expect("find tree");
+        let tree = repo
+            .find_tree(index.write_tree().expect("tree"))
+            .expect("find tree");
         let time = git2::Time::new(1_790_000_000, 0);
         let sig = git2::Signature::new("Test", "test@example.com", &time).expect("signature");
         let parents: Vec<git2::Commit<'_>> = repo
@@ -131,7 +148,11 @@ pub fn copy_dir(from: &Path, to: &Path) {
     for entry in std::fs::read_dir(from).expect("read example") {
         let entry = entry.expect("entry");
         let target = to.join(entry.file_name());
-        if entry.file_type().expect("type").is_dir() {
+        let kind = entry.file_type().expect("type");
+        if kind.is_symlink() {
+            let link = std::fs::read_link(entry.path()).expect("readlink");
+            std::os::unix::fs::symlink(link, &target).expect("symlink");
+        } else if kind.is_dir() {
             std::fs::create_dir_all(&target).expect("mkdir");
             copy_dir(&entry.path(), &target);
         } else {
