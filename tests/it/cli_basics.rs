@@ -6,7 +6,11 @@ use crate::util::*;
 fn the_starter_repository_validates() {
     let run = run_in(&examples().join("starter"), &["validate"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
-    assert!(run.stdout.contains("ok: 11 records valid"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("ok: 11 records valid"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -47,7 +51,9 @@ fn init_scaffolds_a_repository_that_validates_and_refuses_to_overwrite() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let dir = repo.path().join("catalogue");
     let service = std::fs::read_to_string(dir.join("services/web-shop.yaml")).unwrap();
-    assert!(service.starts_with("# yaml-language-server: $schema=../schemas/service.schema.json\n"));
+    assert!(
+        service.starts_with("# yaml-language-server: $schema=../schemas/service.schema.json\n")
+    );
     assert!(dir.join("schemas/service.schema.json").is_file());
     let run = run_in(&dir, &["validate", "--format", "json"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
@@ -55,22 +61,37 @@ fn init_scaffolds_a_repository_that_validates_and_refuses_to_overwrite() {
     assert_eq!(run.json()["warnings"], 0);
     let again = repo.run(&["init", "catalogue"]);
     assert_eq!(again.code, 2);
-    assert!(again.stderr.contains("nothing was written"), "{}", again.stderr);
+    assert!(
+        again.stderr.contains("nothing was written"),
+        "{}",
+        again.stderr
+    );
 }
 
 #[test]
 fn explain_describes_a_code_and_suggests_near_misses() {
     let run = TestRepo::empty().run(&["explain", "dangling-reference"]);
     assert_eq!(run.code, 0);
-    assert!(run.stdout.contains("Every reference must resolve"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("Every reference must resolve"),
+        "{}",
+        run.stdout
+    );
     let run = TestRepo::empty().run(&["explain", "dangling-refrence"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("did you mean `dangling-reference`?"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("did you mean `dangling-reference`?"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
 fn the_checked_in_schemas_are_current() {
-    let run = run_in(std::path::Path::new(env!("CARGO_MANIFEST_DIR")), &["schema", "--check"]);
+    let run = run_in(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")),
+        &["schema", "--check"],
+    );
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
 }
 
@@ -81,5 +102,9 @@ fn schema_check_fails_when_a_schema_drifts() {
     repo.write("s/service.schema.json", "{}");
     let run = repo.run(&["schema", "--out", "s", "--check"]);
     assert_eq!(run.code, 1);
-    assert!(run.stdout.contains("service.schema.json differs"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("service.schema.json differs"),
+        "{}",
+        run.stdout
+    );
 }
