@@ -5,3 +5,4 @@ mod util;
 
 mod broken;
 mod cli_basics;
+mod formats;
