@@ -5,4 +5,5 @@ mod util;
 
 mod broken;
 mod cli_basics;
+mod examples;
 mod formats;
