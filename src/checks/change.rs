@@ -88,6 +88,23 @@ pub(super) fn check(set: &RecordSet, out: &mut Vec<Diagnostic>) {
                         .with_help("add `outcome: {result: ..., notes: ...}` with the post-implementation review"),
                     );
                 }
+                if !c.status.is_implemented() && c.outcome.is_some() {
+                    out.push(
+                        Diagnostic::new(
+                            Code::UnexpectedOutcome,
+                            format!(
+                                "change `{}` is {} but already has an outcome",
+                                r.id(),
+                                c.status.as_str()
+                            ),
+                        )
+                        .at(r.at("/spec/outcome").key())
+                        .with_related(r.at("/spec/status"), "status")
+                        .with_help(
+                            "set `status` to completed, failed or rolled-back, or remove `outcome`",
+                        ),
+                    );
+                }
                 let file = &r.origin.file;
                 let name = file.rsplit('/').next().unwrap_or(file);
                 let stem = name

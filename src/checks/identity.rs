@@ -66,6 +66,32 @@ pub(super) fn check(set: &RecordSet, out: &mut Vec<Diagnostic>) {
     }
 
     for r in set.iter() {
+        let Spec::Service(service) = &r.spec else {
+            continue;
+        };
+        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+        for (i, o) in service.offerings.iter().enumerate() {
+            if let Some(&j) = seen.get(o.id.as_str()) {
+                out.push(
+                    Diagnostic::new(
+                        Code::DuplicateId,
+                        format!(
+                            "offering `{}` is listed twice in service `{}`",
+                            o.id,
+                            r.id()
+                        ),
+                    )
+                    .at(r.at(format!("/spec/offerings/{i}/id")))
+                    .with_related(r.at(format!("/spec/offerings/{j}/id")), "first listed here")
+                    .with_help("offering ids are unique within their service"),
+                );
+            } else {
+                seen.insert(&o.id, i);
+            }
+        }
+    }
+
+    for r in set.iter() {
         let Spec::Team(team) = &r.spec else { continue };
         let mut seen: BTreeMap<String, usize> = BTreeMap::new();
         for (i, m) in team.members.iter().enumerate() {

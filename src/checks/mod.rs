@@ -4,6 +4,7 @@
 mod change;
 mod identity;
 mod lifecycle;
+mod redundancy;
 mod references;
 mod sla;
 
@@ -18,6 +19,7 @@ pub fn run(set: &RecordSet) -> Vec<Diagnostic> {
     identity::check(set, &mut out);
     references::check(set, &mut out);
     lifecycle::check(set, &graph, &mut out);
+    redundancy::check(set, &mut out);
     sla::check(set, &mut out);
     change::check(set, &mut out);
     out

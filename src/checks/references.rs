@@ -113,7 +113,7 @@ pub(super) fn check(set: &RecordSet, out: &mut Vec<Diagnostic>) {
             let Some(target) = resolve(text, bare) else {
                 continue;
             };
-            if set.contains(&target) {
+            if set.contains(&target) || set.is_invalid(&target) {
                 continue;
             }
             let mut d = Diagnostic::new(

@@ -158,6 +158,12 @@ codes! {
     ChangeMissingOutcome = "change-missing-outcome", Error,
         "an implemented change has no outcome",
         "Once a change is `completed`, `failed` or `rolled-back`, its post-implementation review belongs in `spec.outcome`.";
+    UnexpectedOutcome = "unexpected-outcome", Warning,
+        "a change that has not been carried out already has an outcome",
+        "`spec.outcome` is the post-implementation review. A change that is still `draft`, `requested`, `approved`, `scheduled`, `implementing` or `cancelled` has no outcome yet; set the status, or remove the outcome.";
+    RedundancyGroup = "redundancy-group", Error,
+        "a redundancy group that cannot work as declared",
+        "Members of a redundancy group keep the group up while at least `minUp` of them are up. Every member must declare the same `minUp`, and `minUp` cannot be more than the number of members, or the group is down before anything fails.";
     ChangeFileName = "change-file-name", Warning,
         "a change record's file name is not its id",
         "Change records live in a file named after their id (`changes/2026/CHG-2026-0042.yaml`) so that they are easy to find and pull requests do not collide.";

@@ -10,7 +10,7 @@ pub use yaml::{ParsedDocument, ParsedFile, SpanIndex, escape_pointer, parse};
 
 use crate::diag::{self, Code, Diagnostic, Location, Span};
 use crate::error::CommandError;
-use crate::model::{ConfigSpec, Limits, Record, RecordSet, Spec};
+use crate::model::{ConfigSpec, Kind, Limits, Record, RecordRef, RecordSet, Spec};
 use crate::vcs::git::{EntryKind, GitRepo};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
@@ -266,6 +266,15 @@ struct FileResult {
     documents: usize,
     skipped: usize,
     diagnostics: Vec<Diagnostic>,
+    /// Records present but invalid.
+    invalid: Vec<RecordRef>,
+}
+
+/// The kind and id a document claims, if it claims both.
+fn written_reference(value: &serde_json::Value) -> Option<RecordRef> {
+    let kind = Kind::from_name(value.get("kind")?.as_str()?)?;
+    let id = value.get("metadata")?.get("id")?.as_str()?;
+    Some(RecordRef::new(kind, id))
 }
 
 fn read_file(c: &Candidate, bytes: Vec<u8>, limits: &Limits) -> FileResult {
@@ -276,6 +285,7 @@ fn read_file(c: &Candidate, bytes: Vec<u8>, limits: &Limits) -> FileResult {
         documents: 0,
         skipped: 0,
         diagnostics: Vec::new(),
+        invalid: Vec::new(),
     };
     if let Some(target) = &c.link {
         result.diagnostics.push(symlink_diagnostic(&c.path, target));
@@ -301,6 +311,8 @@ fn read_file(c: &Candidate, bytes: Vec<u8>, limits: &Limits) -> FileResult {
             let valid = e.utf8_error().valid_up_to();
             let bytes = e.as_bytes();
             let prefix = String::from_utf8_lossy(&bytes[..valid]);
+            // A byte order mark is not a character of the first line (the parser skips it too).
+            let prefix = prefix.strip_prefix('\u{feff}').unwrap_or(&prefix);
             let line = prefix.matches('\n').count() + 1;
             let column = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
             let at = diag::Position {
@@ -326,7 +338,11 @@ fn read_file(c: &Candidate, bytes: Vec<u8>, limits: &Limits) -> FileResult {
         match classify(&c.path, doc, &mut result.diagnostics) {
             Classified::Record(r) => result.records.push(*r),
             Classified::Skipped => result.skipped += 1,
-            Classified::Invalid => {}
+            Classified::Invalid => {
+                if let Some(r) = written_reference(&doc.value) {
+                    result.invalid.push(r);
+                }
+            }
         }
     }
     result.text = Some(Arc::from(text));
@@ -380,6 +396,7 @@ fn merge(results: Vec<FileResult>, limits: Limits, commit: Option<String>) -> Lo
         commit,
     };
     let mut records = Vec::new();
+    let mut invalid = Vec::new();
     let mut over_limit = false;
     for r in results {
         if over_limit {
@@ -403,6 +420,7 @@ fn merge(results: Vec<FileResult>, limits: Limits, commit: Option<String>) -> Lo
         loaded.documents += r.documents;
         loaded.skipped += r.skipped;
         records.extend(r.records);
+        invalid.extend(r.invalid);
         loaded.diagnostics.extend(r.diagnostics);
         if let Some(text) = r.text {
             loaded.texts.insert(r.path, text);
@@ -422,7 +440,7 @@ fn merge(results: Vec<FileResult>, limits: Limits, commit: Option<String>) -> Lo
             .with_help("add a document with `apiVersion: cabinet/v1` and `kind: Config`"),
         );
     }
-    loaded.records = RecordSet::new(records);
+    loaded.records = RecordSet::new(records).with_invalid(invalid);
     loaded
 }
 

@@ -38,7 +38,7 @@ pub struct PolicySpec {
 }
 
 /// Weights and thresholds of the risk score. Every field has a documented default.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct RiskPolicy {
     /// Points for each impacted service that goes down, by its tier.
@@ -47,15 +47,6 @@ pub struct RiskPolicy {
     /// The lowest score of each level above `low`.
     #[serde(default)]
     pub levels: RiskLevels,
-}
-
-impl Default for RiskPolicy {
-    fn default() -> Self {
-        RiskPolicy {
-            tier_weights: TierWeights::default(),
-            levels: RiskLevels::default(),
-        }
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

@@ -1,13 +1,15 @@
 //! All records of one revision, indexed by kind and id.
 
 use super::{ConfigSpec, Kind, PolicySpec, Record, RecordRef, Spec};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The records of one revision, in file order, with a lookup by reference.
 #[derive(Debug, Default, Clone)]
 pub struct RecordSet {
     records: Vec<Record>,
     index: HashMap<(Kind, String), usize>,
+    /// Records that exist but failed their schema: references to them are not dangling.
+    invalid: HashSet<RecordRef>,
 }
 
 impl RecordSet {
@@ -17,7 +19,23 @@ impl RecordSet {
         for (i, r) in records.iter().enumerate() {
             index.entry((r.kind(), r.id().to_string())).or_insert(i);
         }
-        RecordSet { records, index }
+        RecordSet {
+            records,
+            index,
+            invalid: HashSet::new(),
+        }
+    }
+
+    /// Remember records that were written but could not be read, so that references to them
+    /// are not reported as dangling on top of their own findings.
+    pub fn with_invalid(mut self, invalid: impl IntoIterator<Item = RecordRef>) -> RecordSet {
+        self.invalid.extend(invalid);
+        self
+    }
+
+    /// A record with this reference was written but is invalid.
+    pub fn is_invalid(&self, r: &RecordRef) -> bool {
+        self.invalid.contains(r)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &Record> {

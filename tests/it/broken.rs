@@ -30,8 +30,15 @@ const EXPECTED: &[(&str, &str, u64, u64)] = &[
         14,
         11,
     ),
+    (
+        "unexpected-outcome",
+        "changes/2026/CHG-2026-0007.yaml",
+        15,
+        3,
+    ),
     ("change-file-name", "changes/2026/upgrade-db.yaml", 4, 16),
     ("dependency-cycle", "graph/cis.yaml", 20, 101),
+    ("redundancy-group", "graph/cis.yaml", 31, 41),
     ("depends-on-retired", "graph/services.yaml", 11, 7),
     ("depends-on-deprecated", "graph/services.yaml", 13, 13),
     ("missing-sla", "graph/services.yaml", 22, 14),
@@ -220,4 +227,29 @@ fn a_cycle_lists_every_record_on_it() {
         ("cis/a.yaml", 4)
     );
     assert_eq!(d["related"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn a_reference_to_an_invalid_record_is_not_also_dangling() {
+    let repo = TestRepo::new();
+    repo.write(
+        "services/search.yaml",
+        "apiVersion: cabinet/v1\nkind: Service\nmetadata: {id: search}\nspec: {owner: cab, tier: 9, lifecycle: planned}\n",
+    );
+    repo.write(
+        "services/shop.yaml",
+        "apiVersion: cabinet/v1\nkind: Service\nmetadata: {id: shop}\nspec: {owner: cab, tier: 1, lifecycle: planned, dependsOn: [service:search, service:serch]}\n",
+    );
+    let run = repo.run(&["validate", "--format", "json"]);
+    let codes: Vec<String> = findings(&run.json())
+        .into_iter()
+        .map(|f| f.0 + "@" + &f.1)
+        .collect();
+    assert_eq!(
+        codes,
+        vec![
+            "schema-violation@services/search.yaml",
+            "dangling-reference@services/shop.yaml"
+        ]
+    );
 }

@@ -14,16 +14,25 @@ fn broken(format: &str) -> Run {
 #[test]
 fn json_has_the_fields_of_the_contract() {
     let json = broken("json").json();
-    for field in ["ok", "records", "skipped", "errors", "warnings", "diagnostics"] {
+    for field in [
+        "ok",
+        "records",
+        "skipped",
+        "errors",
+        "warnings",
+        "diagnostics",
+    ] {
         assert!(json.get(field).is_some(), "missing `{field}`");
     }
     assert_eq!(json["ok"], false);
-    assert_eq!(json["records"], 23);
+    assert_eq!(json["records"], 26);
     assert_eq!(json["skipped"], 1);
-    assert_eq!(json["errors"], 32);
-    assert_eq!(json["warnings"], 6);
+    assert_eq!(json["errors"], 33);
+    assert_eq!(json["warnings"], 7);
     let d = &json["diagnostics"][0];
-    for field in ["severity", "code", "file", "line", "column", "pointer", "message"] {
+    for field in [
+        "severity", "code", "file", "line", "column", "pointer", "message",
+    ] {
         assert!(d.get(field).is_some(), "diagnostic lacks `{field}`: {d}");
     }
     assert_eq!(d["severity"], "error");
@@ -56,8 +65,20 @@ fn github_annotations_carry_file_line_and_column() {
 the window of `CHG-2026-0001` ends at 2026-12-01T22%3A00%3A00Z but starts at 2026-12-02T01%3A00%3A00Z%0Ahelp%3A `end` must be later than `start`"
             .replace("%3A", ":")
     );
-    assert_eq!(run.stdout.lines().filter(|l| l.starts_with("::error ")).count(), 32);
-    assert_eq!(run.stdout.lines().filter(|l| l.starts_with("::warning ")).count(), 6);
+    assert_eq!(
+        run.stdout
+            .lines()
+            .filter(|l| l.starts_with("::error "))
+            .count(),
+        33
+    );
+    assert_eq!(
+        run.stdout
+            .lines()
+            .filter(|l| l.starts_with("::warning "))
+            .count(),
+        7
+    );
 }
 
 /// The official SARIF 2.1.0 schema, from the serde-sarif crate on crates.io.
@@ -69,7 +90,11 @@ fn sarif_schema() -> serde_json::Value {
         .arg(&manifest)
         .output()
         .expect("cargo metadata runs");
-    assert!(out.status.success(), "cargo metadata failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "cargo metadata failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let meta: serde_json::Value = serde_json::from_slice(&out.stdout).expect("metadata is JSON");
     let package = meta["packages"]
         .as_array()
@@ -81,7 +106,8 @@ fn sarif_schema() -> serde_json::Value {
         .parent()
         .unwrap()
         .join("src/schema.json");
-    serde_json::from_str(&std::fs::read_to_string(&schema).expect("the SARIF schema is shipped")).unwrap()
+    serde_json::from_str(&std::fs::read_to_string(&schema).expect("the SARIF schema is shipped"))
+        .unwrap()
 }
 
 #[test]
@@ -97,20 +123,30 @@ fn sarif_validates_against_the_official_schema() {
         &serde_json::to_string("^[a-zA-Z]{2}(-[a-zA-Z]{2})?$").unwrap(),
     ))
     .unwrap();
-    assert_eq!(schema["title"], "Static Analysis Results Format (SARIF) Version 2.1.0 JSON Schema");
+    assert_eq!(
+        schema["title"],
+        "Static Analysis Results Format (SARIF) Version 2.1.0 JSON Schema"
+    );
     // Draft 7 asserts formats by default (uri, uri-reference, date-time).
     let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
     let log = broken("sarif").json();
-    let errors: Vec<String> = validator.iter_errors(&log).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    let errors: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
     assert!(errors.is_empty(), "{errors:#?}");
     let results = log["runs"][0]["results"].as_array().unwrap();
-    assert_eq!(results.len(), 38);
+    assert_eq!(results.len(), 40);
     let first = &results[0];
     assert_eq!(first["ruleId"], "window-order");
-    let rule = &log["runs"][0]["tool"]["driver"]["rules"][first["ruleIndex"].as_u64().unwrap() as usize];
+    let rule =
+        &log["runs"][0]["tool"]["driver"]["rules"][first["ruleIndex"].as_u64().unwrap() as usize];
     assert_eq!(rule["id"], "window-order");
     let region = &first["locations"][0]["physicalLocation"]["region"];
-    assert_eq!((region["startLine"].as_u64(), region["startColumn"].as_u64()), (Some(10), Some(48)));
+    assert_eq!(
+        (region["startLine"].as_u64(), region["startColumn"].as_u64()),
+        (Some(10), Some(48))
+    );
 }
 
 #[test]
@@ -119,22 +155,41 @@ fn sarif_and_github_paths_are_relative_to_the_git_top() {
     let sub = repo.path().join("catalogue");
     std::fs::create_dir_all(&sub).unwrap();
     copy_dir(&examples().join("starter"), &sub);
-    std::fs::write(sub.join("services/web-shop.yaml"), "apiVersion: cabinet/v1\nkind: Service\nmetadata: {id: x}\nspec: {}\n").unwrap();
+    std::fs::write(
+        sub.join("services/web-shop.yaml"),
+        "apiVersion: cabinet/v1\nkind: Service\nmetadata: {id: x}\nspec: {}\n",
+    )
+    .unwrap();
     repo.commit("a catalogue in a subfolder");
     let run = run_in(&sub, &["validate", "--format", "sarif"]);
-    let uri = &run.json()["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
+    let uri = &run.json()["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+        ["uri"];
     assert_eq!(uri, "catalogue/services/web-shop.yaml");
     let run = run_in(&sub, &["validate", "--format", "github"]);
-    assert!(run.stdout.contains("file=catalogue/services/web-shop.yaml,"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("file=catalogue/services/web-shop.yaml,"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
 fn junit_is_well_formed_with_one_case_per_file() {
     let run = broken("junit");
     let doc = roxmltree::Document::parse(&run.stdout).expect("well-formed XML");
-    let suite = doc.descendants().find(|n| n.has_tag_name("testsuite")).unwrap();
-    let cases: Vec<_> = suite.children().filter(|n| n.has_tag_name("testcase")).collect();
-    assert_eq!(suite.attribute("tests"), Some(cases.len().to_string().as_str()));
+    let suite = doc
+        .descendants()
+        .find(|n| n.has_tag_name("testsuite"))
+        .unwrap();
+    let cases: Vec<_> = suite
+        .children()
+        .filter(|n| n.has_tag_name("testcase"))
+        .collect();
+    assert_eq!(
+        suite.attribute("tests"),
+        Some(cases.len().to_string().as_str())
+    );
     let failing: Vec<&str> = cases
         .iter()
         .filter(|c| c.children().any(|n| n.has_tag_name("failure")))
@@ -142,8 +197,14 @@ fn junit_is_well_formed_with_one_case_per_file() {
         .collect();
     assert!(failing.contains(&"refs/dangling.yaml"));
     assert!(failing.contains(&"yaml/invalid-utf8.yaml"));
-    assert_eq!(suite.attribute("failures"), Some(failing.len().to_string().as_str()));
-    let passing = run_in(&examples().join("starter"), &["validate", "--format", "junit"]);
+    assert_eq!(
+        suite.attribute("failures"),
+        Some(failing.len().to_string().as_str())
+    );
+    let passing = run_in(
+        &examples().join("starter"),
+        &["validate", "--format", "junit"],
+    );
     assert_eq!(passing.code, 0);
     assert!(!passing.stdout.contains("<failure"));
 }
@@ -160,7 +221,12 @@ fn a_closed_pipe_is_not_an_error() {
     drop(child.stdout.take());
     let status = child.wait().unwrap();
     let mut err = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
     assert!(!err.contains("panicked"), "{err}");
     assert!(status.code() == Some(0), "{status:?} {err}");
 }

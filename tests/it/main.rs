@@ -5,5 +5,6 @@ mod util;
 
 mod broken;
 mod cli_basics;
+mod docs;
 mod examples;
 mod formats;

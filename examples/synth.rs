@@ -1,0 +1,398 @@
+//! A synthetic cabinet repository of any size, deterministic from a seed, for benchmarks.
+//!
+//! ```text
+//! cargo run --release --example synth -- --services 1000 --cis 9000 --changes 2000 --out /tmp/synth
+//! ```
+//!
+//! Shapes follow what real catalogues look like: CIs in layers (network, storage, compute,
+//! data, workloads) where each depends on a few records of the layers below, picked with a
+//! strong bias towards a few core records (a long tail of fan-in); redundancy groups of three
+//! nodes; services of four tiers on top, depending on workloads, data stores and earlier
+//! services, some softly; change records with multi-line plans in every state. Every record
+//! is valid under `cabinet validate`.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+struct Args {
+    services: usize,
+    cis: usize,
+    changes: usize,
+    teams: usize,
+    seed: u64,
+    out: PathBuf,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args {
+        services: 100,
+        cis: 900,
+        changes: 200,
+        teams: 0,
+        seed: 42,
+        out: PathBuf::new(),
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().ok_or(format!("{flag} needs a value"));
+        let number = |v: String| v.parse::<usize>().map_err(|e| format!("{flag}: {e}"));
+        match flag.as_str() {
+            "--services" => args.services = number(value()?)?,
+            "--cis" => args.cis = number(value()?)?,
+            "--changes" => args.changes = number(value()?)?,
+            "--teams" => args.teams = number(value()?)?,
+            "--seed" => args.seed = number(value()?)? as u64,
+            "--out" => args.out = PathBuf::from(value()?),
+            "-h" | "--help" => {
+                return Err("usage: synth --services N --cis M --changes K [--teams T] [--seed S] --out DIR".into());
+            }
+            other => return Err(format!("unknown argument `{other}`")),
+        }
+    }
+    if args.out.as_os_str().is_empty() {
+        return Err("--out DIR is required".into());
+    }
+    if args.teams == 0 {
+        args.teams = (args.services / 10).clamp(3, 500);
+    }
+    Ok(args)
+}
+
+/// The CI layers, bottom up: (share of all CIs, types, id prefix).
+const LAYERS: &[(f64, &[&str], &str)] = &[
+    (0.03, &["network", "dns", "loadbalancer"], "net"),
+    (0.05, &["storage", "certificate"], "sto"),
+    (0.32, &["server", "vm", "cluster"], "cmp"),
+    (0.20, &["database", "queue", "saas"], "dat"),
+    (0.40, &["application", "container"], "app"),
+];
+
+const WORDS: &[&str] = &[
+    "alpha",
+    "billing",
+    "cart",
+    "delivery",
+    "edge",
+    "feed",
+    "gateway",
+    "hub",
+    "inventory",
+    "journal",
+    "kiosk",
+    "ledger",
+    "media",
+    "notify",
+    "orders",
+    "pricing",
+    "quote",
+    "returns",
+    "search",
+    "tax",
+    "users",
+    "vault",
+    "wallet",
+    "xfer",
+    "yield",
+    "zone",
+];
+
+struct Writer {
+    root: PathBuf,
+    files: usize,
+    bytes: usize,
+}
+
+impl Writer {
+    fn write(&mut self, rel: &str, text: &str) -> std::io::Result<()> {
+        let path = self.root.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&path, text)?;
+        self.files += 1;
+        self.bytes += text.len();
+        Ok(())
+    }
+}
+
+/// Pick an index in `0..n` with a strong bias towards small indices (a long tail).
+fn skewed(rng: &mut fastrand::Rng, n: usize) -> usize {
+    let u = rng.f64();
+    ((u * u * u) * n as f64) as usize % n.max(1)
+}
+
+fn main() {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(2);
+        }
+    };
+    if let Err(e) = generate(&args) {
+        eprintln!("synth: {e}");
+        std::process::exit(3);
+    }
+}
+
+fn generate(args: &Args) -> std::io::Result<()> {
+    let mut rng = fastrand::Rng::with_seed(args.seed);
+    let mut w = Writer {
+        root: args.out.clone(),
+        files: 0,
+        bytes: 0,
+    };
+    std::fs::create_dir_all(&args.out)?;
+    w.write(
+        "cabinet.yaml",
+        "apiVersion: cabinet/v1\nkind: Config\nmetadata: {id: synth}\nspec:\n  title: Synthetic catalogue\n  site: {out: public}\n",
+    )?;
+
+    // Teams: cab, ecab and owners.
+    let teams: Vec<String> = (0..args.teams).map(|i| format!("team-{i:04}")).collect();
+    let mut text = String::new();
+    for (i, id) in ["cab".to_string(), "ecab".to_string()]
+        .iter()
+        .chain(teams.iter())
+        .enumerate()
+    {
+        let _ = write!(
+            text,
+            "---\napiVersion: cabinet/v1\nkind: Team\nmetadata: {{id: {id}, name: Team {id}}}\nspec:\n  members:\n    - {{github: user-{i}a, githubId: {}, name: Person {i} A}}\n    - {{github: user-{i}b, name: Person {i} B, email: user{i}b@example.com}}\n  contact: {{email: {id}@example.com, chat: \"#{id}\"}}\n",
+            100_000 + i
+        );
+    }
+    w.write("teams/teams.yaml", &text)?;
+
+    w.write(
+        "slas/slas.yaml",
+        "apiVersion: cabinet/v1\nkind: SLA\nmetadata: {id: gold, name: Gold}\nspec:\n  type: sla\n  availability: 99.95\n  serviceHours: 24x7\n  priorities:\n    P1: {response: 15m, resolution: 4h}\n    P2: {response: 1h, resolution: 8h}\n    P3: {response: 4h, resolution: 3d}\n    P4: {response: 1d, resolution: 10d}\n  continuity: {rto: 4h, rpo: 15m}\n---\napiVersion: cabinet/v1\nkind: SLA\nmetadata: {id: silver, name: Silver}\nspec:\n  type: sla\n  availability: 99.5\n  serviceHours: {timezone: Europe/Berlin, days: [mon, tue, wed, thu, fri], from: \"08:00\", to: \"18:00\"}\n  priorities:\n    P1: {response: 1h, resolution: 8h}\n    P2: {response: 4h, resolution: 2d}\n---\napiVersion: cabinet/v1\nkind: SLA\nmetadata: {id: platform-ola, name: Platform OLA}\nspec:\n  type: ola\n  availability: 99.9\n  priorities:\n    P1: {response: 30m, resolution: 4h}\n",
+    )?;
+    w.write(
+        "policy/policy.yaml",
+        "apiVersion: cabinet/v1\nkind: Policy\nmetadata: {id: default}\nspec:\n  cab: cab\n  ecab: ecab\n  approvals:\n    - {name: low risk, when: {type: [normal], risk: [low]}, require: [{count: 1, from: [owners]}]}\n    - {name: medium, when: {type: [normal], risk: [medium]}, require: [{count: 1, from: [cab]}, {count: 1, from: [owners], per: impacted-service}]}\n    - {name: high, when: {type: [normal], risk: [high, critical]}, require: [{count: 2, from: [cab]}, {count: 1, from: [owners], per: impacted-service}]}\n    - {name: emergency, when: {type: [emergency]}, require: [{count: 1, from: [ecab]}]}\n  freezes:\n    - {name: Year-end freeze, start: \"2026-12-15T00:00:00Z\", end: \"2027-01-05T00:00:00Z\", allow: [emergency]}\n  maintenanceWindows:\n    - {name: Sunday night, rrule: \"FREQ=WEEKLY;BYDAY=SU;BYHOUR=22\", duration: 4h, timezone: Europe/Berlin}\n  requireChangeRecord: true\n",
+    )?;
+    w.write(
+        "models/restart-pod.yaml",
+        "apiVersion: cabinet/v1\nkind: ChangeModel\nmetadata: {id: restart-pod, name: Restart a stateless pod}\nspec:\n  appliesTo: [container, application]\n  maxRisk: low\n  plan: |\n    kubectl rollout restart deployment/<name>\n",
+    )?;
+
+    // CIs, layer by layer; each depends on records of lower layers only, so there is no cycle.
+    let mut layers: Vec<Vec<String>> = Vec::new();
+    let mut ci_refs: Vec<String> = Vec::new();
+    let mut made = 0;
+    for (li, (share, types, prefix)) in LAYERS.iter().enumerate() {
+        let count = if li + 1 == LAYERS.len() {
+            args.cis.saturating_sub(made)
+        } else {
+            ((args.cis as f64 * share).round() as usize)
+                .max(1)
+                .min(args.cis.saturating_sub(made))
+        };
+        let mut ids = Vec::with_capacity(count);
+        let mut i = 0;
+        while i < count {
+            let ty = types[rng.usize(..types.len())];
+            // Compute nodes come in redundancy groups of three.
+            let group = if *prefix == "cmp" && count - i >= 3 && rng.u8(..10) < 3 {
+                3
+            } else {
+                1
+            };
+            let group_id = format!("{prefix}-grp-{i:06}");
+            for g in 0..group {
+                let id = format!("{prefix}-{}-{:06}", WORDS[(i + g) % WORDS.len()], i + g);
+                let mut text = format!(
+                    "# yaml-language-server: $schema=../../schemas/configuration-item.schema.json\napiVersion: cabinet/v1\nkind: ConfigurationItem\nmetadata:\n  id: {id}\n  name: {} {ty} {}\n  labels: {{layer: \"{prefix}\", region: eu-{}}}\nspec:\n  type: {ty}\n  owner: {}\n  environment: {}\n  lifecycle: live\n",
+                    WORDS[(i + g) % WORDS.len()],
+                    i + g,
+                    1 + (i % 3),
+                    teams[skewed(&mut rng, teams.len())],
+                    if rng.u8(..20) == 0 {
+                        "dr"
+                    } else {
+                        "production"
+                    },
+                );
+                if li > 0 {
+                    let deps = 1 + rng.usize(..4);
+                    let mut chosen: Vec<String> = Vec::new();
+                    for _ in 0..deps {
+                        let lower = &layers[li - 1 - skewed(&mut rng, li).min(li - 1)];
+                        let target = &lower[skewed(&mut rng, lower.len())];
+                        if !chosen.contains(target) {
+                            chosen.push(target.clone());
+                        }
+                    }
+                    text.push_str("  dependsOn:\n");
+                    for (k, t) in chosen.iter().enumerate() {
+                        if k > 0 && rng.u8(..5) == 0 {
+                            let _ = writeln!(text, "    - {{ref: ci:{t}, impact: partial}}");
+                        } else {
+                            let _ = writeln!(text, "    - ci:{t}");
+                        }
+                    }
+                }
+                if group > 1 {
+                    let _ = writeln!(text, "  redundancy: {{group: {group_id}, minUp: 2}}");
+                }
+                let _ = write!(
+                    text,
+                    "  attributes:\n    vendor: Vendor {}\n    version: \"{}.{}\"\n    location: fra-{}\n    serial: \"SN-{:010}\"\n",
+                    i % 7,
+                    1 + i % 9,
+                    i % 20,
+                    1 + i % 4,
+                    rng.u32(..)
+                );
+                w.write(&format!("cis/{prefix}/{id}.yaml"), &text)?;
+                ci_refs.push(format!("ci:{id}"));
+                ids.push(id);
+            }
+            i += group;
+        }
+        made += ids.len();
+        layers.push(ids);
+    }
+
+    // Services on top: workloads and data stores, plus earlier services (no cycles).
+    let mut services: Vec<String> = Vec::new();
+    let tops: Vec<&String> = layers.iter().rev().take(2).flatten().collect();
+    for i in 0..args.services {
+        let id = format!("svc-{}-{i:05}", WORDS[i % WORDS.len()]);
+        let tier = match rng.u8(..10) {
+            0 => 1,
+            1..=3 => 2,
+            4..=7 => 3,
+            _ => 4,
+        };
+        let sla = if tier <= 2 { "gold" } else { "silver" };
+        let mut text = format!(
+            "# yaml-language-server: $schema=../schemas/service.schema.json\napiVersion: cabinet/v1\nkind: Service\nmetadata:\n  id: {id}\n  name: {} service {i}\n  description: |\n    The {} service. It serves customers and other services of the company,\n    and is run by its owning team around the clock.\n  links:\n    - {{title: Runbook, url: \"https://wiki.example.com/{id}\"}}\nspec:\n  owner: {}\n  tier: {tier}\n  lifecycle: live\n  sla: {sla}\n  dependsOn:\n",
+            WORDS[i % WORDS.len()],
+            WORDS[i % WORDS.len()],
+            teams[i % teams.len()],
+        );
+        let mut chosen: Vec<String> = Vec::new();
+        for _ in 0..(1 + rng.usize(..4)) {
+            if !tops.is_empty() {
+                let t = format!("ci:{}", tops[skewed(&mut rng, tops.len())]);
+                if !chosen.contains(&t) {
+                    chosen.push(t);
+                }
+            }
+        }
+        for (k, t) in chosen.iter().enumerate() {
+            if k > 0 && rng.u8(..4) == 0 {
+                let _ = writeln!(text, "    - {{ref: {t}, impact: partial}}");
+            } else {
+                let _ = writeln!(text, "    - {t}");
+            }
+        }
+        if !services.is_empty() && rng.bool() {
+            let other = &services[skewed(&mut rng, services.len())];
+            let _ = writeln!(text, "    - {{ref: service:{other}, impact: partial}}");
+        }
+        let _ = write!(
+            text,
+            "  offerings:\n    - {{id: access, name: Request access, fulfillment: 2d, approval: true}}\n  support: {{hours: 24x7, channel: \"#{id}\"}}\n"
+        );
+        w.write(&format!("services/{id}.yaml"), &text)?;
+        services.push(id);
+    }
+
+    // Change records.
+    let statuses = [
+        "draft",
+        "requested",
+        "approved",
+        "scheduled",
+        "completed",
+        "failed",
+        "rolled-back",
+        "cancelled",
+    ];
+    for i in 0..args.changes {
+        let id = format!("CHG-2026-{:05}", i + 1);
+        let kind = match rng.u8(..10) {
+            0 => "emergency",
+            1..=2 => "standard",
+            _ => "normal",
+        };
+        let status = statuses[rng.usize(..statuses.len())];
+        let day = 1 + rng.u8(..28);
+        let month = 1 + rng.u8(..12);
+        let hour = rng.u8(..20);
+        let mut affects: Vec<String> = Vec::new();
+        let pool = if kind == "standard" {
+            &layers[LAYERS.len() - 1]
+        } else {
+            &layers[rng.usize(..layers.len())]
+        };
+        for _ in 0..(1 + rng.usize(..3)) {
+            let t = format!("ci:{}", pool[rng.usize(..pool.len())]);
+            if !affects.contains(&t) {
+                affects.push(t);
+            }
+        }
+        if kind != "standard" && !services.is_empty() && rng.bool() {
+            affects.push(format!("service:{}", services[rng.usize(..services.len())]));
+        }
+        let mut text = format!(
+            "apiVersion: cabinet/v1\nkind: Change\nmetadata:\n  id: {id}\n  name: Change {i} to {}\nspec:\n  type: {kind}\n",
+            affects[0]
+        );
+        if kind == "standard" {
+            text.push_str("  model: restart-pod\n");
+        }
+        let _ = write!(
+            text,
+            "  requester: user-{}a\n  reason: Routine maintenance and security fixes for {}.\n  affects: [{}]\n  window: {{start: \"2026-{month:02}-{day:02}T{hour:02}:00:00Z\", end: \"2026-{month:02}-{day:02}T{:02}:30:00Z\"}}\n  risk: {}\n  plan: |\n    1. Announce the change in the team channel.\n    2. Take a snapshot of every affected record.\n    3. Apply the change, one node at a time.\n    4. Watch the dashboards for fifteen minutes.\n",
+            i % (args.teams + 2),
+            affects[0],
+            affects.join(", "),
+            hour + 2,
+            ["low", "low", "medium", "high"][rng.usize(..4)]
+        );
+        if kind != "standard" {
+            text.push_str("  backout: |\n    Restore the snapshots taken in step 2 and restart the services.\n");
+        }
+        text.push_str(
+            "  verification: |\n    Smoke tests pass and error rates stay at their baseline.\n",
+        );
+        if kind == "emergency" {
+            let _ = writeln!(
+                text,
+                "  emergency: {{incident: INC-{:06}, justification: Customer-facing outage}}",
+                i
+            );
+        }
+        let _ = writeln!(text, "  status: {status}");
+        if matches!(status, "completed" | "failed" | "rolled-back") {
+            let result = match status {
+                "completed" => "successful",
+                "failed" => "failed",
+                _ => "backed-out",
+            };
+            let _ = writeln!(
+                text,
+                "  outcome:\n    result: {result}\n    notes: Reviewed by the CAB."
+            );
+        }
+        w.write(&format!("changes/2026/{id}.yaml"), &text)?;
+    }
+
+    let total_records = 1 + 1 + 3 + 1 + args.teams + 2 + made + args.services + args.changes;
+    println!(
+        "synth: wrote {} files, {} records ({:.1} MB) to {}",
+        w.files,
+        total_records,
+        w.bytes as f64 / 1e6,
+        display(&args.out)
+    );
+    Ok(())
+}
+
+fn display(p: &Path) -> String {
+    p.display().to_string()
+}
