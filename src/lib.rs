@@ -9,6 +9,7 @@ pub mod cli;
 pub mod diag;
 pub mod error;
 pub mod graph;
+pub mod impact;
 pub mod load;
 pub mod model;
 pub mod report;

@@ -1,104 +1,239 @@
-//! The dependency graph over services and configuration items, built from `dependsOn`.
-//! Edges point from the dependent to what it depends on, and carry how an outage propagates.
+//! The dependency graph over services and configuration items, built once per run from
+//! `dependsOn`. Edges point from the dependent to what it depends on and carry how an outage
+//! propagates (`full` or `partial`); members of a redundancy group share one group state.
+//!
+//! Two views of one graph: a petgraph `DiGraph` for algorithms and export (cycles, DOT), and
+//! compact adjacency arrays (CSR) in both directions, which is what impact walks: on a
+//! million records a reverse walk over flat arrays is several times faster than over
+//! petgraph's linked edge lists.
 
 use crate::model::{Dependency, Impact, Kind, Record, RecordRef, RecordSet, Spec};
 use petgraph::graph::{DiGraph, NodeIndex};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
-/// One `dependsOn` entry, kept with where it was written.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A node index (position in `DependencyGraph::nodes`).
+pub type Node = u32;
+
+/// `Group` marker for nodes that belong to no redundancy group.
+pub const NO_GROUP: u32 = u32::MAX;
+
+/// One `dependsOn` entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Edge {
+    /// The other end: the dependency (in `dependencies_of`) or the dependent (in `dependents_of`).
+    pub node: Node,
     pub impact: Impact,
-    /// Pointer of the entry in the dependent's record (`/spec/dependsOn/1`).
-    pub pointer: String,
+    /// Position of the entry in the dependent's `dependsOn`.
+    pub index: u32,
 }
 
-/// Services and CIs, and who depends on whom. Dangling references are left out (they are
-/// reported by the reference check).
+impl Edge {
+    /// The JSON pointer of the entry in the dependent's record.
+    pub fn pointer(&self) -> String {
+        format!("/spec/dependsOn/{}", self.index)
+    }
+}
+
+/// A redundancy group: it stays up while at least `min_up` members are up.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Group {
+    pub name: String,
+    pub min_up: u32,
+    pub members: Vec<Node>,
+}
+
+/// Services and CIs, and who depends on whom. References that do not resolve (reported by the
+/// reference check) are left out.
 #[derive(Debug, Default)]
 pub struct DependencyGraph {
-    pub graph: DiGraph<RecordRef, Edge>,
-    index: HashMap<RecordRef, NodeIndex>,
+    /// Every service and CI, sorted by reference, so node order never depends on file order.
+    pub nodes: Vec<RecordRef>,
+    index: HashMap<RecordRef, Node>,
+    fwd_offsets: Vec<u32>,
+    fwd: Vec<Edge>,
+    rev_offsets: Vec<u32>,
+    rev: Vec<Edge>,
+    group_of: Vec<u32>,
+    pub groups: Vec<Group>,
 }
 
 impl DependencyGraph {
     pub fn build(set: &RecordSet) -> DependencyGraph {
-        let mut g = DependencyGraph::default();
-        for r in set.iter() {
-            if matches!(r.kind(), Kind::Service | Kind::ConfigurationItem) {
-                g.node(r.reference());
+        let mut nodes: Vec<RecordRef> = set
+            .iter()
+            .filter(|r| matches!(r.kind(), Kind::Service | Kind::ConfigurationItem))
+            .map(Record::reference)
+            .collect();
+        nodes.sort();
+        nodes.dedup();
+        let index: HashMap<RecordRef, Node> = nodes
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.clone(), i as Node))
+            .collect();
+        let mut edges: Vec<(Node, Edge)> = Vec::new();
+        let mut groups: BTreeMap<String, (u32, Vec<Node>)> = BTreeMap::new();
+        let mut group_of = vec![NO_GROUP; nodes.len()];
+        for (i, r) in nodes.iter().enumerate() {
+            let Some(record) = set.get(r) else { continue };
+            for (k, dep) in dependencies(record).iter().enumerate() {
+                let Some(target) =
+                    RecordRef::parse(dep.target()).and_then(|t| index.get(&t).copied())
+                else {
+                    continue;
+                };
+                edges.push((
+                    i as Node,
+                    Edge {
+                        node: target,
+                        impact: dep.impact(),
+                        index: k as u32,
+                    },
+                ));
+            }
+            if let Spec::ConfigurationItem(ci) = &record.spec
+                && let Some(red) = &ci.redundancy
+            {
+                let entry = groups
+                    .entry(red.group.clone())
+                    .or_insert((red.min_up, Vec::new()));
+                entry.0 = entry.0.max(red.min_up);
+                entry.1.push(i as Node);
             }
         }
-        for r in set.iter() {
-            let from = r.reference();
-            let Some(&from_ix) = g.index.get(&from) else {
-                continue;
-            };
-            for (i, dep) in dependencies(r).iter().enumerate() {
-                let Some(target) = RecordRef::parse(dep.target()) else {
-                    continue;
-                };
-                let Some(&to_ix) = g.index.get(&target) else {
-                    continue;
-                };
-                g.graph.add_edge(
-                    from_ix,
-                    to_ix,
+        let groups: Vec<Group> = groups
+            .into_iter()
+            .enumerate()
+            .map(|(g, (name, (min_up, members)))| {
+                for &m in &members {
+                    group_of[m as usize] = g as u32;
+                }
+                Group {
+                    name,
+                    min_up,
+                    members,
+                }
+            })
+            .collect();
+        let n = nodes.len();
+        let (fwd_offsets, fwd) = csr(n, edges.iter().map(|&(from, e)| (from, e)));
+        let (rev_offsets, rev) = csr(
+            n,
+            edges.iter().map(|&(from, e)| {
+                (
+                    e.node,
                     Edge {
-                        impact: dep.impact(),
-                        pointer: format!("/spec/dependsOn/{i}"),
+                        node: from,
+                        impact: e.impact,
+                        index: e.index,
                     },
-                );
+                )
+            }),
+        );
+        DependencyGraph {
+            nodes,
+            index,
+            fwd_offsets,
+            fwd,
+            rev_offsets,
+            rev,
+            group_of,
+            groups,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    pub fn edge_count(&self) -> usize {
+        self.fwd.len()
+    }
+
+    pub fn node(&self, r: &RecordRef) -> Option<Node> {
+        self.index.get(r).copied()
+    }
+
+    pub fn reference(&self, n: Node) -> &RecordRef {
+        &self.nodes[n as usize]
+    }
+
+    /// What `n` depends on, in `dependsOn` order.
+    pub fn dependencies_of(&self, n: Node) -> &[Edge] {
+        let i = n as usize;
+        &self.fwd[self.fwd_offsets[i] as usize..self.fwd_offsets[i + 1] as usize]
+    }
+
+    /// What depends on `n`, by dependent.
+    pub fn dependents_of(&self, n: Node) -> &[Edge] {
+        let i = n as usize;
+        &self.rev[self.rev_offsets[i] as usize..self.rev_offsets[i + 1] as usize]
+    }
+
+    /// The redundancy group `n` belongs to.
+    pub fn group_of(&self, n: Node) -> Option<&Group> {
+        let g = self.group_of[n as usize];
+        (g != NO_GROUP).then(|| &self.groups[g as usize])
+    }
+
+    pub fn group_index(&self, n: Node) -> u32 {
+        self.group_of[n as usize]
+    }
+
+    /// A petgraph view (node weights are `Node` indices) for algorithms and export.
+    pub fn petgraph(&self) -> DiGraph<Node, Impact> {
+        let mut g = DiGraph::with_capacity(self.nodes.len(), self.fwd.len());
+        for i in 0..self.nodes.len() {
+            g.add_node(i as Node);
+        }
+        for i in 0..self.nodes.len() {
+            for e in self.dependencies_of(i as Node) {
+                g.add_edge(NodeIndex::new(i), NodeIndex::new(e.node as usize), e.impact);
             }
         }
         g
     }
 
-    fn node(&mut self, r: RecordRef) -> NodeIndex {
-        if let Some(&ix) = self.index.get(&r) {
-            return ix;
-        }
-        let ix = self.graph.add_node(r.clone());
-        self.index.insert(r, ix);
-        ix
-    }
-
-    pub fn index_of(&self, r: &RecordRef) -> Option<NodeIndex> {
-        self.index.get(r).copied()
-    }
-
-    /// Every cycle, as the strongly connected components that contain one, each listed from
-    /// its smallest reference along a real cycle through it; sorted.
-    pub fn cycles(&self) -> Vec<Vec<NodeIndex>> {
+    /// Every cycle: one per strongly connected component that holds one, listed from its
+    /// smallest reference along the shortest cycle through it; sorted.
+    pub fn cycles(&self) -> Vec<Vec<Node>> {
+        let pg = self.petgraph();
         let mut out = Vec::new();
-        for scc in petgraph::algo::tarjan_scc(&self.graph) {
-            let looped = scc.len() > 1 || self.graph.contains_edge(scc[0], scc[0]);
+        for scc in petgraph::algo::tarjan_scc(&pg) {
+            let looped = scc.len() > 1 || pg.contains_edge(scc[0], scc[0]);
             if !looped {
                 continue;
             }
-            let start = *scc
+            let start = scc
                 .iter()
-                .min_by_key(|&&n| &self.graph[n])
+                .map(|ix| ix.index() as Node)
+                .min()
                 .expect("an SCC is never empty");
-            out.push(self.cycle_through(start, &scc));
+            let inside: std::collections::HashSet<Node> =
+                scc.iter().map(|ix| ix.index() as Node).collect();
+            out.push(self.cycle_through(start, &inside));
         }
-        out.sort_by(|a, b| self.graph[a[0]].cmp(&self.graph[b[0]]));
+        out.sort();
         out
     }
 
-    /// The shortest cycle from `start` back to itself inside `scc` (breadth-first).
-    fn cycle_through(&self, start: NodeIndex, scc: &[NodeIndex]) -> Vec<NodeIndex> {
-        use std::collections::VecDeque;
-        let inside: std::collections::HashSet<NodeIndex> = scc.iter().copied().collect();
-        let mut prev: HashMap<NodeIndex, NodeIndex> = HashMap::new();
-        let mut queue = VecDeque::from([start]);
+    /// The shortest cycle from `start` back to itself inside one component (breadth-first).
+    fn cycle_through(&self, start: Node, inside: &std::collections::HashSet<Node>) -> Vec<Node> {
+        let mut prev: HashMap<Node, Node> = HashMap::new();
+        let mut queue = std::collections::VecDeque::from([start]);
         while let Some(n) = queue.pop_front() {
-            let mut next: Vec<NodeIndex> = self
-                .graph
-                .neighbors(n)
+            let mut next: Vec<Node> = self
+                .dependencies_of(n)
+                .iter()
+                .map(|e| e.node)
                 .filter(|m| inside.contains(m))
                 .collect();
-            next.sort_by(|a, b| self.graph[*a].cmp(&self.graph[*b]));
+            next.sort_unstable();
+            next.dedup();
             for m in next {
                 if m == start {
                     let mut path = vec![n];
@@ -118,6 +253,32 @@ impl DependencyGraph {
         }
         vec![start]
     }
+}
+
+/// Compressed adjacency: offsets per node and edges grouped by source, in input order.
+fn csr(n: usize, edges: impl Iterator<Item = (Node, Edge)> + Clone) -> (Vec<u32>, Vec<Edge>) {
+    let mut offsets = vec![0u32; n + 1];
+    for (from, _) in edges.clone() {
+        offsets[from as usize + 1] += 1;
+    }
+    for i in 0..n {
+        offsets[i + 1] += offsets[i];
+    }
+    let mut fill = offsets.clone();
+    let mut out = vec![
+        Edge {
+            node: 0,
+            impact: Impact::Full,
+            index: 0
+        };
+        offsets[n] as usize
+    ];
+    for (from, e) in edges {
+        let slot = &mut fill[from as usize];
+        out[*slot as usize] = e;
+        *slot += 1;
+    }
+    (offsets, out)
 }
 
 /// The `dependsOn` entries of a service or CI (empty for other kinds).

@@ -470,3 +470,17 @@ pub fn locate(diagnostics: &mut [Diagnostic], texts: &BTreeMap<String, Arc<str>>
             .or(Location::file(&loc.file).span);
     }
 }
+
+/// Read the records of one YAML text (tests, benchmarks and tools that build records in
+/// memory). Problems are returned as diagnostics, exactly as for a file on disk.
+pub fn records_from_str(path: &str, text: &str) -> (Vec<Record>, Vec<Diagnostic>) {
+    let parsed = parse(path, text, Limits::default().max_depth);
+    let mut diagnostics = parsed.diagnostics;
+    let mut records = Vec::new();
+    for doc in &parsed.documents {
+        if let Classified::Record(r) = classify(path, doc, &mut diagnostics) {
+            records.push(*r);
+        }
+    }
+    (records, diagnostics)
+}
