@@ -4,15 +4,18 @@
 //! in a git repository. This library reads them (`load`), checks them (`schema`, `checks`),
 //! and reports what it found (`report`). The binary in `main.rs` is a thin shell over `cli`.
 
+pub mod changeset;
 pub mod checks;
 pub mod cli;
 pub mod diag;
+pub mod diff;
 pub mod error;
 pub mod graph;
 pub mod impact;
 pub mod load;
 pub mod model;
 pub mod report;
+pub mod risk;
 pub mod schema;
 pub mod validation;
 pub mod vcs;

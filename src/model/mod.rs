@@ -236,3 +236,30 @@ impl Record {
         crate::diag::Location::pointer(&self.origin.file, self.origin.document, pointer)
     }
 }
+
+impl Spec {
+    /// The spec as a JSON value, for semantic comparison and output.
+    pub fn to_value(&self) -> serde_json::Value {
+        let v = match self {
+            Spec::Config(s) => serde_json::to_value(s),
+            Spec::Policy(s) => serde_json::to_value(s),
+            Spec::Team(s) => serde_json::to_value(s),
+            Spec::Service(s) => serde_json::to_value(s),
+            Spec::ConfigurationItem(s) => serde_json::to_value(s),
+            Spec::Sla(s) => serde_json::to_value(s),
+            Spec::Change(s) => serde_json::to_value(s),
+            Spec::ChangeModel(s) => serde_json::to_value(s),
+        };
+        v.unwrap_or(serde_json::Value::Null)
+    }
+}
+
+impl Record {
+    /// `{metadata, spec}` as JSON: what the record says, whatever its formatting.
+    pub fn to_value(&self) -> serde_json::Value {
+        serde_json::json!({
+            "metadata": serde_json::to_value(&self.metadata).unwrap_or(serde_json::Value::Null),
+            "spec": self.spec.to_value(),
+        })
+    }
+}

@@ -38,15 +38,93 @@ pub struct PolicySpec {
 }
 
 /// Weights and thresholds of the risk score. Every field has a documented default.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct RiskPolicy {
-    /// Points for each impacted service that goes down, by its tier.
+    /// Points for each impacted service that goes down, by its tier (default 3, 2, 1, 0).
     #[serde(default)]
     pub tier_weights: TierWeights,
+    /// Points for each impacted service that is degraded, by its tier (default 1, 1, 0, 0).
+    #[serde(default = "TierWeights::degraded")]
+    pub degraded_weights: TierWeights,
+    /// One point for every this many impacted services (default 5).
+    #[serde(default = "RiskPolicy::breadth_step")]
+    #[schemars(range(min = 1))]
+    pub breadth_step: u32,
+    /// Points by type of change (default standard 0, normal 0, emergency 2).
+    #[serde(default)]
+    pub type_weights: TypeWeights,
+    /// Points when the change has no verification plan (default 1).
+    #[serde(default = "RiskPolicy::missing_verification")]
+    pub missing_verification: u32,
+    /// Points for each earlier change on the same records that failed or was backed out
+    /// (default 2).
+    #[serde(default = "RiskPolicy::failed_before")]
+    pub failed_before: u32,
     /// The lowest score of each level above `low`.
     #[serde(default)]
     pub levels: RiskLevels,
+}
+
+impl RiskPolicy {
+    fn breadth_step() -> u32 {
+        5
+    }
+    fn missing_verification() -> u32 {
+        1
+    }
+    fn failed_before() -> u32 {
+        2
+    }
+}
+
+impl Default for RiskPolicy {
+    fn default() -> Self {
+        RiskPolicy {
+            tier_weights: TierWeights::default(),
+            degraded_weights: TierWeights::degraded(),
+            breadth_step: RiskPolicy::breadth_step(),
+            type_weights: TypeWeights::default(),
+            missing_verification: RiskPolicy::missing_verification(),
+            failed_before: RiskPolicy::failed_before(),
+            levels: RiskLevels::default(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TypeWeights {
+    #[serde(default)]
+    pub standard: u32,
+    #[serde(default)]
+    pub normal: u32,
+    #[serde(default = "TypeWeights::emergency")]
+    pub emergency: u32,
+}
+
+impl TypeWeights {
+    fn emergency() -> u32 {
+        2
+    }
+
+    pub fn of(&self, t: ChangeType) -> u32 {
+        match t {
+            ChangeType::Standard => self.standard,
+            ChangeType::Normal => self.normal,
+            ChangeType::Emergency => self.emergency,
+        }
+    }
+}
+
+impl Default for TypeWeights {
+    fn default() -> Self {
+        TypeWeights {
+            standard: 0,
+            normal: 0,
+            emergency: 2,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -74,6 +152,15 @@ impl TierWeights {
     }
     fn t4() -> u32 {
         0
+    }
+
+    fn degraded() -> TierWeights {
+        TierWeights {
+            tier1: 1,
+            tier2: 1,
+            tier3: 0,
+            tier4: 0,
+        }
     }
 
     /// The weight of a tier (tiers outside 1..4 weigh nothing).

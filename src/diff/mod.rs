@@ -1,0 +1,244 @@
+//! The semantic difference between two revisions: records added, removed or edited, compared
+//! by what they say (typed values), not by their text. Reformatting, comments, key order and
+//! moving a record to another file change nothing.
+
+use crate::model::{Record, RecordRef, RecordSet};
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Added,
+    Removed,
+    Modified,
+}
+
+/// One field that differs: `spec.tier: 2 → 1`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FieldChange {
+    /// Dotted path (`spec.dependsOn[1].impact`).
+    pub path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub before: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after: Option<Value>,
+}
+
+impl FieldChange {
+    /// `spec.tier: 2 → 1`, with long text abbreviated.
+    pub fn describe(&self) -> String {
+        let show = |v: &Option<Value>| match v {
+            None => "(absent)".to_string(),
+            Some(Value::String(s)) if s.contains('\n') || s.chars().count() > 60 => {
+                "(text)".to_string()
+            }
+            Some(Value::String(s)) => s.clone(),
+            Some(other) => {
+                let t = other.to_string();
+                if t.chars().count() > 60 {
+                    "(...)".to_string()
+                } else {
+                    t
+                }
+            }
+        };
+        format!(
+            "{}: {} → {}",
+            self.path,
+            show(&self.before),
+            show(&self.after)
+        )
+    }
+}
+
+/// A record that differs between base and head.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RecordDiff {
+    #[serde(rename = "ref")]
+    pub reference: RecordRef,
+    pub status: Status,
+    /// Where the record is (at head; at base for a removed one).
+    pub file: String,
+    /// For edits: every field that differs.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldChange>,
+}
+
+impl RecordDiff {
+    /// Only the description, links, labels or display name changed: nothing that runs.
+    pub fn is_cosmetic(&self) -> bool {
+        self.status == Status::Modified
+            && self.fields.iter().all(|f| {
+                [
+                    "metadata.description",
+                    "metadata.links",
+                    "metadata.labels",
+                    "metadata.name",
+                ]
+                .iter()
+                .any(|p| {
+                    f.path == *p
+                        || f.path.starts_with(&format!("{p}."))
+                        || f.path.starts_with(&format!("{p}["))
+                })
+            })
+    }
+}
+
+/// Compare two record sets. Sorted by reference.
+pub fn diff(base: &RecordSet, head: &RecordSet) -> Vec<RecordDiff> {
+    let (b, h) = (by_reference(base), by_reference(head));
+    let mut out = Vec::new();
+    for (r, rec) in &h {
+        match b.get(r) {
+            None => out.push(RecordDiff {
+                reference: r.clone(),
+                status: Status::Added,
+                file: rec.origin.file.clone(),
+                fields: Vec::new(),
+            }),
+            Some(old) => {
+                let mut fields = Vec::new();
+                compare("", &old.to_value(), &rec.to_value(), &mut fields);
+                if !fields.is_empty() {
+                    out.push(RecordDiff {
+                        reference: r.clone(),
+                        status: Status::Modified,
+                        file: rec.origin.file.clone(),
+                        fields,
+                    });
+                }
+            }
+        }
+    }
+    for (r, rec) in &b {
+        if !h.contains_key(r) {
+            out.push(RecordDiff {
+                reference: r.clone(),
+                status: Status::Removed,
+                file: rec.origin.file.clone(),
+                fields: Vec::new(),
+            });
+        }
+    }
+    out.sort_by(|x, y| x.reference.cmp(&y.reference));
+    out
+}
+
+fn by_reference(set: &RecordSet) -> BTreeMap<RecordRef, &Record> {
+    let mut m = BTreeMap::new();
+    for r in set.iter() {
+        m.entry(r.reference()).or_insert(r);
+    }
+    m
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+fn compare(path: &str, a: &Value, b: &Value, out: &mut Vec<FieldChange>) {
+    if a == b {
+        return;
+    }
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            let keys: std::collections::BTreeSet<&String> = x.keys().chain(y.keys()).collect();
+            for k in keys {
+                match (x.get(k), y.get(k)) {
+                    (Some(p), Some(q)) => compare(&join(path, k), p, q, out),
+                    (p, q) => out.push(FieldChange {
+                        path: join(path, k),
+                        before: p.cloned(),
+                        after: q.cloned(),
+                    }),
+                }
+            }
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            for (i, (p, q)) in x.iter().zip(y).enumerate() {
+                compare(&format!("{path}[{i}]"), p, q, out);
+            }
+        }
+        _ => out.push(FieldChange {
+            path: path.to_string(),
+            before: Some(a.clone()),
+            after: Some(b.clone()),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::records_from_str;
+
+    fn set(files: &[(&str, &str)]) -> RecordSet {
+        let mut all = Vec::new();
+        for (path, text) in files {
+            let (records, diags) = records_from_str(path, text);
+            assert!(diags.is_empty(), "{diags:?}");
+            all.extend(records);
+        }
+        RecordSet::new(all)
+    }
+
+    const SVC: &str = "apiVersion: cabinet/v1\nkind: Service\nmetadata: {id: pay}\nspec: {owner: t, tier: 2, lifecycle: planned, dependsOn: [ci:db]}\n";
+
+    #[test]
+    fn reformatting_and_moving_a_record_change_nothing() {
+        let moved = "# moved and reformatted\napiVersion: cabinet/v1\nkind: Service\nmetadata:\n  id: pay\nspec:\n  lifecycle: planned\n  dependsOn:\n    - ci:db\n  tier: 2\n  owner: t\n";
+        assert!(diff(&set(&[("a.yaml", SVC)]), &set(&[("b/c.yaml", moved)])).is_empty());
+    }
+
+    #[test]
+    fn an_edit_is_reported_field_by_field() {
+        let edited = SVC
+            .replace("tier: 2", "tier: 1")
+            .replace("[ci:db]", "[ci:db, ci:cache]");
+        let d = diff(&set(&[("a.yaml", SVC)]), &set(&[("a.yaml", &edited)]));
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].status, Status::Modified);
+        let lines: Vec<String> = d[0].fields.iter().map(FieldChange::describe).collect();
+        assert_eq!(
+            lines,
+            vec![
+                r#"spec.dependsOn: ["ci:db"] → ["ci:db","ci:cache"]"#,
+                "spec.tier: 2 → 1"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_renamed_record_is_a_removal_and_an_addition() {
+        let renamed = SVC.replace("id: pay", "id: payments");
+        let d = diff(&set(&[("a.yaml", SVC)]), &set(&[("a.yaml", &renamed)]));
+        let got: Vec<(String, Status)> = d
+            .iter()
+            .map(|x| (x.reference.to_string(), x.status))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("service:pay".into(), Status::Removed),
+                ("service:payments".into(), Status::Added)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_description_edit_is_cosmetic() {
+        let described = SVC.replace(
+            "metadata: {id: pay}",
+            "metadata: {id: pay, description: Takes payments.}",
+        );
+        let d = diff(&set(&[("a.yaml", SVC)]), &set(&[("a.yaml", &described)]));
+        assert!(d[0].is_cosmetic());
+    }
+}
