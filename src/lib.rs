@@ -17,5 +17,6 @@ pub mod model;
 pub mod report;
 pub mod risk;
 pub mod schema;
+pub mod templates;
 pub mod validation;
 pub mod vcs;

@@ -25,8 +25,6 @@ pub struct ChangeSummary {
 /// Everything `cabinet impact` reports.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ChangeSetReport {
-    /// The services and CIs taken as changed.
-    pub changed: Vec<RecordRef>,
     /// The semantic difference between the revisions (empty when records were named).
     pub records: Vec<RecordDiff>,
     /// Change records added or edited (or named).
@@ -141,7 +139,6 @@ pub fn of_records(
     let ctx = context(&changes, set, None, &changed);
     let risk = risk::assess(&impact, &ctx, policy);
     ChangeSetReport {
-        changed,
         records: Vec::new(),
         changes,
         impact,
@@ -178,7 +175,6 @@ pub fn between(base: &RecordSet, head: &RecordSet, policy: &RiskPolicy) -> Chang
     let ctx = context(&changes, head, Some(base), &changed);
     let risk = risk::assess(&impact, &ctx, policy);
     ChangeSetReport {
-        changed,
         records,
         changes,
         impact,
@@ -229,7 +225,7 @@ mod tests {
         let base = set(&(ci("db", "") + &svc("pay", 1, "ci:db")));
         let head = set(&(ci("db", "") + &svc("pay", 1, "")));
         let r = between(&base, &head, &RiskPolicy::default());
-        assert_eq!(r.changed, vec![RecordRef::new(Kind::Service, "pay")]);
+        assert_eq!(r.impact.changed, vec![RecordRef::new(Kind::Service, "pay")]);
         // The service itself was edited (its dependency removed): it is the changed record.
         assert_eq!(ids(&r), vec!["service:pay"]);
     }
@@ -241,7 +237,7 @@ mod tests {
         let head = set(&(records.clone() + &chg("CHG-1", "ci:db", "")));
         let r = between(&base, &head, &RiskPolicy::default());
         assert_eq!(
-            r.changed,
+            r.impact.changed,
             vec![RecordRef::new(Kind::ConfigurationItem, "db")]
         );
         assert_eq!(ids(&r), vec!["service:pay", "ci:db"]);

@@ -2,6 +2,7 @@
 //! write to the terminal.
 
 mod explain;
+mod impact;
 mod init;
 mod schema;
 mod validate;
@@ -56,6 +57,7 @@ pub enum ColorChoice {
 pub enum Command {
     Init(init::InitArgs),
     Validate(validate::ValidateArgs),
+    Impact(impact::ImpactArgs),
     Schema(schema::SchemaArgs),
     Explain(explain::ExplainArgs),
 }
@@ -71,6 +73,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus, CommandError> {
     match &cli.command {
         Command::Init(args) => init::run(&cli.global, args),
         Command::Validate(args) => validate::run(&cli.global, args),
+        Command::Impact(args) => impact::run(&cli.global, args),
         Command::Schema(args) => schema::run(&cli.global, args),
         Command::Explain(args) => explain::run(&cli.global, args),
     }
@@ -153,4 +156,12 @@ pub fn emit(
             "cannot write the report: {e}"
         ))),
     }
+}
+
+/// A warning for the person at the terminal (stderr), never part of the report.
+pub fn warn(message: &str) {
+    let _ = std::io::Write::write_all(
+        &mut std::io::stderr(),
+        format!("warning: {message}\n").as_bytes(),
+    );
 }

@@ -34,6 +34,18 @@ impl Impacted {
     }
 }
 
+/// A redundancy group that lost members but may still be up.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupStatus {
+    pub group: String,
+    pub up: u32,
+    pub members: u32,
+    pub min_up: u32,
+    /// Fewer than `minUp` members are up: what depends on the group goes down.
+    pub down: bool,
+}
+
 /// The impact of a set of changed records on one graph.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct ImpactSet {
@@ -41,6 +53,9 @@ pub struct ImpactSet {
     pub changed: Vec<RecordRef>,
     /// Sorted: down before degraded, services before CIs, tier, reference.
     pub impacted: Vec<Impacted>,
+    /// Redundancy groups that lost members.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub redundancy: Vec<GroupStatus>,
 }
 
 impl ImpactSet {
@@ -72,7 +87,28 @@ impl ImpactSet {
             seeds.iter().map(|&n| graph.reference(n).clone()).collect();
         changed.sort();
         changed.dedup();
-        ImpactSet { changed, impacted }
+        let redundancy = graph
+            .groups
+            .iter()
+            .enumerate()
+            .filter(|(g, _)| p.group_down(*g) > 0)
+            .map(|(g, group)| {
+                let members = group.members.len() as u32;
+                let up = members - p.group_down(g);
+                GroupStatus {
+                    group: group.name.clone(),
+                    up,
+                    members,
+                    min_up: group.min_up,
+                    down: up < group.min_up,
+                }
+            })
+            .collect();
+        ImpactSet {
+            changed,
+            impacted,
+            redundancy,
+        }
     }
 
     /// Impact computed on two graphs (base and head) and merged: the stronger impact wins, and
@@ -97,7 +133,18 @@ impl ImpactSet {
         changed.extend(base.changed);
         changed.sort();
         changed.dedup();
-        ImpactSet { changed, impacted }
+        let mut redundancy = head.redundancy;
+        for g in base.redundancy {
+            if !redundancy.iter().any(|h| h.group == g.group) {
+                redundancy.push(g);
+            }
+        }
+        redundancy.sort();
+        ImpactSet {
+            changed,
+            impacted,
+            redundancy,
+        }
     }
 
     /// The impacted services.
@@ -311,17 +358,19 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn a_redundancy_group_at_min_up_only_degrades() {
+    fn a_redundancy_group_at_min_up_keeps_its_dependents_up() {
         let spec = "n1@pool/2\nn2@pool/2\nn3@pool/2\ndb: n1, n2, n3\ns-app: db";
-        let got = impact_of(spec, &["n1"]);
-        assert_eq!(
-            got,
-            vec![
-                "db=partial via n1>db",
-                "n1=full via n1",
-                "s-app=partial via n1>db>s-app"
-            ]
-        );
+        assert_eq!(impact_of(spec, &["n1"]), vec!["n1=full via n1"]);
+        let (set, g) = graph(spec);
+        let i = ImpactSet::compute(&set, &g, &[RecordRef::new(Kind::ConfigurationItem, "n1")]);
+        let pool = GroupStatus {
+            group: "pool".into(),
+            up: 2,
+            members: 3,
+            min_up: 2,
+            down: false,
+        };
+        assert_eq!(i.redundancy, vec![pool]);
     }
 
     #[test]
@@ -341,13 +390,12 @@ pub(crate) mod tests {
 
     #[test]
     fn a_group_member_lost_downstream_counts_for_the_group() {
-        // `rack` takes n2 and n3 down; with n1 changed too, the pool has 0 of 3 up.
+        // `rack` takes n2 and n3 down, which leaves n1 (minUp 1); with n1 changed too, none is up.
         let spec = "rack\nn1@pool/1\nn2@pool/1: rack\nn3@pool/1: rack\ndb: n1";
         let got = impact_of(spec, &["rack"]);
         assert_eq!(
             got,
             vec![
-                "db=partial via rack>n2>db",
                 "n2=full via rack>n2",
                 "n3=full via rack>n3",
                 "rack=full via rack"

@@ -4,8 +4,8 @@
 //!
 //! Rules: a hard (`full`) edge passes on what it receives; a soft (`partial`) edge turns an
 //! outage into a degradation; a dependency on a member of a redundancy group sees the state
-//! of the group, which is down only when fewer than `minUp` members are up and degraded while
-//! any member is down or degraded.
+//! of the group, which is down only when fewer than `minUp` members are up, and otherwise
+//! unaffected: that is what the redundancy is for (the report still says how many are up).
 
 use crate::graph::{DependencyGraph, NO_GROUP, Node};
 use crate::model::Impact;
@@ -24,6 +24,8 @@ pub struct Propagation {
     /// Impacted nodes in the order the explanation reached them (seeds first).
     order: Vec<Node>,
     seeds: Vec<Node>,
+    /// Members down, per redundancy group.
+    group_down: Vec<u32>,
 }
 
 const NO_PARENT: Node = Node::MAX;
@@ -45,6 +47,11 @@ impl Propagation {
 
     pub fn seeds(&self) -> &[Node] {
         &self.seeds
+    }
+
+    /// How many members of redundancy group `g` are down.
+    pub fn group_down(&self, g: usize) -> u32 {
+        self.group_down[g]
     }
 
     /// The path from a seed to `n` that explains its state (seed first, `n` last).
@@ -74,7 +81,6 @@ struct Walk<'g> {
     seed: Vec<bool>,
     group_state: Vec<u8>,
     group_down: Vec<u32>,
-    group_hit: Vec<u32>,
     queue: VecDeque<Node>,
 }
 
@@ -116,21 +122,14 @@ impl Walk<'_> {
             return;
         }
         let gi = g as usize;
-        if from == NONE {
-            self.group_hit[gi] += 1;
+        if to != FULL {
+            // A degraded member is still up: the group does not notice.
+            return;
         }
-        if to == FULL {
-            self.group_down[gi] += 1;
-        }
+        self.group_down[gi] += 1;
         let group = &self.graph.groups[gi];
         let up = group.members.len() as u32 - self.group_down[gi];
-        let gs = if up < group.min_up {
-            FULL
-        } else if self.group_hit[gi] > 0 {
-            PARTIAL
-        } else {
-            NONE
-        };
+        let gs = if up < group.min_up { FULL } else { NONE };
         if gs > self.group_state[gi] {
             self.group_state[gi] = gs;
             // Everything that depends on any member sees the group's new state.
@@ -152,7 +151,6 @@ pub fn propagate(graph: &DependencyGraph, seeds: &[Node]) -> Propagation {
         seed: vec![false; n],
         group_state: vec![NONE; graph.groups.len()],
         group_down: vec![0; graph.groups.len()],
-        group_hit: vec![0; graph.groups.len()],
         queue: VecDeque::new(),
     };
     let mut seeds: Vec<Node> = seeds.to_vec();
@@ -219,5 +217,6 @@ fn explain(walk: Walk<'_>, seeds: Vec<Node>) -> Propagation {
         parent,
         order,
         seeds,
+        group_down: walk.group_down,
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod github;
 pub mod human;
+pub mod impact;
 pub mod json;
 pub mod junit;
 pub mod sarif;

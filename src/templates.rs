@@ -1,0 +1,109 @@
+//! Templates (minijinja): the defaults are embedded in the binary; a repository overrides any
+//! of them, one file at a time, by putting a file of the same name in its `templates/` folder.
+
+use crate::error::CommandError;
+use minijinja::{Environment, UndefinedBehavior};
+use std::path::{Path, PathBuf};
+
+/// The embedded defaults: `(name, text)`.
+const DEFAULTS: &[(&str, &str)] = &[("impact.md", include_str!("../templates/impact.md"))];
+
+/// The template set of one repository.
+pub struct Templates {
+    env: Environment<'static>,
+}
+
+impl Templates {
+    /// The defaults, overridden by files in `dir` when it is given and exists.
+    pub fn new(dir: Option<&Path>) -> Templates {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        // Markdown is not HTML: values are escaped by the `md` filter where they land in
+        // text, so that a name cannot break a table or inject markup.
+        env.set_auto_escape_callback(|name| {
+            if name.ends_with(".html") {
+                minijinja::AutoEscape::Html
+            } else {
+                minijinja::AutoEscape::None
+            }
+        });
+        env.add_filter("md", markdown_text);
+        let dir: Option<PathBuf> = dir.filter(|d| d.is_dir()).map(Path::to_path_buf);
+        env.set_loader(move |name| {
+            if let Some(dir) = &dir {
+                // minijinja's loader refuses `..` and absolute names, so this stays inside `dir`.
+                if let Some(text) = minijinja::path_loader(dir)(name)? {
+                    return Ok(Some(text));
+                }
+            }
+            Ok(DEFAULTS
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, t)| (*t).into()))
+        });
+        Templates { env }
+    }
+
+    /// The templates of the repository rooted at `root` (its `templates/` folder).
+    pub fn for_repo(root: &Path) -> Templates {
+        Templates::new(Some(&root.join("templates")))
+    }
+
+    pub fn render(
+        &self,
+        name: &str,
+        context: impl serde::Serialize,
+    ) -> Result<String, CommandError> {
+        let template = self
+            .env
+            .get_template(name)
+            .map_err(|e| CommandError::usage(format!("template `{name}`: {e:#}")))?;
+        template
+            .render(minijinja::value::Serde(&context))
+            .map_err(|e| CommandError::usage(format!("template `{name}` failed: {e:#}")).hint("check the template in the repository's templates/ folder against the default in cabinet's templates/"))
+    }
+}
+
+/// Escape text for a Markdown table cell or line: no HTML, no table breaks, no line breaks.
+fn markdown_text(value: String) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '|' => out.push_str("\\|"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\n' | '\r' => out.push(' '),
+            '*' | '_' | '`' | '[' | ']' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_text_cannot_break_a_table_or_inject_html() {
+        assert_eq!(
+            markdown_text("a|b<script>\nc_d".into()),
+            "a\\|b&lt;script&gt; c\\_d"
+        );
+    }
+
+    #[test]
+    fn a_repository_template_overrides_the_default() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("impact.md"), "custom {{ risk.level }}").unwrap();
+        let t = Templates::new(Some(dir.path()));
+        let out = t
+            .render("impact.md", serde_json::json!({"risk": {"level": "high"}}))
+            .unwrap();
+        assert_eq!(out, "custom high");
+    }
+}
