@@ -18,6 +18,12 @@ impl Templates {
     pub fn new(dir: Option<&Path>) -> Templates {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
+        if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
+            .keep_trailing_newline(true)
+            .build()
+        {
+            env.set_syntax(syntax);
+        }
         // Markdown is not HTML: values are escaped by the `md` filter where they land in
         // text, so that a name cannot break a table or inject markup.
         env.set_auto_escape_callback(|name| {

@@ -161,9 +161,41 @@ fn compare(path: &str, a: &Value, b: &Value, out: &mut Vec<FieldChange>) {
                 }
             }
         }
-        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
-            for (i, (p, q)) in x.iter().zip(y).enumerate() {
-                compare(&format!("{path}[{i}]"), p, q, out);
+        (Value::Array(x), Value::Array(y)) => {
+            // Lists in records are sets in meaning (dependencies, members, rules): a new order
+            // is no change. What is left after matching equal items is reported per item; an
+            // item removed and one added at the same position are compared field by field.
+            let mut unmatched_y: Vec<Option<&Value>> = y.iter().map(Some).collect();
+            let mut removed = Vec::new();
+            for (i, item) in x.iter().enumerate() {
+                match unmatched_y.iter().position(|c| *c == Some(item)) {
+                    Some(j) => unmatched_y[j] = None,
+                    None => removed.push((i, item)),
+                }
+            }
+            let mut added: Vec<(usize, &Value)> = unmatched_y
+                .iter()
+                .enumerate()
+                .filter_map(|(j, c)| c.map(|v| (j, v)))
+                .collect();
+            for (i, item) in removed {
+                if let Some(k) = added.iter().position(|(j, _)| *j == i) {
+                    let (_, other) = added.remove(k);
+                    compare(&format!("{path}[{i}]"), item, other, out);
+                } else {
+                    out.push(FieldChange {
+                        path: format!("{path}[{i}]"),
+                        before: Some(item.clone()),
+                        after: None,
+                    });
+                }
+            }
+            for (j, item) in added {
+                out.push(FieldChange {
+                    path: format!("{path}[{j}]"),
+                    before: None,
+                    after: Some(item.clone()),
+                });
             }
         }
         _ => out.push(FieldChange {
@@ -208,11 +240,20 @@ mod tests {
         let lines: Vec<String> = d[0].fields.iter().map(FieldChange::describe).collect();
         assert_eq!(
             lines,
-            vec![
-                r#"spec.dependsOn: ["ci:db"] → ["ci:db","ci:cache"]"#,
-                "spec.tier: 2 → 1"
-            ]
+            vec!["spec.dependsOn[1]: (absent) → ci:cache", "spec.tier: 2 → 1"]
         );
+    }
+
+    #[test]
+    fn a_reordered_list_is_no_change_and_an_edited_item_is_compared_inside() {
+        let reordered = SVC.replace("[ci:db]", "[ci:db, {ref: ci:cache, impact: partial}]");
+        let base = set(&[("a.yaml", &reordered)]);
+        let swapped = SVC.replace("[ci:db]", "[{ref: ci:cache, impact: partial}, ci:db]");
+        assert!(diff(&base, &set(&[("a.yaml", &swapped)])).is_empty());
+        let hardened = SVC.replace("[ci:db]", "[ci:db, {ref: ci:cache, impact: full}]");
+        let d = diff(&base, &set(&[("a.yaml", &hardened)]));
+        let lines: Vec<String> = d[0].fields.iter().map(FieldChange::describe).collect();
+        assert_eq!(lines, vec!["spec.dependsOn[1].impact: partial → full"]);
     }
 
     #[test]

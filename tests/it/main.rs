@@ -8,3 +8,4 @@ mod cli_basics;
 mod docs;
 mod examples;
 mod formats;
+mod impact;
