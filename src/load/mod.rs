@@ -126,14 +126,19 @@ impl Settings {
 }
 
 fn load_worktree(root: &Path) -> Result<Loaded, CommandError> {
-    let config_text = std::fs::read_to_string(root.join(CONFIG_FILE)).map_err(|e| {
-        CommandError::usage(format!(
-            "cannot read {}: {e}",
-            root.join(CONFIG_FILE).display()
-        ))
-        .hint("run `cabinet init` to create a repository, or pass `-C DIR`")
-    })?;
-    let settings = Settings::from_config_text(Some(&config_text));
+    let config_path = root.join(CONFIG_FILE);
+    // Like every other link, a linked cabinet.yaml is not followed (a revision sees only the
+    // target's path too): its settings are not read, and the walk reports the link.
+    let linked = std::fs::symlink_metadata(&config_path).is_ok_and(|m| m.file_type().is_symlink());
+    let config_text = if linked {
+        None
+    } else {
+        Some(std::fs::read_to_string(&config_path).map_err(|e| {
+            CommandError::usage(format!("cannot read {}: {e}", config_path.display()))
+                .hint("run `cabinet init` to create a repository, or pass `-C DIR`")
+        })?)
+    };
+    let settings = Settings::from_config_text(config_text.as_deref());
     let candidates = walk(root, &settings)?;
     let results: Vec<FileResult> = candidates
         .par_iter()

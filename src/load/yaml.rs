@@ -13,7 +13,7 @@
 use crate::diag::{Code, Diagnostic, Location, Position, Span};
 use serde_json::{Map, Number, Value};
 use serde_saphyr::granit_parser::{
-    Event, Marker, Options, Parser, ScalarStyle, Span as YamlSpan, Tag,
+    ErrorKind, Event, Marker, Options, Parser, ScalarStyle, Span as YamlSpan, Tag,
 };
 use std::collections::HashMap;
 
@@ -177,6 +177,14 @@ impl<'a, 'r> Builder<'a, 'r> {
         let mut options = Options::default();
         // Anchor events carry the span of `&name`, which is where the finding should point.
         options.emit_anchor_events = true;
+        // The parser's own nesting limits (255 by default) must not undercut `max_depth`, which
+        // may be set higher; whichever limit is met first is reported as `too-deep`.
+        options.flow_nesting_limit = options
+            .flow_nesting_limit
+            .max(self.max_depth.saturating_add(1));
+        options.block_nesting_limit = options
+            .block_nesting_limit
+            .max(self.max_depth.saturating_add(1));
         let mut parser = Parser::new_from_str_with_options(self.text, options);
         let mut saw_document = false;
         loop {
@@ -187,10 +195,14 @@ impl<'a, 'r> Builder<'a, 'r> {
                 Ok(ev) => ev,
                 Err(err) => {
                     let span = self.point(err.marker());
-                    self.push(
+                    // The scanner looks ahead of the events, so a deep flow collection (`[[[[…`)
+                    // can meet the parser's nesting limit before `start` sees `max_depth`.
+                    let d = if *err.kind() == ErrorKind::RecursionLimitExceeded {
+                        self.too_deep()
+                    } else {
                         Diagnostic::new(Code::InvalidYaml, format!("invalid YAML: {}", err.info()))
-                            .at(Location::at(self.path, self.document, span)),
-                    );
+                    };
+                    self.push(d.at(Location::at(self.path, self.document, span)));
                     break;
                 }
             };
@@ -262,6 +274,11 @@ impl<'a, 'r> Builder<'a, 'r> {
             );
         }
         self.out
+    }
+
+    fn too_deep(&self) -> Diagnostic {
+        Diagnostic::new(Code::TooDeep, format!("the document nests deeper than {} levels", self.max_depth))
+            .with_help("records nest a few levels deep; raise `spec.limits.maxDepth` in cabinet.yaml only if this is genuine")
     }
 
     fn push(&mut self, d: Diagnostic) {
@@ -405,14 +422,10 @@ impl<'a, 'r> Builder<'a, 'r> {
             }
         }
         if self.stack.len() >= self.max_depth {
-            self.push(
-                Diagnostic::new(
-                    Code::TooDeep,
-                    format!("the document nests deeper than {} levels", self.max_depth),
-                )
-                .at(Location::at(self.path, self.document, span))
-                .with_help("records nest a few levels deep; raise `spec.limits.maxDepth` in cabinet.yaml only if this is genuine"),
-            );
+            let d = self
+                .too_deep()
+                .at(Location::at(self.path, self.document, span));
+            self.push(d);
             return Err(Abort);
         }
         let pointer = if self.recorder.is_some() {
@@ -710,7 +723,21 @@ mod tests {
         let deep = "[".repeat(10_000);
         let parsed = parse("t.yaml", &deep, 64);
         assert_eq!(parsed.diagnostics.len(), 1);
+        assert_eq!(
+            parsed.diagnostics[0].code,
+            Code::TooDeep,
+            "the scanner's own limit is too-deep too"
+        );
         assert!(parsed.documents.is_empty());
+        // A limit above the parser's default of 255 is honoured, not undercut.
+        let parsed = parse(
+            "t.yaml",
+            &format!("{}{}", "[".repeat(300), "]".repeat(300)),
+            1000,
+        );
+        assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+        let parsed = parse("t.yaml", &deep, 1000);
+        assert_eq!(parsed.diagnostics[0].code, Code::TooDeep);
         let block: String = (0..100)
             .map(|i| format!("{}k:\n", "  ".repeat(i)))
             .collect();

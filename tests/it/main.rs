@@ -8,4 +8,5 @@ mod cli_basics;
 mod docs;
 mod examples;
 mod formats;
+mod hostile;
 mod impact;
