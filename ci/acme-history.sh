@@ -32,36 +32,89 @@ git init -q -b main
 git config core.autocrlf false
 commit "ACME service catalogue"
 
-# --- pr/pg-upgrade: a change record that upgrades the main database -----------------------
-git checkout -q -b pr/pg-upgrade main
-cat > changes/2026/CHG-2026-0046.yaml <<'YAML'
+change() { # change FILE ID NAME TYPE AFFECTS START END RISK STATUS [EXTRA]
+  cat > "changes/2026/$1.yaml" <<YAML
 apiVersion: cabinet/v1
 kind: Change
 metadata:
-  id: CHG-2026-0046
-  name: Upgrade the main PostgreSQL cluster to 16.5
+  id: $1
+  name: $2
 spec:
-  type: normal
+  type: $3
   requester: mona
-  reason: PostgreSQL 16.5 fixes CVE-2026-1234 in logical replication.
-  affects: [ci:pg-main]
-  window: {start: "2026-12-06T21:00:00Z", end: "2026-12-06T23:00:00Z"}
-  risk: medium
+  reason: $2.
+  affects: [$4]
+  window: {start: "$5", end: "$6"}
+  risk: $7
   plan: |
-    1. Take a base backup of pg-main.
-    2. Upgrade pg-node-3 (replica), fail over to it, upgrade pg-node-1 and pg-node-2.
+    Follow the runbook for $4.
   backout: |
-    Fail back to the old primary; restore the base backup if the catalog was changed.
+    Roll back to the previous version.
   verification: |
-    Checkout and payments smoke tests pass; replication lag below 1 s.
-  status: requested
+    Smoke tests pass.
+  status: $8
+${9:-}
 YAML
+}
+pr() { git checkout -q -b "$1" main; }
+
+# pr/pg-upgrade: upgrade the main database in the Sunday window, risk declared honestly.
+# Nothing blocks it; it waits for approvals.
+pr pr/pg-upgrade
+change CHG-2026-0046 "Upgrade the main PostgreSQL cluster to 16.5" normal ci:pg-main \
+  2026-12-13T21:00:00Z 2026-12-13T23:00:00Z critical requested
 commit "CHG-2026-0046: upgrade pg-main to 16.5"
 
-# --- pr/search-tier: search becomes tier 1 and loses its soft dependency -------------------
-git checkout -q -b pr/search-tier main
+# pr/search-tier: search becomes tier 1 and loses a soft dependency, without a change record
+# (missing-change-record).
+pr pr/search-tier
 sed -i 's/^  tier: 2$/  tier: 1/; /impact: partial}$/d' services/search.yaml
 commit "search is customer-critical: tier 1"
+
+# pr/freeze: a BI upgrade during the year-end freeze (freeze-violation).
+pr pr/freeze
+change CHG-2026-0047 "Upgrade Metabase to 0.52" normal ci:metabase \
+  2026-12-20T09:00:00Z 2026-12-20T11:00:00Z low requested
+commit "CHG-2026-0047: Metabase upgrade"
+
+# pr/loosen-freeze: the same change, and the freeze deleted from the policy in the same pull
+# request. The policy is read from the base, so the freeze still applies (freeze-violation).
+pr pr/loosen-freeze
+change CHG-2026-0047 "Upgrade Metabase to 0.52" normal ci:metabase \
+  2026-12-20T09:00:00Z 2026-12-20T11:00:00Z low requested
+python3 - <<'PY'
+import re
+p = "policy/policy.yaml"
+text = open(p).read()
+text = re.sub(r"  freezes:\n(    .*\n|\n)*?(?=  \w)", "", text)
+open(p, "w").write(text)
+PY
+commit "CHG-2026-0047, and no more year-end freeze"
+
+# pr/weekday-checkout: a checkout deploy on a Wednesday afternoon (outside-maintenance-window).
+pr pr/weekday-checkout
+change CHG-2026-0048 "Deploy checkout 4.12" normal ci:checkout-app \
+  2026-12-09T13:00:00Z 2026-12-09T14:00:00Z high requested
+commit "CHG-2026-0048: checkout 4.12"
+
+# pr/conflict: a search deploy in the same Sunday night as the OpenSearch upgrade
+# CHG-2026-0044; both impact service:search (change-conflict).
+pr pr/conflict
+change CHG-2026-0049 "Deploy search 2.3" normal ci:search-app \
+  2026-12-06T22:00:00Z 2026-12-06T23:00:00Z medium requested
+commit "CHG-2026-0049: search 2.3"
+
+# pr/standard-db: a "restart a pod" standard change on the database cluster
+# (standard-change-out-of-model; judged as normal, and its risk is understated).
+pr pr/standard-db
+change CHG-2026-0050 "Restart the PostgreSQL pods" standard ci:pg-main \
+  2026-12-13T21:00:00Z 2026-12-13T21:30:00Z low requested "  model: restart-pod"
+commit "CHG-2026-0050: restart pg pods"
+
+# pr/reopen: a completed change set back to requested (status-regression).
+pr pr/reopen
+sed -i 's/^  status: completed$/  status: requested/' changes/2026/CHG-2026-0038.yaml
+commit "CHG-2026-0038: run it again"
 
 git checkout -q main
 echo "acme history in $out: main, $(git branch --list 'pr/*' | tr -d ' *' | tr '\n' ' ')"

@@ -6,7 +6,10 @@ use minijinja::{Environment, UndefinedBehavior};
 use std::path::{Path, PathBuf};
 
 /// The embedded defaults: `(name, text)`.
-const DEFAULTS: &[(&str, &str)] = &[("impact.md", include_str!("../templates/impact.md"))];
+const DEFAULTS: &[(&str, &str)] = &[
+    ("impact.md", include_str!("../templates/impact.md")),
+    ("check.md", include_str!("../templates/check.md")),
+];
 
 /// The template set of one repository.
 pub struct Templates {
@@ -64,13 +67,22 @@ impl Templates {
             .env
             .get_template(name)
             .map_err(|e| CommandError::usage(format!("template `{name}`: {e:#}")))?;
-        template
-            .render(minijinja::value::Serde(&context))
-            .map_err(|e| CommandError::usage(format!("template `{name}` failed: {e:#}")).hint("check the template in the repository's templates/ folder against the default in cabinet's templates/"))
+        template.render(minijinja::value::Serde(&context)).map_err(|e| {
+            // An include hides the error that matters in its source chain.
+            let mut message = format!("template `{name}` failed: {e:#}");
+            let mut source = std::error::Error::source(&e);
+            while let Some(inner) = source {
+                message.push_str(&format!("\ncaused by: {inner:#}"));
+                source = inner.source();
+            }
+            CommandError::usage(message)
+                .hint("check the template in the repository's templates/ folder against the default in cabinet's templates/")
+        })
     }
 }
 
 /// Escape text for a Markdown table cell or line: no HTML, no table breaks, no line breaks.
+/// Backticks stay: messages name ids in code spans, and a code span cannot carry markup.
 fn markdown_text(value: String) -> String {
     let mut out = String::with_capacity(value.len());
     for c in value.chars() {
@@ -80,10 +92,6 @@ fn markdown_text(value: String) -> String {
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
             '\n' | '\r' => out.push(' '),
-            '*' | '_' | '`' | '[' | ']' | '\\' => {
-                out.push('\\');
-                out.push(c);
-            }
             c => out.push(c),
         }
     }
@@ -97,8 +105,8 @@ mod tests {
     #[test]
     fn markdown_text_cannot_break_a_table_or_inject_html() {
         assert_eq!(
-            markdown_text("a|b<script>\nc_d".into()),
-            "a\\|b&lt;script&gt; c\\_d"
+            markdown_text("a|b<script>\n`c_d`".into()),
+            "a\\|b&lt;script&gt; `c_d`"
         );
     }
 

@@ -22,6 +22,8 @@ pub struct Validation {
     pub texts: BTreeMap<String, Arc<str>>,
     /// The commit read, for a revision.
     pub commit: Option<String>,
+    /// The reading limits in force (from cabinet.yaml).
+    pub limits: crate::model::Limits,
 }
 
 impl Validation {
@@ -67,5 +69,6 @@ pub fn run(root: &Path, source: &Source) -> Result<Validation, CommandError> {
         diagnostics,
         texts: loaded.texts,
         commit: loaded.commit,
+        limits: loaded.limits,
     })
 }

@@ -63,11 +63,24 @@ pub(super) fn check(set: &RecordSet, out: &mut Vec<Diagnostic>) {
             }
             Spec::Policy(p) => {
                 for (i, w) in p.maintenance_windows.iter().enumerate() {
-                    time_zone(
-                        &w.timezone,
-                        r.at(format!("/spec/maintenanceWindows/{i}/timezone")),
-                        out,
-                    );
+                    if jiff::tz::TimeZone::get(&w.timezone).is_err() {
+                        time_zone(
+                            &w.timezone,
+                            r.at(format!("/spec/maintenanceWindows/{i}/timezone")),
+                            out,
+                        );
+                    } else if let Err(e) = crate::policy::window::Recurrence::parse(w) {
+                        out.push(
+                            Diagnostic::new(
+                                Code::InvalidRecurrence,
+                                format!("maintenance window `{}`: {e}", w.name),
+                            )
+                            .at(r.at(format!("/spec/maintenanceWindows/{i}/rrule")))
+                            .with_help(
+                                "write an RFC 5545 rule such as `FREQ=WEEKLY;BYDAY=SU;BYHOUR=22`",
+                            ),
+                        );
+                    }
                 }
             }
             _ => {}

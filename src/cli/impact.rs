@@ -61,7 +61,10 @@ pub fn load_records(root: &Path, source: &Source) -> Result<Loaded, CommandError
     Ok(loaded)
 }
 
-fn resolve_refs(set: &RecordSet, refs: &[String]) -> Result<Vec<RecordRef>, CommandError> {
+pub(crate) fn resolve_refs(
+    set: &RecordSet,
+    refs: &[String],
+) -> Result<Vec<RecordRef>, CommandError> {
     let mut out = Vec::new();
     for text in refs {
         let r = RecordRef::parse(text).ok_or_else(|| {

@@ -1,7 +1,9 @@
 //! The command line: clap definitions, one file per command. Only this module and `report`
 //! write to the terminal.
 
+mod check;
 mod explain;
+mod graph;
 mod impact;
 mod init;
 mod schema;
@@ -58,6 +60,8 @@ pub enum Command {
     Init(init::InitArgs),
     Validate(validate::ValidateArgs),
     Impact(impact::ImpactArgs),
+    Check(check::CheckArgs),
+    Graph(graph::GraphArgs),
     Schema(schema::SchemaArgs),
     Explain(explain::ExplainArgs),
 }
@@ -74,6 +78,8 @@ pub fn run(cli: Cli) -> Result<ExitStatus, CommandError> {
         Command::Init(args) => init::run(&cli.global, args),
         Command::Validate(args) => validate::run(&cli.global, args),
         Command::Impact(args) => impact::run(&cli.global, args),
+        Command::Check(args) => check::run(&cli.global, args),
+        Command::Graph(args) => graph::run(&cli.global, args),
         Command::Schema(args) => schema::run(&cli.global, args),
         Command::Explain(args) => explain::run(&cli.global, args),
     }
@@ -127,6 +133,17 @@ impl GlobalArgs {
             CommandError::usage(format!("this command has no format `{name}`"))
                 .hint(format!("choose one of: {}", names.join(", ")))
         })
+    }
+
+    /// The time rules are judged against: `--now`, or the clock.
+    pub fn now(&self) -> Result<jiff::Timestamp, CommandError> {
+        match &self.now {
+            Some(text) => text.parse().map_err(|e| {
+                CommandError::usage(format!("--now `{text}` is not an RFC 3339 timestamp: {e}"))
+                    .hint("write it with an offset, e.g. `2026-12-01T22:00:00Z`")
+            }),
+            None => Ok(jiff::Timestamp::now()),
+        }
     }
 
     /// Colour for human output on stdout.

@@ -164,6 +164,34 @@ codes! {
     RedundancyGroup = "redundancy-group", Error,
         "a redundancy group that cannot work as declared",
         "Members of a redundancy group keep the group up while at least `minUp` of them are up. Every member must declare the same `minUp`, and `minUp` cannot be more than the number of members, or the group is down before anything fails.";
+    InvalidRecurrence = "invalid-recurrence", Error,
+        "a maintenance window's recurrence rule cannot be read",
+        "`rrule` is an RFC 5545 recurrence rule without `DTSTART`, such as `FREQ=WEEKLY;BYDAY=SU;BYHOUR=22`; it is read in the window's `timezone`, counting from its `start` (default 2026-01-01T00:00:00 local).";
+    // --- the policy, applied to a pull request (`cabinet check`) ---
+    FreezeViolation = "freeze-violation", Error,
+        "a change's window overlaps a freeze that does not allow it",
+        "During a freeze only the change types it `allow`s may run; a freeze with a `scope` applies only to changes that touch (affect or impact) a record in it. Move the window, or make the case for an emergency change.";
+    OutsideMaintenanceWindow = "outside-maintenance-window", Error,
+        "a normal change on a critical service falls outside every maintenance window",
+        "Normal changes that impact a service of a tier in `maintenanceWindowTiers` (default tier 1) must run entirely inside one occurrence of a maintenance window. Windows are recurrence rules in a time zone, so daylight-saving time is handled. The help names the next window.";
+    ChangeConflict = "change-conflict", Error,
+        "two changes overlap in time and impact the same records",
+        "Two changes whose windows overlap and whose impact sets intersect (not only the same CI: a shared downstream service counts) can break each other or hide each other's effect. Move one of them, or merge them into one change. Cancelled, completed, failed and rolled-back changes do not conflict.";
+    MissingChangeRecord = "missing-change-record", Error,
+        "a pull request edits a service or CI without a change record that affects it",
+        "With `requireChangeRecord: true`, a pull request that adds, removes or edits a Service or ConfigurationItem (anything but its description, links and labels) must add or edit a Change whose `affects` names it.";
+    StandardChangeOutOfModel = "standard-change-out-of-model", Warning,
+        "a standard change goes beyond its change model, so it is judged as a normal change",
+        "A standard change is pre-approved only while it stays inside its ChangeModel (read from the base revision): every affected CI must be of a type in `appliesTo`, and the computed risk must not exceed `maxRisk`. Otherwise the gate treats it as a normal change, with a normal change's approvals and maintenance windows.";
+    RiskUnderstated = "risk-understated", Warning,
+        "the risk declared in the change record is below the computed risk",
+        "The gate uses the computed risk; update the declared `risk` so that reviewers see the same level.";
+    StatusRegression = "status-regression", Error,
+        "a change record moves backwards in its lifecycle, or is edited after completion",
+        "A change moves forward: draft, requested, approved, scheduled, implementing, then completed, failed or rolled-back (or cancelled at any point before). Once it is over, only its `outcome` (and description, links and labels) may still change.";
+    WindowInThePast = "window-in-the-past", Warning,
+        "a change that has not run has a window that is already over",
+        "The window ended before now (`--now`). Move the window, or record what happened (`status` and `outcome`).";
     ChangeFileName = "change-file-name", Warning,
         "a change record's file name is not its id",
         "Change records live in a file named after their id (`changes/2026/CHG-2026-0042.yaml`) so that they are easy to find and pull requests do not collide.";

@@ -143,6 +143,8 @@ pub struct Diagnostic {
     pub help: Option<String>,
     pub notes: Vec<String>,
     pub related: Vec<Related>,
+    /// The record the finding is about (`change:CHG-2026-0042`), where one is.
+    pub record: Option<String>,
 }
 
 impl Diagnostic {
@@ -157,7 +159,14 @@ impl Diagnostic {
             help: None,
             notes: Vec::new(),
             related: Vec::new(),
+            record: None,
         }
+    }
+
+    /// Name the record the finding is about.
+    pub fn about(mut self, record: impl ToString) -> Self {
+        self.record = Some(record.to_string());
+        self
     }
 
     pub fn at(mut self, location: Location) -> Self {

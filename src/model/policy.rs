@@ -29,12 +29,27 @@ pub struct PolicySpec {
     pub approvals: Vec<ApprovalRule>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub freezes: Vec<Freeze>,
-    /// Normal changes on tier-1 services must fall inside one of these.
+    /// Normal changes on services of `maintenanceWindowTiers` must fall inside one of these.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub maintenance_windows: Vec<MaintenanceWindow>,
+    /// The service tiers whose normal changes must fall inside a maintenance window
+    /// (default: tier 1).
+    #[serde(default = "PolicySpec::default_window_tiers")]
+    #[schemars(inner(range(min = 1, max = 4)))]
+    pub maintenance_window_tiers: Vec<u8>,
+    /// Which policy findings block the merge, by code (`risk-understated: true`). Codes not
+    /// listed keep their default.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub blocking: std::collections::BTreeMap<String, bool>,
     /// A pull request that edits a Service or CI must carry a Change that affects it.
     #[serde(default)]
     pub require_change_record: bool,
+}
+
+impl PolicySpec {
+    fn default_window_tiers() -> Vec<u8> {
+        vec![1]
+    }
 }
 
 /// Weights and thresholds of the risk score. Every field has a documented default.
@@ -316,4 +331,10 @@ pub struct MaintenanceWindow {
     pub duration: String,
     /// The IANA time zone the rule is read in.
     pub timezone: String,
+    /// Local date and time the rule counts from (`2026-01-04T22:00:00`, default
+    /// `2026-01-01T00:00:00`): it fixes what the rule leaves open, like the week of
+    /// `INTERVAL=2`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(pattern(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}$"))]
+    pub start: Option<String>,
 }

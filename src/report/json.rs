@@ -40,6 +40,9 @@ pub fn diagnostic(d: &Diagnostic) -> Value {
     if let Some(help) = &d.help {
         obj.insert("help".into(), json!(help));
     }
+    if let Some(r) = &d.record {
+        obj.insert("record".into(), json!(r));
+    }
     if !d.notes.is_empty() {
         obj.insert("notes".into(), json!(d.notes));
     }

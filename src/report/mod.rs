@@ -1,7 +1,9 @@
 //! Report writers: one file per output format. They render plain data into a writer and never
 //! decide anything; only they and `cli` write output.
 
+pub mod check;
 pub mod github;
+pub mod graph;
 pub mod human;
 pub mod impact;
 pub mod json;

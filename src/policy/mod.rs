@@ -1,0 +1,632 @@
+//! The change policy, applied to a pull request: freezes, maintenance windows, conflicts with
+//! other changes, change-record coverage, standard changes out of their model, understated
+//! risk and status regressions. Pure: records, the change set and `now` in, diagnostics out.
+
+pub mod window;
+
+use crate::diag::{Code, Diagnostic, Location, Severity};
+use crate::diff::{RecordDiff, Status};
+use crate::graph::DependencyGraph;
+use crate::impact::ImpactSet;
+use crate::model::{
+    ChangeSpec, ChangeStatus, ChangeType, Kind, PolicySpec, Record, RecordRef, RecordSet,
+    RiskPolicy, Spec,
+};
+use crate::risk::{self, Assessment, RiskContext};
+use jiff::Timestamp;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use window::Recurrence;
+
+/// What the gate needs to judge a pull request.
+pub struct PolicyInput<'a> {
+    pub base: &'a RecordSet,
+    pub head: &'a RecordSet,
+    pub head_graph: &'a DependencyGraph,
+    /// The semantic difference between base and head.
+    pub records: &'a [RecordDiff],
+    /// The policy of the base revision, if it has one.
+    pub policy: Option<&'a PolicySpec>,
+    pub now: Timestamp,
+}
+
+/// How the gate sees one change record of the pull request.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangeVerdict {
+    pub id: String,
+    /// The declared type.
+    #[serde(rename = "type")]
+    pub change_type: ChangeType,
+    /// The type the gate judges it as (a standard change out of its model is normal).
+    pub effective_type: ChangeType,
+    pub risk: Assessment,
+    /// Services and CIs the change takes down or degrades (its `affects` included).
+    pub impacted: Vec<RecordRef>,
+    /// The impacted services, for approvals per impacted service.
+    pub impacted_services: Vec<RecordRef>,
+}
+
+/// A change's place in its lifecycle; the three endings and `cancelled` are final.
+fn stage(s: ChangeStatus) -> u8 {
+    match s {
+        ChangeStatus::Draft => 0,
+        ChangeStatus::Requested => 1,
+        ChangeStatus::Approved => 2,
+        ChangeStatus::Scheduled => 3,
+        ChangeStatus::Implementing => 4,
+        ChangeStatus::Completed
+        | ChangeStatus::Failed
+        | ChangeStatus::RolledBack
+        | ChangeStatus::Cancelled => 5,
+    }
+}
+
+fn change_spec(r: &Record) -> Option<&ChangeSpec> {
+    match &r.spec {
+        Spec::Change(c) => Some(c),
+        _ => None,
+    }
+}
+
+fn affects(c: &ChangeSpec) -> Vec<RecordRef> {
+    c.affects
+        .iter()
+        .filter_map(|a| RecordRef::parse(a))
+        .collect()
+}
+
+fn overlap(a: (Timestamp, Timestamp), b: (Timestamp, Timestamp)) -> bool {
+    a.0 < b.1 && b.0 < a.1
+}
+
+/// The default severity of a policy code, or what the policy's `blocking` says.
+fn severity(code: Code, policy: Option<&PolicySpec>) -> Severity {
+    match policy.and_then(|p| p.blocking.get(code.as_str())) {
+        Some(true) => Severity::Error,
+        Some(false) => Severity::Warning,
+        None => code.default_severity(),
+    }
+}
+
+/// Judge the change records a pull request adds or edits. Returns the findings and a verdict
+/// per change record.
+pub fn check(input: &PolicyInput<'_>) -> (Vec<Diagnostic>, Vec<ChangeVerdict>) {
+    let mut out = Vec::new();
+    let risk_policy = input.policy.map(|p| p.risk.clone()).unwrap_or_default();
+    let in_play: Vec<&Record> = input
+        .records
+        .iter()
+        .filter(|d| d.reference.kind == Kind::Change && d.status != Status::Removed)
+        .filter_map(|d| input.head.get(&d.reference))
+        .collect();
+
+    // Impact of every open change at head, computed once: the changes in play and the ones
+    // they may conflict with.
+    let mut impacts: BTreeMap<&str, ImpactSet> = BTreeMap::new();
+    for r in input.head.of_kind(Kind::Change) {
+        let Some(c) = change_spec(r) else { continue };
+        let is_in_play = in_play.iter().any(|p| p.id() == r.id());
+        if is_in_play || !c.status.is_closed() {
+            impacts.insert(
+                r.id(),
+                ImpactSet::compute(input.head, input.head_graph, &affects(c)),
+            );
+        }
+    }
+
+    let mut verdicts = Vec::new();
+    let mut reported_pairs: BTreeSet<(String, String)> = BTreeSet::new();
+    for r in &in_play {
+        let Some(c) = change_spec(r) else { continue };
+        let impact = impacts.get(r.id()).cloned().unwrap_or_default();
+        let assessment = assess_one(input, r, c, &impact, &risk_policy);
+        let effective_type = model_check(input, r, c, &assessment, &mut out);
+        if assessment.computed > c.risk {
+            out.push(
+                Diagnostic::new(
+                    Code::RiskUnderstated,
+                    format!(
+                        "`{}` declares {} risk, but its computed risk is {}",
+                        r.id(),
+                        c.risk.as_str(),
+                        assessment.computed.as_str()
+                    ),
+                )
+                .at(r.at("/spec/risk"))
+                .with_help(format!(
+                    "set `risk: {}`; the gate uses the computed risk anyway",
+                    assessment.computed.as_str()
+                )),
+            );
+        }
+        let touched: BTreeSet<RecordRef> = impact
+            .impacted
+            .iter()
+            .map(|i| i.reference.clone())
+            .chain(affects(c))
+            .collect();
+        if !c.status.is_closed() {
+            freeze_check(input, r, c, effective_type, &touched, &mut out);
+            window_check(input, r, c, effective_type, &impact, &mut out);
+            conflict_check(
+                input,
+                r,
+                c,
+                &touched,
+                &impacts,
+                &in_play,
+                &mut reported_pairs,
+                &mut out,
+            );
+            if matches!(
+                c.status,
+                ChangeStatus::Requested | ChangeStatus::Approved | ChangeStatus::Scheduled
+            ) && c.window.end <= input.now
+            {
+                out.push(
+                    Diagnostic::new(
+                        Code::WindowInThePast,
+                        format!(
+                            "`{}` is {} but its window ended at {}",
+                            r.id(),
+                            c.status.as_str(),
+                            c.window.end
+                        ),
+                    )
+                    .at(r.at("/spec/window/end"))
+                    .with_help(
+                        "move the window, or record what happened in `status` and `outcome`",
+                    ),
+                );
+            }
+        }
+        status_check(input, r, c, &mut out);
+        let mut services: Vec<RecordRef> = impact.services().map(|i| i.reference.clone()).collect();
+        services.sort();
+        verdicts.push(ChangeVerdict {
+            id: r.id().to_string(),
+            change_type: c.change_type,
+            effective_type,
+            risk: assessment,
+            impacted: impact
+                .impacted
+                .iter()
+                .map(|i| i.reference.clone())
+                .collect(),
+            impacted_services: services,
+        });
+    }
+    coverage_check(input, &in_play, &mut out);
+    for d in &mut out {
+        if d.record.is_none()
+            && let Some(file) = d.location.as_ref().map(|l| (l.file.clone(), l.document))
+            && let Some(r) = input
+                .head
+                .iter()
+                .find(|r| r.origin.file == file.0 && r.origin.document == file.1)
+        {
+            d.record = Some(r.reference().to_string());
+        }
+        d.severity = severity(d.code, input.policy);
+    }
+    (out, verdicts)
+}
+
+fn assess_one(
+    input: &PolicyInput<'_>,
+    r: &Record,
+    c: &ChangeSpec,
+    impact: &ImpactSet,
+    policy: &RiskPolicy,
+) -> Assessment {
+    let mut ctx = RiskContext {
+        change_types: vec![(r.id().to_string(), c.change_type)],
+        declared: vec![(r.id().to_string(), c.risk)],
+        ..RiskContext::default()
+    };
+    if c.verification
+        .as_deref()
+        .is_none_or(|v| v.trim().is_empty())
+    {
+        ctx.missing_verification.push(r.id().to_string());
+    }
+    if let Some(old) = input.base.get(&r.reference()).and_then(change_spec) {
+        ctx.declared_at_base.push((r.id().to_string(), old.risk));
+    }
+    let changed = affects(c);
+    for other in input.head.of_kind(Kind::Change) {
+        let Some(o) = change_spec(other) else {
+            continue;
+        };
+        if other.id() == r.id()
+            || !o.status.is_implemented()
+            || !o.outcome.as_ref().is_some_and(|x| x.result.is_failure())
+        {
+            continue;
+        }
+        if let Some(shared) = affects(o).into_iter().find(|a| changed.contains(a)) {
+            ctx.failed_before.push((other.id().to_string(), shared));
+        }
+    }
+    risk::assess(impact, &ctx, policy)
+}
+
+/// A standard change stays standard only inside its model (as the base revision has it).
+fn model_check(
+    input: &PolicyInput<'_>,
+    r: &Record,
+    c: &ChangeSpec,
+    risk: &Assessment,
+    out: &mut Vec<Diagnostic>,
+) -> ChangeType {
+    if c.change_type != ChangeType::Standard {
+        return c.change_type;
+    }
+    let Some(model_id) = &c.model else {
+        return ChangeType::Normal;
+    };
+    let model_ref = RecordRef::parse_as(model_id, Kind::ChangeModel);
+    let mut problems = Vec::new();
+    match input.base.get(&model_ref).map(|m| &m.spec) {
+        Some(Spec::ChangeModel(m)) => {
+            for a in affects(c) {
+                match input.head.get(&a).map(|x| &x.spec) {
+                    Some(Spec::ConfigurationItem(ci)) if m.applies_to.contains(&ci.ci_type) => {}
+                    Some(Spec::ConfigurationItem(ci)) => problems.push(format!(
+                        "`{a}` is a {}, which `{}` does not apply to",
+                        serde_json::to_value(ci.ci_type).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
+                        model_ref.id
+                    )),
+                    _ => problems.push(format!("`{a}` is not a configuration item the model applies to")),
+                }
+            }
+            if risk.computed > m.max_risk {
+                problems.push(format!(
+                    "its computed risk is {}, above the model's maxRisk {}",
+                    risk.computed.as_str(),
+                    m.max_risk.as_str()
+                ));
+            }
+        }
+        _ => problems.push(format!(
+            "change model `{}` is not in the base revision; standard changes follow approved models only",
+            model_ref.id
+        )),
+    }
+    if problems.is_empty() {
+        return ChangeType::Standard;
+    }
+    out.push(
+        Diagnostic::new(
+            Code::StandardChangeOutOfModel,
+            format!(
+                "standard change `{}` is judged as a normal change: {}",
+                r.id(),
+                problems.join("; ")
+            ),
+        )
+        .at(r.at("/spec/type"))
+        .with_help("make it a normal change, or keep it inside its model"),
+    );
+    ChangeType::Normal
+}
+
+fn freeze_check(
+    input: &PolicyInput<'_>,
+    r: &Record,
+    c: &ChangeSpec,
+    effective: ChangeType,
+    touched: &BTreeSet<RecordRef>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(policy) = input.policy else { return };
+    let window = (c.window.start, c.window.end);
+    for f in &policy.freezes {
+        if !overlap(window, (f.start, f.end)) || f.allow.contains(&effective) {
+            continue;
+        }
+        let scope: Vec<RecordRef> = f.scope.iter().filter_map(|s| RecordRef::parse(s)).collect();
+        let hit: Vec<&RecordRef> = scope.iter().filter(|s| touched.contains(s)).collect();
+        if !scope.is_empty() && hit.is_empty() {
+            continue;
+        }
+        let mut message = format!(
+            "`{}` ({} change) runs during freeze `{}` ({} to {})",
+            r.id(),
+            effective.as_str(),
+            f.name,
+            f.start,
+            f.end
+        );
+        if !hit.is_empty() {
+            let names: Vec<String> = hit.iter().map(|h| format!("`{h}`")).collect();
+            message.push_str(&format!(", which covers {}", names.join(", ")));
+        }
+        let allowed = if f.allow.is_empty() {
+            "no change type".to_string()
+        } else {
+            f.allow
+                .iter()
+                .map(|t| t.as_str())
+                .collect::<Vec<_>>()
+                .join(" and ")
+                + " changes"
+        };
+        out.push(
+            Diagnostic::new(Code::FreezeViolation, message)
+                .at(r.at("/spec/window"))
+                .with_help(format!(
+                    "the freeze allows {allowed}; move the window outside {} to {}",
+                    f.start, f.end
+                )),
+        );
+    }
+}
+
+fn window_check(
+    input: &PolicyInput<'_>,
+    r: &Record,
+    c: &ChangeSpec,
+    effective: ChangeType,
+    impact: &ImpactSet,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(policy) = input.policy else { return };
+    if effective != ChangeType::Normal || policy.maintenance_windows.is_empty() {
+        return;
+    }
+    let critical: Vec<&crate::impact::Impacted> = impact
+        .services()
+        .filter(|s| {
+            s.tier
+                .is_some_and(|t| policy.maintenance_window_tiers.contains(&t))
+        })
+        .collect();
+    let Some(first) = critical.first() else {
+        return;
+    };
+    let windows: Vec<(&str, Recurrence)> = policy
+        .maintenance_windows
+        .iter()
+        .filter_map(|w| Recurrence::parse(w).ok().map(|rec| (w.name.as_str(), rec)))
+        .collect();
+    if windows
+        .iter()
+        .any(|(_, w)| w.covers(c.window.start, c.window.end))
+    {
+        return;
+    }
+    // The next occurrence of any window from the change's start, to suggest.
+    let horizon =
+        Timestamp::from_second(c.window.start.as_second() + 400 * 86_400).unwrap_or(c.window.start);
+    let next = windows
+        .iter()
+        .filter_map(|(name, w)| {
+            w.occurrences(c.window.start, horizon, 8)
+                .into_iter()
+                .find(|(s, _)| *s >= c.window.start)
+                .map(|(s, e)| (s, e, *name))
+        })
+        .min();
+    let tiers: Vec<String> = policy
+        .maintenance_window_tiers
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
+    let mut d = Diagnostic::new(
+        Code::OutsideMaintenanceWindow,
+        format!(
+            "normal change `{}` impacts tier-{} service `{}` but runs outside every maintenance window",
+            r.id(),
+            first.tier.unwrap_or(1),
+            first.reference.id
+        ),
+    )
+    .at(r.at("/spec/window"))
+    .with_note(format!("changes impacting services of tier {} must fit in one window", tiers.join(", ")));
+    d = match next {
+        Some((s, e, name)) => {
+            d.with_help(format!("the next window, `{name}`, runs from {s} to {e}"))
+        }
+        None => d.with_help("no maintenance window occurs in the next 400 days"),
+    };
+    out.push(d);
+}
+
+#[allow(clippy::too_many_arguments)] // one call site; the arguments are the check's inputs
+fn conflict_check(
+    input: &PolicyInput<'_>,
+    r: &Record,
+    c: &ChangeSpec,
+    touched: &BTreeSet<RecordRef>,
+    impacts: &BTreeMap<&str, ImpactSet>,
+    in_play: &[&Record],
+    reported: &mut BTreeSet<(String, String)>,
+    out: &mut Vec<Diagnostic>,
+) {
+    for other in input.head.of_kind(Kind::Change) {
+        let Some(o) = change_spec(other) else {
+            continue;
+        };
+        if other.id() == r.id()
+            || o.status.is_closed()
+            || !overlap(
+                (c.window.start, c.window.end),
+                (o.window.start, o.window.end),
+            )
+        {
+            continue;
+        }
+        let theirs: BTreeSet<RecordRef> = impacts
+            .get(other.id())
+            .map(|i| i.impacted.iter().map(|x| x.reference.clone()).collect())
+            .unwrap_or_default();
+        let shared: Vec<&RecordRef> = touched
+            .iter()
+            .filter(|t| theirs.contains(t) || affects(o).contains(t))
+            .collect();
+        if shared.is_empty() {
+            continue;
+        }
+        let pair = if r.id() < other.id() {
+            (r.id().to_string(), other.id().to_string())
+        } else {
+            (other.id().to_string(), r.id().to_string())
+        };
+        if !reported.insert(pair) {
+            continue;
+        }
+        let mut names: Vec<String> = shared.iter().take(3).map(|s| format!("`{s}`")).collect();
+        if shared.len() > 3 {
+            names.push(format!("{} more", shared.len() - 3));
+        }
+        let mut d = Diagnostic::new(
+            Code::ChangeConflict,
+            format!(
+                "`{}` and `{}` overlap in time and both impact {}",
+                r.id(),
+                other.id(),
+                names.join(", ")
+            ),
+        )
+        .at(r.at("/spec/window"))
+        .with_help(format!(
+            "`{}` runs from {} to {}; move one of the changes or merge them",
+            other.id(),
+            o.window.start,
+            o.window.end
+        ));
+        if in_play.iter().any(|p| p.id() == other.id()) {
+            d = d.with_related(
+                other.at("/spec/window"),
+                format!("`{}` is in this pull request too", other.id()),
+            );
+        } else {
+            d = d.with_note(format!("`{}` is in {}", other.id(), other.origin.file));
+        }
+        out.push(d);
+    }
+}
+
+fn status_check(input: &PolicyInput<'_>, r: &Record, c: &ChangeSpec, out: &mut Vec<Diagnostic>) {
+    let Some(before) = input.base.get(&r.reference()) else {
+        return;
+    };
+    let Some(old) = change_spec(before) else {
+        return;
+    };
+    let (from, to) = (stage(old.status), stage(c.status));
+    if old.status.is_closed() {
+        let diff = input.records.iter().find(|d| d.reference == r.reference());
+        let edited: Vec<&str> = diff
+            .map(|d| {
+                d.fields
+                    .iter()
+                    .map(|f| f.path.as_str())
+                    .filter(|p| {
+                        !(p.starts_with("spec.outcome")
+                            || p.starts_with("metadata.description")
+                            || p.starts_with("metadata.links")
+                            || p.starts_with("metadata.labels"))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        if let Some(first) = edited.first() {
+            out.push(
+                Diagnostic::new(
+                    Code::StatusRegression,
+                    format!(
+                        "`{}` was {} at base and is edited after the fact (`{first}`)",
+                        r.id(),
+                        old.status.as_str()
+                    ),
+                )
+                .at(r.at(format!(
+                    "/{}",
+                    first.replace('.', "/").replace('[', "/").replace(']', "")
+                )))
+                .with_help(
+                    "a change that is over keeps its record; raise a new change record instead",
+                ),
+            );
+        }
+        return;
+    }
+    if to < from {
+        out.push(
+            Diagnostic::new(
+                Code::StatusRegression,
+                format!(
+                    "`{}` moves back from {} to {}",
+                    r.id(),
+                    old.status.as_str(),
+                    c.status.as_str()
+                ),
+            )
+            .at(r.at("/spec/status"))
+            .with_help("a change moves forward; to start over, cancel it and raise a new one"),
+        );
+    }
+}
+
+/// With `requireChangeRecord`, every edited service or CI must be named by a change record
+/// the pull request adds or edits.
+fn coverage_check(input: &PolicyInput<'_>, in_play: &[&Record], out: &mut Vec<Diagnostic>) {
+    if !input.policy.is_some_and(|p| p.require_change_record) {
+        return;
+    }
+    let covered: BTreeSet<RecordRef> = in_play
+        .iter()
+        .filter_map(|r| change_spec(r))
+        .flat_map(affects)
+        .collect();
+    for d in input.records {
+        if !matches!(d.reference.kind, Kind::Service | Kind::ConfigurationItem)
+            || !needs_change_record(d)
+        {
+            continue;
+        }
+        if covered.contains(&d.reference) {
+            continue;
+        }
+        let verb = match d.status {
+            Status::Added => "adds",
+            Status::Removed => "removes",
+            Status::Modified => "edits",
+        };
+        let at = match input.head.get(&d.reference) {
+            Some(rec) => rec.at("/metadata/id"),
+            None => Location::file(&d.file),
+        };
+        out.push(
+            Diagnostic::new(
+                Code::MissingChangeRecord,
+                format!(
+                    "the pull request {verb} `{}` but no change record in it affects `{}`",
+                    d.reference, d.reference
+                ),
+            )
+            .at(at)
+            .with_help(format!(
+                "add a Change with `affects: [{}]` to the pull request",
+                d.reference
+            )),
+        );
+    }
+}
+
+/// Anything but the description, links and labels needs a change record.
+pub fn needs_change_record(d: &RecordDiff) -> bool {
+    d.status != Status::Modified
+        || d.fields.iter().any(|f| {
+            !["metadata.description", "metadata.links", "metadata.labels"]
+                .iter()
+                .any(|p| {
+                    f.path == *p
+                        || f.path.starts_with(&format!("{p}."))
+                        || f.path.starts_with(&format!("{p}["))
+                })
+        })
+}

@@ -1,0 +1,137 @@
+//! The merge gate's report: validation, impact and risk, policy findings, verdict.
+
+use super::{Style, impact};
+use crate::gate::GateReport;
+use serde_json::{Value, json};
+use std::io::{self, Write};
+
+fn revisions(g: &GateReport) -> impact::Revisions {
+    impact::Revisions {
+        base: g.base_commit.clone(),
+        head: g.head_commit.clone(),
+    }
+}
+
+/// The verdict in one line.
+pub fn verdict(g: &GateReport) -> String {
+    let errors = g.validation.errors();
+    let blocks = g.policy_blocks();
+    if g.ok() {
+        format!(
+            "ok: nothing blocks the merge (risk {})",
+            g.changeset.risk.level.as_str()
+        )
+    } else {
+        let mut why = Vec::new();
+        if errors > 0 {
+            why.push(format!("{errors} invalid-record finding(s)"));
+        }
+        if blocks > 0 {
+            why.push(format!("{blocks} policy violation(s)"));
+        }
+        format!("blocked: {}", why.join(" and "))
+    }
+}
+
+pub fn context(g: &GateReport) -> Value {
+    let violations: Vec<Value> = g
+        .policy
+        .iter()
+        .map(|d| {
+            let mut v = super::json::diagnostic(d);
+            if let Some(id) = d.record.as_deref().and_then(|r| r.strip_prefix("change:")) {
+                v["change"] = json!(id);
+            }
+            v
+        })
+        .collect();
+    json!({
+        "ok": g.ok(),
+        "verdict": verdict(g),
+        "validation": super::json::validation(&g.validation),
+        "impact": impact::context(&g.changeset, &revisions(g)),
+        "policy": {
+            "violations": violations,
+            "changes": g.changes,
+            "basePolicy": g.base_has_policy,
+        },
+        "approvals": Value::Null,
+    })
+}
+
+pub fn json(out: &mut dyn Write, g: &GateReport) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &context(g))?;
+    writeln!(out)
+}
+
+pub fn human(out: &mut dyn Write, g: &GateReport, style: &Style) -> io::Result<()> {
+    let renderer = if style.color {
+        annotate_snippets::Renderer::styled()
+    } else {
+        annotate_snippets::Renderer::plain()
+    };
+    if !g.validation.diagnostics.is_empty() {
+        for d in &g.validation.diagnostics {
+            writeln!(
+                out,
+                "{}\n",
+                super::human::render(&renderer, d, &g.validation.texts)
+            )?;
+        }
+    }
+    writeln!(
+        out,
+        "validation: {}\n",
+        super::human::summary(&g.validation)
+    )?;
+    impact::human(out, &g.changeset, &revisions(g), style.color)?;
+    writeln!(out)?;
+    if !g.base_has_policy {
+        writeln!(
+            out,
+            "policy: the base revision has no Policy record; only the defaults apply\n"
+        )?;
+    }
+    for d in &g.policy {
+        writeln!(
+            out,
+            "{}\n",
+            super::human::render(&renderer, d, &g.validation.texts)
+        )?;
+    }
+    for c in &g.changes {
+        let judged = if c.effective_type != c.change_type {
+            format!(" (judged as {})", c.effective_type.as_str())
+        } else {
+            String::new()
+        };
+        writeln!(
+            out,
+            "change {}: {} change{judged}, risk {}, {} impacted service(s)",
+            c.id,
+            c.change_type.as_str(),
+            c.risk.level.as_str(),
+            c.impacted_services.len()
+        )?;
+    }
+    writeln!(out, "{}", verdict(g))
+}
+
+pub fn github(out: &mut dyn Write, g: &GateReport, style: &Style) -> io::Result<()> {
+    for d in g.validation.diagnostics.iter().chain(&g.policy) {
+        super::github::annotation(out, d, style)?;
+    }
+    writeln!(out, "{}", verdict(g))
+}
+
+pub fn sarif(out: &mut dyn Write, g: &GateReport, style: &Style) -> io::Result<()> {
+    let all: Vec<crate::diag::Diagnostic> = g
+        .validation
+        .diagnostics
+        .iter()
+        .chain(&g.policy)
+        .cloned()
+        .collect();
+    serde_json::to_writer_pretty(&mut *out, &super::sarif::log(&all, style))?;
+    writeln!(out)
+}
