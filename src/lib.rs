@@ -18,6 +18,7 @@ pub mod model;
 pub mod policy;
 pub mod report;
 pub mod risk;
+pub mod schedule;
 pub mod schema;
 pub mod templates;
 pub mod validation;

@@ -6,6 +6,7 @@ mod explain;
 mod graph;
 mod impact;
 mod init;
+mod schedule;
 mod schema;
 mod validate;
 
@@ -61,6 +62,7 @@ pub enum Command {
     Validate(validate::ValidateArgs),
     Impact(impact::ImpactArgs),
     Check(check::CheckArgs),
+    Schedule(schedule::ScheduleArgs),
     Graph(graph::GraphArgs),
     Schema(schema::SchemaArgs),
     Explain(explain::ExplainArgs),
@@ -79,6 +81,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus, CommandError> {
         Command::Validate(args) => validate::run(&cli.global, args),
         Command::Impact(args) => impact::run(&cli.global, args),
         Command::Check(args) => check::run(&cli.global, args),
+        Command::Schedule(args) => schedule::run(&cli.global, args),
         Command::Graph(args) => graph::run(&cli.global, args),
         Command::Schema(args) => schema::run(&cli.global, args),
         Command::Explain(args) => explain::run(&cli.global, args),

@@ -9,6 +9,7 @@ pub mod impact;
 pub mod json;
 pub mod junit;
 pub mod sarif;
+pub mod schedule;
 
 /// Options shared by the writers.
 #[derive(Clone, Debug, Default)]

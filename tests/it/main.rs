@@ -4,9 +4,12 @@
 mod util;
 
 mod broken;
+mod check;
 mod cli_basics;
 mod docs;
 mod examples;
 mod formats;
+mod graph;
 mod hostile;
 mod impact;
+mod schedule;

@@ -1,0 +1,218 @@
+//! The change calendar: change records by window, freezes, maintenance-window occurrences,
+//! and the conflicts between changes (windows that overlap on records both impact).
+
+use crate::graph::DependencyGraph;
+use crate::impact::ImpactSet;
+use crate::model::{
+    ChangeSpec, ChangeStatus, Kind, PolicySpec, Record, RecordRef, RecordSet, Spec,
+};
+use crate::policy::window::Recurrence;
+use jiff::Timestamp;
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ScheduledChange {
+    pub id: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub change_type: crate::model::ChangeType,
+    pub status: ChangeStatus,
+    pub risk: crate::model::Risk,
+    pub start: Timestamp,
+    pub end: Timestamp,
+    pub affects: Vec<String>,
+    pub requester: String,
+    pub file: String,
+    /// Other changes this one conflicts with.
+    pub conflicts: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ScheduledFreeze {
+    pub name: String,
+    pub start: Timestamp,
+    pub end: Timestamp,
+    pub allow: Vec<crate::model::ChangeType>,
+    pub scope: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct WindowOccurrence {
+    pub name: String,
+    pub start: Timestamp,
+    pub end: Timestamp,
+}
+
+/// Two changes that overlap in time and impact the same records.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Conflict {
+    pub changes: (String, String),
+    pub shared: Vec<RecordRef>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Schedule {
+    pub from: Timestamp,
+    pub to: Timestamp,
+    pub changes: Vec<ScheduledChange>,
+    pub freezes: Vec<ScheduledFreeze>,
+    pub windows: Vec<WindowOccurrence>,
+    pub conflicts: Vec<Conflict>,
+}
+
+fn overlap(a: (Timestamp, Timestamp), b: (Timestamp, Timestamp)) -> bool {
+    a.0 < b.1 && b.0 < a.1
+}
+
+fn change(r: &Record) -> Option<&ChangeSpec> {
+    match &r.spec {
+        Spec::Change(c) => Some(c),
+        _ => None,
+    }
+}
+
+/// The records a change touches: what it affects and what that takes down or degrades.
+pub fn touched(set: &RecordSet, graph: &DependencyGraph, c: &ChangeSpec) -> BTreeSet<RecordRef> {
+    let affects: Vec<RecordRef> = c
+        .affects
+        .iter()
+        .filter_map(|a| RecordRef::parse(a))
+        .collect();
+    let impact = ImpactSet::compute(set, graph, &affects);
+    impact
+        .impacted
+        .into_iter()
+        .map(|i| i.reference)
+        .chain(affects)
+        .collect()
+}
+
+/// Every conflict among open changes (not cancelled, completed, failed or rolled back).
+pub fn conflicts(set: &RecordSet, graph: &DependencyGraph) -> Vec<Conflict> {
+    let open: Vec<(&Record, &ChangeSpec, BTreeSet<RecordRef>)> = set
+        .of_kind(Kind::Change)
+        .filter_map(|r| change(r).map(|c| (r, c)))
+        .filter(|(_, c)| !c.status.is_closed())
+        .map(|(r, c)| (r, c, touched(set, graph, c)))
+        .collect();
+    let mut out = Vec::new();
+    for (i, (a, ca, ta)) in open.iter().enumerate() {
+        for (b, cb, tb) in &open[i + 1..] {
+            if !overlap(
+                (ca.window.start, ca.window.end),
+                (cb.window.start, cb.window.end),
+            ) {
+                continue;
+            }
+            let shared: Vec<RecordRef> = ta.intersection(tb).cloned().collect();
+            if shared.is_empty() {
+                continue;
+            }
+            let pair = if a.id() < b.id() {
+                (a.id().to_string(), b.id().to_string())
+            } else {
+                (b.id().to_string(), a.id().to_string())
+            };
+            out.push(Conflict {
+                changes: pair,
+                shared,
+            });
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The calendar from `from` to `to`: changes whose window overlaps it (cancelled ones too,
+/// marked as such), freezes, and maintenance-window occurrences.
+pub fn build(
+    set: &RecordSet,
+    policy: Option<&PolicySpec>,
+    from: Timestamp,
+    to: Timestamp,
+) -> Schedule {
+    let graph = DependencyGraph::build(set);
+    let conflicts: Vec<Conflict> = conflicts(set, &graph)
+        .into_iter()
+        .filter(|c| {
+            [&c.changes.0, &c.changes.1].iter().any(|id| {
+                set.get(&RecordRef::new(Kind::Change, id.as_str()))
+                    .and_then(change)
+                    .is_some_and(|x| overlap((x.window.start, x.window.end), (from, to)))
+            })
+        })
+        .collect();
+    let mut changes: Vec<ScheduledChange> = set
+        .of_kind(Kind::Change)
+        .filter_map(|r| change(r).map(|c| (r, c)))
+        .filter(|(_, c)| overlap((c.window.start, c.window.end), (from, to)))
+        .map(|(r, c)| ScheduledChange {
+            id: r.id().to_string(),
+            name: r.metadata.display_name().to_string(),
+            change_type: c.change_type,
+            status: c.status,
+            risk: c.risk,
+            start: c.window.start,
+            end: c.window.end,
+            affects: c.affects.clone(),
+            requester: c.requester.clone(),
+            file: r.origin.file.clone(),
+            conflicts: conflicts
+                .iter()
+                .filter_map(|k| {
+                    if k.changes.0 == r.id() {
+                        Some(k.changes.1.clone())
+                    } else if k.changes.1 == r.id() {
+                        Some(k.changes.0.clone())
+                    } else {
+                        None
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    changes.sort_by(|a, b| (a.start, &a.id).cmp(&(b.start, &b.id)));
+    let mut freezes: Vec<ScheduledFreeze> = policy
+        .map(|p| {
+            p.freezes
+                .iter()
+                .filter(|f| overlap((f.start, f.end), (from, to)))
+                .map(|f| ScheduledFreeze {
+                    name: f.name.clone(),
+                    start: f.start,
+                    end: f.end,
+                    allow: f.allow.clone(),
+                    scope: f.scope.clone(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    freezes.sort_by(|a, b| (a.start, &a.name).cmp(&(b.start, &b.name)));
+    let mut windows: Vec<WindowOccurrence> = policy
+        .map(|p| {
+            p.maintenance_windows
+                .iter()
+                .filter_map(|w| Recurrence::parse(w).ok().map(|r| (w.name.clone(), r)))
+                .flat_map(|(name, r)| {
+                    r.occurrences(from, to, 500)
+                        .into_iter()
+                        .map(move |(start, end)| WindowOccurrence {
+                            name: name.clone(),
+                            start,
+                            end,
+                        })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    windows.sort_by(|a, b| (a.start, &a.name).cmp(&(b.start, &b.name)));
+    Schedule {
+        from,
+        to,
+        changes,
+        freezes,
+        windows,
+        conflicts,
+    }
+}

@@ -1,0 +1,173 @@
+//! `cabinet schedule`: the calendar, conflicts, and an iCalendar feed a real parser accepts.
+
+use crate::util::*;
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+const NOW: &str = "2026-11-22T09:00:00Z";
+
+fn acme(args: &[&str]) -> Run {
+    run_in(&examples().join("acme"), args)
+}
+
+/// Parse an iCalendar text with Python's `icalendar` (installed by .ci/run) and list its
+/// events as `UID|DTSTART|DTEND|STATUS`.
+fn parse_ics(ics: &str) -> Vec<String> {
+    let script = r#"
+import sys, icalendar
+cal = icalendar.Calendar.from_ical(sys.stdin.buffer.read())
+assert cal.get("VERSION") == "2.0", cal.get("VERSION")
+assert cal.get("PRODID")
+for e in cal.walk("VEVENT"):
+    for required in ("UID", "DTSTAMP", "DTSTART", "SUMMARY"):
+        assert e.get(required) is not None, required
+    print("|".join([str(e.get("UID")), e.decoded("DTSTART").isoformat(), e.decoded("DTEND").isoformat(), str(e.get("STATUS", ""))]))
+"#;
+    let mut child = Command::new("python3")
+        .args(["-c", script])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3 runs (the iCalendar check needs it; .ci/run installs `icalendar`)");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(ics.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "icalendar refused the feed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn the_feed_is_valid_icalendar_with_one_event_per_change_and_all_day_freezes() {
+    let run = acme(&[
+        "schedule",
+        "--now",
+        NOW,
+        "--from",
+        "2026-11-01",
+        "--to",
+        "2027-02-01",
+        "--format",
+        "ics",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("\r\n"), "lines end in CRLF");
+    let events = parse_ics(&run.stdout);
+    assert!(events.contains(&"CHG-2026-0042@acme-service-catalogue.cabinet|2026-12-01T22:00:00+00:00|2026-12-02T01:00:00+00:00|TENTATIVE".to_string()), "{events:#?}");
+    assert!(
+        events.contains(
+            &"freeze-year-end-freeze@acme-service-catalogue.cabinet|2026-12-15|2027-01-05|"
+                .to_string()
+        ),
+        "{events:#?}"
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| e.starts_with("CHG-2026-0040@") && e.ends_with("|CANCELLED")),
+        "{events:#?}"
+    );
+}
+
+#[test]
+fn a_moved_change_keeps_its_uid() {
+    let repo = TestRepo::example("acme");
+    let before = parse_ics(
+        &repo
+            .run(&["schedule", "--now", NOW, "--format", "ics"])
+            .stdout,
+    );
+    let path = "changes/2026/CHG-2026-0042.yaml";
+    let text = std::fs::read_to_string(repo.path().join(path)).unwrap();
+    repo.write(
+        path,
+        text.replace("2026-12-01T22:00:00Z", "2026-12-08T22:00:00Z")
+            .replace("2026-12-02T01:00:00Z", "2026-12-09T01:00:00Z"),
+    );
+    let after = parse_ics(
+        &repo
+            .run(&["schedule", "--now", NOW, "--format", "ics"])
+            .stdout,
+    );
+    let uid = |events: &[String]| {
+        events
+            .iter()
+            .find(|e| e.starts_with("CHG-2026-0042@"))
+            .cloned()
+            .unwrap()
+    };
+    let (a, b) = (uid(&before), uid(&after));
+    assert_eq!(a.split('|').next(), b.split('|').next());
+    assert_ne!(a, b);
+    assert_eq!(before.len(), after.len());
+}
+
+#[test]
+fn conflicts_are_marked_in_every_format() {
+    let repo = TestRepo::example("acme");
+    repo.write(
+        "changes/2026/CHG-2026-0099.yaml",
+        "apiVersion: cabinet/v1\nkind: Change\nmetadata: {id: CHG-2026-0099}\nspec: {type: normal, requester: mona, reason: r, affects: [ci:search-app], window: {start: \"2026-12-06T22:00:00Z\", end: \"2026-12-06T23:00:00Z\"}, risk: medium, plan: p, backout: b, status: requested}\n",
+    );
+    let json = repo
+        .run(&["schedule", "--now", NOW, "--format", "json"])
+        .json();
+    assert_eq!(
+        json["conflicts"][0]["changes"],
+        serde_json::json!(["CHG-2026-0044", "CHG-2026-0099"])
+    );
+    let human = repo.run(&["schedule", "--now", NOW]).stdout;
+    assert!(
+        human.contains("CHG-2026-0099") && human.contains("CONFLICTS with CHG-2026-0044"),
+        "{human}"
+    );
+    let ics = repo
+        .run(&["schedule", "--now", NOW, "--format", "ics"])
+        .stdout;
+    assert!(
+        ics.replace("\r\n ", "")
+            .contains("CONFLICTS with CHG-2026-0099"),
+        "{ics}"
+    );
+}
+
+#[test]
+fn the_period_defaults_to_90_days_from_now_and_bad_dates_are_usage_errors() {
+    let json = acme(&["schedule", "--now", NOW, "--format", "json"]).json();
+    assert_eq!(json["from"], NOW);
+    assert_eq!(json["to"], "2027-02-20T09:00:00Z");
+    let ids: Vec<&str> = json["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        !ids.contains(&"CHG-2026-0031"),
+        "a change before --from is not listed: {ids:?}"
+    );
+    assert_eq!(json["windows"][0]["start"], "2026-11-22T21:00:00Z");
+    let run = acme(&["schedule", "--from", "next tuesday"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("neither a date nor an RFC 3339 time"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        acme(&["schedule", "--from", "2027-01-01", "--to", "2026-01-01"]).code,
+        2
+    );
+}
