@@ -198,6 +198,55 @@ impl DependencyGraph {
         g
     }
 
+    /// The records around `focus`, sorted: `focus`, everything reached by following
+    /// `dependsOn` from it (what it needs), and everything reached by following it backwards
+    /// (what needs it), each walk at most `depth` steps (`None`: no limit). The two walks stay
+    /// apart: a dependency's other dependents are not neighbours, or one shared database
+    /// would pull in the whole catalogue. A redundancy group is shown whole: when a walk
+    /// reaches a member, the other members come with it (so a reader sees `2 of 3` and not
+    /// a lone node), but the walks do not continue from them.
+    pub fn neighbourhood(&self, focus: Node, depth: Option<u32>) -> Vec<Node> {
+        let mut keep = vec![false; self.len()];
+        for needs in [true, false] {
+            let mut seen = vec![false; self.len()];
+            seen[focus as usize] = true;
+            keep[focus as usize] = true;
+            let mut frontier = vec![focus];
+            let mut steps = 0u32;
+            while !frontier.is_empty() && depth.is_none_or(|max| steps < max) {
+                let mut next = Vec::new();
+                for &n in &frontier {
+                    let edges = if needs {
+                        self.dependencies_of(n)
+                    } else {
+                        self.dependents_of(n)
+                    };
+                    for e in edges {
+                        if !std::mem::replace(&mut seen[e.node as usize], true) {
+                            keep[e.node as usize] = true;
+                            next.push(e.node);
+                        }
+                    }
+                }
+                frontier = next;
+                steps += 1;
+            }
+        }
+        let reached: Vec<Node> = (0..self.len() as Node)
+            .filter(|&n| keep[n as usize])
+            .collect();
+        for &n in &reached {
+            if let Some(group) = self.group_of(n) {
+                for &m in &group.members {
+                    keep[m as usize] = true;
+                }
+            }
+        }
+        (0..self.len() as Node)
+            .filter(|&n| keep[n as usize])
+            .collect()
+    }
+
     /// Every cycle: one per strongly connected component that holds one, listed from its
     /// smallest reference along the shortest cycle through it; sorted.
     pub fn cycles(&self) -> Vec<Vec<Node>> {
@@ -287,5 +336,124 @@ pub fn dependencies(r: &Record) -> &[Dependency] {
         Spec::Service(s) => &s.depends_on,
         Spec::ConfigurationItem(c) => &c.depends_on,
         _ => &[],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::impact::tests::graph;
+    use proptest::prelude::*;
+
+    /// The ids of `neighbourhood(focus, depth)` on a graph written as in `impact::tests::graph`.
+    fn around(spec: &str, focus: &str, depth: Option<u32>) -> Vec<String> {
+        let (_, g) = graph(spec);
+        let kind = if focus.starts_with("s-") {
+            Kind::Service
+        } else {
+            Kind::ConfigurationItem
+        };
+        let focus = g
+            .node(&RecordRef::new(kind, focus))
+            .expect("the focus exists");
+        let mut ids: Vec<String> = g
+            .neighbourhood(focus, depth)
+            .into_iter()
+            .map(|n| g.reference(n).id.clone())
+            .collect();
+        ids.sort();
+        ids
+    }
+
+    const CHAIN: &str = "a\nb: a\nc: b\nd: c\ne: ~d";
+
+    #[test]
+    fn depth_counts_steps_in_both_directions() {
+        assert_eq!(around(CHAIN, "c", Some(0)), ["c"]);
+        assert_eq!(around(CHAIN, "c", Some(1)), ["b", "c", "d"]);
+        assert_eq!(around(CHAIN, "c", Some(2)), ["a", "b", "c", "d", "e"]);
+        assert_eq!(around(CHAIN, "a", Some(2)), ["a", "b", "c"]);
+        assert_eq!(around(CHAIN, "e", None), ["a", "b", "c", "d", "e"]);
+    }
+
+    #[test]
+    fn the_walks_do_not_turn_sideways() {
+        // x and y share a dependency; y is neither what x needs nor what needs x.
+        let spec = "a\nx: a\ny: a\ns-top: x";
+        assert_eq!(around(spec, "x", None), ["a", "s-top", "x"]);
+        assert_eq!(around(spec, "a", Some(1)), ["a", "x", "y"]);
+    }
+
+    #[test]
+    fn a_reached_group_comes_whole_but_is_not_walked_from() {
+        let spec = "n1\nn2\np1@g/2\np2@g/2: n2\np3@g/2\ndb: p1, p2, p3\ns-app: db";
+        // From p1: its dependent db, and p1's group mates; not n2 (p2's dependency) nor s-app.
+        assert_eq!(around(spec, "p1", Some(1)), ["db", "p1", "p2", "p3"]);
+        assert_eq!(around(spec, "p1", Some(0)), ["p1", "p2", "p3"]);
+        // From db, the group is reached in one step; n2 only in two.
+        assert_eq!(
+            around(spec, "db", Some(1)),
+            ["db", "p1", "p2", "p3", "s-app"]
+        );
+        assert_eq!(
+            around(spec, "db", Some(2)),
+            ["db", "n2", "p1", "p2", "p3", "s-app"]
+        );
+    }
+
+    #[test]
+    fn cycles_end() {
+        assert_eq!(
+            around("a: b\nb: c\nc: a\nd: a", "a", None),
+            ["a", "b", "c", "d"]
+        );
+    }
+
+    proptest! {
+        /// Without a depth, the neighbourhood is what petgraph reaches forwards and backwards
+        /// from the focus, plus the groups of what it reaches; a larger depth never shrinks it.
+        #[test]
+        fn unlimited_depth_is_reachability(
+            edges in prop::collection::vec((0u8..12, 0u8..12, any::<bool>()), 0..30),
+            grouped in prop::collection::vec(any::<bool>(), 12),
+            focus in 0u8..12,
+            depth in 0u32..4,
+        ) {
+            let lines: Vec<String> = (0..12)
+                .map(|i| {
+                    let group = if grouped[i] { "@g/1" } else { "" };
+                    let deps: Vec<String> = edges
+                        .iter()
+                        .filter(|(from, _, _)| usize::from(*from) == i)
+                        .map(|(_, to, soft)| format!("{}n{to:02}", if *soft { "~" } else { "" }))
+                        .collect();
+                    format!("n{i:02}{group}: {}", deps.join(", "))
+                })
+                .collect();
+            let (_, g) = graph(&lines.join("\n"));
+            let focus = Node::from(focus);
+            let pg = g.petgraph();
+            let mut want = std::collections::BTreeSet::new();
+            let mut dfs = petgraph::visit::Dfs::new(&pg, NodeIndex::new(focus as usize));
+            while let Some(n) = dfs.next(&pg) {
+                want.insert(n.index() as Node);
+            }
+            let back = petgraph::visit::Reversed(&pg);
+            let mut dfs = petgraph::visit::Dfs::new(back, NodeIndex::new(focus as usize));
+            while let Some(n) = dfs.next(back) {
+                want.insert(n.index() as Node);
+            }
+            for n in want.clone() {
+                if let Some(group) = g.group_of(n) {
+                    want.extend(group.members.iter().copied());
+                }
+            }
+            let got = g.neighbourhood(focus, None);
+            prop_assert_eq!(&got, &want.into_iter().collect::<Vec<_>>());
+            let near = g.neighbourhood(focus, Some(depth));
+            let nearer = g.neighbourhood(focus, Some(depth + 1));
+            prop_assert!(near.iter().all(|n| nearer.contains(n)));
+            prop_assert!(nearer.iter().all(|n| got.contains(n)));
+        }
     }
 }
