@@ -4,6 +4,7 @@
 //! in a git repository. This library reads them (`load`), checks them (`schema`, `checks`),
 //! and reports what it found (`report`). The binary in `main.rs` is a thin shell over `cli`.
 
+pub mod approval;
 pub mod changeset;
 pub mod checks;
 pub mod cli;

@@ -19,9 +19,14 @@ pub struct CheckArgs {
     /// The pull request's base revision
     #[arg(long, value_name = "REV")]
     pub base: String,
-    /// The pull request's head revision (default: the working tree)
+    /// The pull request's head revision (default: the working tree, or the approvals file's
+    /// `head_sha`)
     #[arg(long, value_name = "REV")]
     pub head: Option<String>,
+    /// The pull request's reviews and commits as JSON (shape in the README); the approval
+    /// rules of the base policy are then applied
+    #[arg(long, value_name = "FILE")]
+    pub approvals: Option<std::path::PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -37,8 +42,16 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<ExitStatus, CommandE
     let format = global.format(Format::Human)?;
     let root = global.root()?;
     let now = global.now()?;
-    let head = args.head.clone().map_or(Source::WorkTree, Source::Revision);
-    let g = gate::run(&root, &args.base, &head, now)?;
+    let pull_request = match &args.approvals {
+        Some(path) => Some(read_pull_request(path)?),
+        None => None,
+    };
+    let head = match (&args.head, &pull_request) {
+        (Some(rev), _) => Source::Revision(rev.clone()),
+        (None, Some(pr)) => Source::Revision(pr.head_sha.clone()),
+        (None, None) => Source::WorkTree,
+    };
+    let g = gate::run(&root, &args.base, &head, now, pull_request.as_ref())?;
     let style = Style {
         color: global.color(),
         path_prefix: git::worktree_prefix(&root),
@@ -57,5 +70,20 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<ExitStatus, CommandE
         ExitStatus::Ok
     } else {
         ExitStatus::Blocked
+    })
+}
+
+fn read_pull_request(
+    path: &std::path::Path,
+) -> Result<crate::approval::pr::PullRequest, CommandError> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        CommandError::usage(format!(
+            "cannot read the approvals file {}: {e}",
+            path.display()
+        ))
+    })?;
+    serde_json::from_str(&text).map_err(|e| {
+        CommandError::usage(format!("{}:{}:{}: not an approvals file: {e}", path.display(), e.line(), e.column()))
+            .hint("the file holds the pull request's `author`, `head_sha`, `commits` and `reviews` (GitHub's review objects)")
     })
 }

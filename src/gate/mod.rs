@@ -1,6 +1,7 @@
 //! The merge gate: validate the head, compute impact and risk of the pull request, and apply
 //! the base revision's policy. One report, one verdict.
 
+use crate::approval::{self, ApprovalInput, Decision, ImpactedService, pr::PullRequest};
 use crate::changeset::{self, ChangeSetReport};
 use crate::diag::{self, Diagnostic, Severity};
 use crate::error::CommandError;
@@ -10,6 +11,8 @@ use crate::policy::{self, ChangeVerdict, PolicyInput};
 use crate::validation::{self, Validation};
 use jiff::Timestamp;
 use std::path::Path;
+
+mod binding;
 
 /// Everything `cabinet check` found.
 #[derive(Debug)]
@@ -27,6 +30,8 @@ pub struct GateReport {
     pub head_commit: Option<String>,
     /// The base revision has no Policy: only the defaults applied.
     pub base_has_policy: bool,
+    /// The approval verdict, when the pull request's reviews were given.
+    pub approvals: Option<Decision>,
 }
 
 impl GateReport {
@@ -37,9 +42,12 @@ impl GateReport {
             .count()
     }
 
-    /// Nothing blocks the merge (approvals aside).
+    /// Nothing blocks the merge: valid records, no blocking policy finding, and, when reviews
+    /// were given, the approvals the policy requires.
     pub fn ok(&self) -> bool {
-        self.validation.ok() && self.policy_blocks() == 0
+        self.validation.ok()
+            && self.policy_blocks() == 0
+            && self.approvals.as_ref().is_none_or(|a| a.satisfied)
     }
 }
 
@@ -49,6 +57,7 @@ pub fn run(
     base: &str,
     head: &Source,
     now: Timestamp,
+    pull_request: Option<&PullRequest>,
 ) -> Result<GateReport, CommandError> {
     let validation = validation::run(root, head)?;
     let base_loaded = load::load(root, &Source::Revision(base.to_string()))?;
@@ -73,6 +82,45 @@ pub fn run(
         d.related.sort();
     }
     diag::sort(&mut findings);
+    let approvals = match pull_request {
+        Some(pr) => {
+            let base_commit = base_loaded
+                .commit
+                .clone()
+                .unwrap_or_else(|| base.to_string());
+            let (changed_paths, stale) = binding::stale_approvals(
+                root,
+                &base_commit,
+                pr,
+                base_policy.as_ref().map(|p| p.binding).unwrap_or_default(),
+                &validation.records,
+            )?;
+            let services = changeset
+                .impact
+                .services()
+                .map(|s| ImpactedService {
+                    reference: s.reference.clone(),
+                    tier: s.tier.unwrap_or(4),
+                    owner: s.owner.clone().unwrap_or_default(),
+                })
+                .collect();
+            let input = ApprovalInput {
+                pr,
+                base: &base_loaded.records,
+                policy: base_policy.as_ref(),
+                change_types: changes
+                    .iter()
+                    .map(|c| (c.id.clone(), c.effective_type))
+                    .collect(),
+                services,
+                risk: changeset.risk.level,
+                changed_paths,
+                stale,
+            };
+            Some(approval::evaluate(&input))
+        }
+        None => None,
+    };
     Ok(GateReport {
         head_commit: validation.commit.clone(),
         validation,
@@ -81,5 +129,6 @@ pub fn run(
         changes,
         base_commit: base_loaded.commit,
         base_has_policy: base_policy.is_some(),
+        approvals,
     })
 }

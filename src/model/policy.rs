@@ -44,12 +44,27 @@ pub struct PolicySpec {
     /// A pull request that edits a Service or CI must carry a Change that affects it.
     #[serde(default)]
     pub require_change_record: bool,
+    /// What an approval is bound to: `content` (default: every file the pull request changes
+    /// is the same at the reviewed commit as at head), `head` (the reviewed commit is the
+    /// head) or `semantic` (like content, but records only need to say the same thing:
+    /// reformatting, comments and key order keep an approval).
+    #[serde(default)]
+    pub binding: Binding,
 }
 
 impl PolicySpec {
     fn default_window_tiers() -> Vec<u8> {
         vec![1]
     }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Binding {
+    #[default]
+    Content,
+    Head,
+    Semantic,
 }
 
 /// Weights and thresholds of the risk score. Every field has a documented default.

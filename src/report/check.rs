@@ -29,6 +29,9 @@ pub fn verdict(g: &GateReport) -> String {
         if blocks > 0 {
             why.push(format!("{blocks} policy violation(s)"));
         }
+        if g.approvals.as_ref().is_some_and(|a| !a.satisfied) {
+            why.push("approvals missing".to_string());
+        }
         format!("blocked: {}", why.join(" and "))
     }
 }
@@ -55,7 +58,7 @@ pub fn context(g: &GateReport) -> Value {
             "changes": g.changes,
             "basePolicy": g.base_has_policy,
         },
-        "approvals": Value::Null,
+        "approvals": g.approvals,
     })
 }
 
@@ -114,7 +117,79 @@ pub fn human(out: &mut dyn Write, g: &GateReport, style: &Style) -> io::Result<(
             c.impacted_services.len()
         )?;
     }
+    if let Some(a) = &g.approvals {
+        approvals(out, a)?;
+    }
     writeln!(out, "{}", verdict(g))
+}
+
+fn approvals(out: &mut dyn Write, a: &crate::approval::Decision) -> io::Result<()> {
+    writeln!(
+        out,
+        "\napprovals: {}",
+        if a.satisfied {
+            "satisfied"
+        } else {
+            "not satisfied"
+        }
+    )?;
+    fn requirement(
+        out: &mut dyn Write,
+        r: &crate::approval::RequirementResult,
+        indent: &str,
+    ) -> io::Result<()> {
+        let mark = if r.satisfied { "ok" } else { "missing" };
+        if !r.any_of.is_empty() {
+            writeln!(out, "{indent}any of: [{mark}]")?;
+            for alt in &r.any_of {
+                requirement(out, alt, &format!("{indent}  "))?;
+            }
+            return Ok(());
+        }
+        let service = r
+            .service
+            .as_deref()
+            .map(|s| format!(" for {s}"))
+            .unwrap_or_default();
+        let who = if r.approvers.is_empty() {
+            "nobody yet".to_string()
+        } else {
+            r.approvers.join(", ")
+        };
+        writeln!(
+            out,
+            "{indent}{} from {}{service}: {} of {} ({who}) [{mark}]",
+            r.count,
+            r.from.join(" or "),
+            r.approvers.len(),
+            r.count
+        )?;
+        for p in &r.problems {
+            writeln!(out, "{indent}  problem: {p}")?;
+        }
+        Ok(())
+    }
+    for rule in &a.rules {
+        writeln!(
+            out,
+            "  rule `{}`: {}",
+            rule.name,
+            if rule.satisfied { "met" } else { "not met" }
+        )?;
+        for r in &rule.requirements {
+            requirement(out, r, "    ")?;
+        }
+    }
+    for i in &a.ignored {
+        writeln!(out, "  ignored: {} ({})", i.login, i.reason)?;
+    }
+    for r in &a.reasons {
+        writeln!(out, "  - {r}")?;
+    }
+    for o in &a.obligations {
+        writeln!(out, "  after merge: {o}")?;
+    }
+    Ok(())
 }
 
 pub fn github(out: &mut dyn Write, g: &GateReport, style: &Style) -> io::Result<()> {

@@ -166,6 +166,125 @@ impl GitRepo {
     }
 }
 
+impl GitRepo {
+    /// Every path (from the top of the repository) that differs between two revisions'
+    /// trees, renames counted by both names; sorted.
+    pub fn changed_paths(&self, from: &str, to: &str) -> Result<Vec<String>, GitError> {
+        let a = self.commit(from)?.tree()?;
+        let b = self.commit(to)?.tree()?;
+        let diff = self.repo.diff_tree_to_tree(Some(&a), Some(&b), None)?;
+        let mut out = Vec::new();
+        for delta in diff.deltas() {
+            for file in [delta.old_file(), delta.new_file()] {
+                if let Some(p) = file.path().and_then(|p| p.to_str()) {
+                    out.push(p.replace('\\', "/"));
+                }
+            }
+        }
+        out.sort();
+        out.dedup();
+        Ok(out)
+    }
+
+    /// The blob ids of `paths` (from the top of the repository) at `rev`: `None` for a path
+    /// that does not exist there. `Err(UnknownRevision)` when the commit is not in the
+    /// repository (for example after a force-push and garbage collection).
+    pub fn blob_ids(&self, rev: &str, paths: &[String]) -> Result<Vec<Option<String>>, GitError> {
+        let tree = self.commit(rev)?.tree()?;
+        Ok(paths
+            .iter()
+            .map(|p| tree.get_path(Path::new(p)).ok().map(|e| e.id().to_string()))
+            .collect())
+    }
+
+    /// The cabinet root's folder inside the repository ("" at the top).
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+}
+
+/// One commit that touched a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileCommit {
+    pub sha: String,
+    /// The author's time, seconds since the epoch (UTC).
+    pub time: i64,
+    pub author: String,
+    /// The first line of the message.
+    pub subject: String,
+}
+
+impl GitRepo {
+    /// For every file under the cabinet root, the commits reachable from `rev` that changed
+    /// it (added, edited or deleted it), newest first, at most `per_file` each. Merge commits
+    /// are left out, as `git log --no-merges` does: what they bring in is listed under the
+    /// commits that made it. One walk over history compares each commit's tree of the root
+    /// folder with its parent's, and skips the commits that left that folder untouched.
+    pub fn file_histories(
+        &self,
+        rev: &str,
+        per_file: usize,
+    ) -> Result<std::collections::HashMap<String, Vec<FileCommit>>, GitError> {
+        let start = self.commit(rev)?;
+        let mut walk = self.repo.revwalk()?;
+        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)?;
+        walk.push(start.id())?;
+        let mut out: std::collections::HashMap<String, Vec<FileCommit>> =
+            std::collections::HashMap::new();
+        for oid in walk {
+            let commit = self.repo.find_commit(oid?)?;
+            if commit.parent_count() > 1 {
+                continue;
+            }
+            let tree = self.subtree(&commit)?;
+            let parent = match commit.parent(0) {
+                Ok(p) => self.subtree(&p)?,
+                Err(_) => None,
+            };
+            if tree.as_ref().map(git2::Tree::id) == parent.as_ref().map(git2::Tree::id) {
+                continue;
+            }
+            let diff = self
+                .repo
+                .diff_tree_to_tree(parent.as_ref(), tree.as_ref(), None)?;
+            let author = commit.author();
+            let entry = FileCommit {
+                sha: commit.id().to_string(),
+                time: author.when().seconds(),
+                author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
+                subject: String::from_utf8_lossy(commit.summary_bytes().unwrap_or_default())
+                    .into_owned(),
+            };
+            for delta in diff.deltas() {
+                let file = delta.new_file().path().or_else(|| delta.old_file().path());
+                let Some(path) = file.and_then(Path::to_str) else {
+                    continue;
+                };
+                let list = out.entry(path.to_string()).or_default();
+                if list.len() < per_file {
+                    list.push(entry.clone());
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The tree of the cabinet root in `commit`, if the folder existed then.
+    fn subtree<'a>(
+        &'a self,
+        commit: &git2::Commit<'a>,
+    ) -> Result<Option<git2::Tree<'a>>, GitError> {
+        let tree = commit.tree()?;
+        if self.prefix.is_empty() {
+            return Ok(Some(tree));
+        }
+        let Ok(entry) = tree.get_path(Path::new(&self.prefix)) else {
+            return Ok(None);
+        };
+        Ok(entry.to_object(&self.repo)?.into_tree().ok())
+    }
+}
+
 /// Where the folder `root` sits inside its git work tree (`examples/acme/`), or "" when it is
 /// the top or not in a repository. Forges resolve annotation paths from the top.
 pub fn worktree_prefix(root: &Path) -> String {

@@ -3,6 +3,7 @@
 
 mod util;
 
+mod approvals;
 mod broken;
 mod check;
 mod cli_basics;

@@ -1,0 +1,485 @@
+//! CAB approval: which approval rules of the base policy apply to a pull request, and whether
+//! the reviews on it meet them. A pure function over a snapshot (the pull request, its
+//! commits and reviews, the base records, the impact, and which approvals are stale); the
+//! forge and git only fill the snapshot.
+//!
+//! Semantics (see `shared/research/approval.md`): the latest decisive review per person counts
+//! (a later COMMENTED does not cancel an APPROVED; DISMISSED cancels and brings nothing back);
+//! the author, everyone who authored or committed to the pull request, and bots never count;
+//! logins compare case-insensitively and a team's numeric id, where listed, must match; a
+//! CHANGES_REQUESTED from a CAB, ECAB or owning-team member blocks until that person approves;
+//! every rule whose `when` matches must hold, and no matching rule means not approved.
+
+pub mod pr;
+
+use crate::model::{
+    ApprovalCount, ChangeType, Kind, PolicySpec, RecordRef, RecordSet, Requirement, Risk, Spec,
+};
+use globset::Glob;
+use pr::{Account, PullRequest, Review};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// An impacted service, as the approval rules see it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImpactedService {
+    pub reference: RecordRef,
+    pub tier: u8,
+    /// The owning team's id.
+    pub owner: String,
+}
+
+/// Everything the evaluation needs.
+pub struct ApprovalInput<'a> {
+    pub pr: &'a PullRequest,
+    /// The base revision's records: teams and change models are read from there.
+    pub base: &'a RecordSet,
+    pub policy: Option<&'a PolicySpec>,
+    /// The effective types of the change records in the pull request.
+    pub change_types: Vec<(String, ChangeType)>,
+    pub services: Vec<ImpactedService>,
+    /// The risk level the gate uses.
+    pub risk: Risk,
+    /// Paths the pull request changes, relative to the cabinet root.
+    pub changed_paths: Vec<String>,
+    /// Reviews whose approval is not bound to what is merged, with the reason.
+    pub stale: BTreeMap<u64, String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RequirementResult {
+    pub from: Vec<String>,
+    pub count: u32,
+    /// Who counted, sorted.
+    pub approvers: Vec<String>,
+    pub satisfied: bool,
+    /// For `per: impacted-service`: the service this instance is for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    /// Why it cannot be met (a team that does not exist).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<String>,
+    /// For `anyOf`: the alternatives.
+    #[serde(rename = "anyOf", skip_serializing_if = "Vec::is_empty")]
+    pub any_of: Vec<RequirementResult>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RuleResult {
+    pub name: String,
+    pub satisfied: bool,
+    pub requirements: Vec<RequirementResult>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Ignored {
+    pub login: String,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Decision {
+    pub satisfied: bool,
+    pub rules: Vec<RuleResult>,
+    pub ignored: Vec<Ignored>,
+    /// People whose requested changes block the merge.
+    #[serde(rename = "blockedBy")]
+    pub blocked_by: Vec<String>,
+    /// Why the pull request is not approved, one line each.
+    pub reasons: Vec<String>,
+    /// What must happen after the merge (emergency changes).
+    pub obligations: Vec<String>,
+}
+
+/// A person's latest decisive review.
+#[derive(Clone, Debug)]
+enum Decisive<'a> {
+    Approved(&'a Review),
+    ChangesRequested,
+    Dismissed,
+}
+
+/// The latest decisive review of each person, keyed by numeric id (or lower-case login).
+fn latest_decisions(pr: &PullRequest) -> BTreeMap<String, (Account, Decisive<'_>)> {
+    let mut reviews: Vec<&Review> = pr
+        .reviews
+        .iter()
+        .filter(|r| r.user.as_ref().is_some_and(|u| u.login != "ghost") && r.submitted_at.is_some())
+        .collect();
+    reviews
+        .sort_by(|a, b| (a.submitted_at.as_deref(), a.id).cmp(&(b.submitted_at.as_deref(), b.id)));
+    let mut out: BTreeMap<String, (Account, Decisive<'_>)> = BTreeMap::new();
+    for r in reviews {
+        let user = r.user.clone().expect("filtered above");
+        let key = user.id.map_or_else(
+            || format!("login:{}", user.login.to_ascii_lowercase()),
+            |id| format!("id:{id}"),
+        );
+        let decision = match r.state.to_ascii_uppercase().as_str() {
+            "APPROVED" => Decisive::Approved(r),
+            "CHANGES_REQUESTED" => Decisive::ChangesRequested,
+            "DISMISSED" => Decisive::Dismissed,
+            _ => continue, // COMMENTED and PENDING decide nothing
+        };
+        out.insert(key, (user, decision));
+    }
+    out
+}
+
+/// Membership of one team at base.
+enum Membership {
+    Member,
+    No,
+    /// The login is listed but with another numeric id (renamed or reused login).
+    OtherId,
+}
+
+fn team_members<'a>(base: &'a RecordSet, team: &str) -> Option<&'a [crate::model::Member]> {
+    match base.get(&RecordRef::new(Kind::Team, team)).map(|r| &r.spec) {
+        Some(Spec::Team(t)) => Some(&t.members),
+        _ => None,
+    }
+}
+
+fn membership(base: &RecordSet, team: &str, who: &Account) -> Membership {
+    let Some(members) = team_members(base, team) else {
+        return Membership::No;
+    };
+    let mut result = Membership::No;
+    for m in members {
+        if !m.github.eq_ignore_ascii_case(&who.login) {
+            continue;
+        }
+        match (m.github_id, who.id) {
+            (Some(listed), Some(actual)) if listed != actual => result = Membership::OtherId,
+            (Some(_), None) => result = Membership::OtherId,
+            _ => return Membership::Member,
+        }
+    }
+    result
+}
+
+fn team_id(text: &str) -> String {
+    RecordRef::parse_as(text, Kind::Team).id
+}
+
+/// The teams a `from` entry names; problems for names that resolve to nothing.
+fn teams_of(
+    from: &str,
+    input: &ApprovalInput<'_>,
+    service: Option<&ImpactedService>,
+) -> (Vec<String>, Vec<String>) {
+    let mut problems = Vec::new();
+    let teams: Vec<String> = match from {
+        "cab" => input
+            .policy
+            .map(|p| vec![team_id(&p.cab)])
+            .unwrap_or_default(),
+        "ecab" => match input.policy.and_then(|p| p.ecab.as_deref()) {
+            Some(e) => vec![team_id(e)],
+            None => {
+                problems.push("the policy names no `ecab` team".to_string());
+                Vec::new()
+            }
+        },
+        "owners" => match service {
+            Some(s) => vec![s.owner.clone()],
+            None => input.services.iter().map(|s| s.owner.clone()).collect(),
+        },
+        "any-member" => input.base.ids(Kind::Team).map(str::to_string).collect(),
+        other => match other.strip_prefix("team:") {
+            Some(t) => vec![t.to_string()],
+            None => Vec::new(),
+        },
+    };
+    for t in &teams {
+        if team_members(input.base, t).is_none() {
+            problems.push(format!("team `{t}` does not exist at the base revision"));
+        }
+    }
+    let mut teams = teams;
+    teams.sort();
+    teams.dedup();
+    (teams, problems)
+}
+
+fn rule_applies(rule: &crate::model::ApprovalRule, input: &ApprovalInput<'_>) -> bool {
+    let w = &rule.when;
+    if !w.change_type.is_empty()
+        && !input
+            .change_types
+            .iter()
+            .any(|(_, t)| w.change_type.contains(t))
+    {
+        return false;
+    }
+    if !w.risk.is_empty() && !w.risk.contains(&input.risk) {
+        return false;
+    }
+    if !w.changed_paths.is_empty() {
+        let globs: Vec<globset::GlobMatcher> = w
+            .changed_paths
+            .iter()
+            .filter_map(|g| Glob::new(g).ok())
+            .map(|g| g.compile_matcher())
+            .collect();
+        if !input
+            .changed_paths
+            .iter()
+            .any(|p| globs.iter().any(|g| g.is_match(p)))
+        {
+            return false;
+        }
+    }
+    if !w.impacted_services.is_empty()
+        && !input.services.iter().any(|s| {
+            w.impacted_services
+                .iter()
+                .any(|x| RecordRef::parse(x).as_ref() == Some(&s.reference))
+        })
+    {
+        return false;
+    }
+    if !w.tiers.is_empty() && !input.services.iter().any(|s| w.tiers.contains(&s.tier)) {
+        return false;
+    }
+    true
+}
+
+/// Evaluate the approval rules.
+pub fn evaluate(input: &ApprovalInput<'_>) -> Decision {
+    let decisions = latest_decisions(input.pr);
+    let contributors: Vec<&Account> = input
+        .pr
+        .commits
+        .iter()
+        .flat_map(|c| [c.author.as_ref(), c.committer.as_ref()])
+        .flatten()
+        .filter(|a| a.id != Some(pr::WEB_FLOW_ID))
+        .collect();
+
+    // Who may count, and why the others do not.
+    let mut ignored: BTreeSet<Ignored> = BTreeSet::new();
+    let mut eligible: Vec<&Account> = Vec::new();
+    for (user, decision) in decisions.values() {
+        let Decisive::Approved(review) = decision else {
+            continue;
+        };
+        let reason = if user.is_bot() {
+            Some("bot".to_string())
+        } else if user.same_as(&input.pr.author) {
+            Some("author".to_string())
+        } else if contributors.iter().any(|c| c.same_as(user)) {
+            Some("contributor: authored or committed to the pull request".to_string())
+        } else {
+            input.stale.get(&review.id).cloned()
+        };
+        match reason {
+            Some(reason) => {
+                ignored.insert(Ignored {
+                    login: user.login.clone(),
+                    reason,
+                });
+            }
+            None => eligible.push(user),
+        }
+    }
+
+    let policy_rules = input
+        .policy
+        .map(|p| p.approvals.as_slice())
+        .unwrap_or_default();
+    let mut counted: BTreeSet<String> = BTreeSet::new();
+    let mut wrong_id: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut considered_teams: BTreeSet<String> = BTreeSet::new();
+    let mut rules = Vec::new();
+    for rule in policy_rules.iter().filter(|r| rule_applies(r, input)) {
+        let mut requirements = Vec::new();
+        for req in &rule.require {
+            requirements.extend(requirement(
+                req,
+                input,
+                &eligible,
+                &mut counted,
+                &mut wrong_id,
+                &mut considered_teams,
+            ));
+        }
+        let satisfied = requirements.iter().all(|r| r.satisfied);
+        rules.push(RuleResult {
+            name: rule.name.clone(),
+            satisfied,
+            requirements,
+        });
+    }
+
+    for (login, team) in wrong_id {
+        if !counted.contains(&login.to_ascii_lowercase()) {
+            ignored.insert(Ignored {
+                login,
+                reason: format!(
+                    "listed in team `{team}` under another GitHub id (renamed or reused login)"
+                ),
+            });
+        }
+    }
+    for user in &eligible {
+        let key = user.login.to_ascii_lowercase();
+        if !counted.contains(&key)
+            && !ignored
+                .iter()
+                .any(|i| i.login.eq_ignore_ascii_case(&user.login))
+        {
+            let teams: Vec<String> = considered_teams.iter().map(|t| format!("`{t}`")).collect();
+            let reason = if teams.is_empty() {
+                "no applicable rule counts this approval".to_string()
+            } else {
+                format!("not a member of {}", teams.join(", "))
+            };
+            ignored.insert(Ignored {
+                login: user.login.clone(),
+                reason,
+            });
+        }
+    }
+
+    // Requested changes from the people whose approval matters block.
+    let mut blockers: BTreeSet<String> = input.services.iter().map(|s| s.owner.clone()).collect();
+    if let Some(p) = input.policy {
+        blockers.insert(team_id(&p.cab));
+        if let Some(e) = &p.ecab {
+            blockers.insert(team_id(e));
+        }
+    }
+    let mut blocked_by: Vec<String> = decisions
+        .values()
+        .filter(|(u, d)| matches!(d, Decisive::ChangesRequested) && !u.is_bot())
+        .filter(|(u, _)| {
+            blockers
+                .iter()
+                .any(|t| matches!(membership(input.base, t, u), Membership::Member))
+        })
+        .map(|(u, _)| u.login.clone())
+        .collect();
+    blocked_by.sort();
+
+    let mut reasons = Vec::new();
+    if input.policy.is_none() {
+        reasons.push("the base revision has no Policy: nothing can be approved".to_string());
+    } else if rules.is_empty() {
+        reasons.push("no approval rule applies to this change".to_string());
+    }
+    for r in rules.iter().filter(|r| !r.satisfied) {
+        reasons.push(format!("rule `{}` is not met", r.name));
+    }
+    for b in &blocked_by {
+        reasons.push(format!("{b} requested changes"));
+    }
+    let obligations = input
+        .change_types
+        .iter()
+        .filter(|(_, t)| *t == ChangeType::Emergency)
+        .map(|(id, _)| format!("{id} is an emergency change: after the merge the ECAB reviews it, and its outcome records that review"))
+        .collect();
+    Decision {
+        satisfied: reasons.is_empty(),
+        rules,
+        ignored: ignored.into_iter().collect(),
+        blocked_by,
+        reasons,
+        obligations,
+    }
+}
+
+fn requirement(
+    req: &Requirement,
+    input: &ApprovalInput<'_>,
+    eligible: &[&Account],
+    counted: &mut BTreeSet<String>,
+    wrong_id: &mut BTreeSet<(String, String)>,
+    considered: &mut BTreeSet<String>,
+) -> Vec<RequirementResult> {
+    match req {
+        Requirement::AnyOf(any) => {
+            let alternatives: Vec<RequirementResult> = any
+                .any_of
+                .iter()
+                .flat_map(|r| requirement(r, input, eligible, counted, wrong_id, considered))
+                .collect();
+            vec![RequirementResult {
+                from: Vec::new(),
+                count: 1,
+                approvers: Vec::new(),
+                satisfied: alternatives.iter().any(|a| a.satisfied),
+                service: None,
+                problems: Vec::new(),
+                any_of: alternatives,
+            }]
+        }
+        Requirement::Approvals(a) if a.per.is_some() => {
+            if input.services.is_empty() {
+                return Vec::new();
+            }
+            input
+                .services
+                .iter()
+                .map(|s| count(a, input, eligible, Some(s), counted, wrong_id, considered))
+                .collect()
+        }
+        Requirement::Approvals(a) => vec![count(
+            a, input, eligible, None, counted, wrong_id, considered,
+        )],
+    }
+}
+
+fn count(
+    a: &ApprovalCount,
+    input: &ApprovalInput<'_>,
+    eligible: &[&Account],
+    service: Option<&ImpactedService>,
+    counted: &mut BTreeSet<String>,
+    wrong_id: &mut BTreeSet<(String, String)>,
+    considered: &mut BTreeSet<String>,
+) -> RequirementResult {
+    let mut teams = Vec::new();
+    let mut problems = Vec::new();
+    for f in &a.from {
+        let (t, p) = teams_of(f, input, service);
+        teams.extend(t);
+        problems.extend(p);
+    }
+    teams.sort();
+    teams.dedup();
+    considered.extend(teams.iter().cloned());
+    let mut approvers: Vec<String> = Vec::new();
+    for user in eligible {
+        let mut member = false;
+        for t in &teams {
+            match membership(input.base, t, user) {
+                Membership::Member => member = true,
+                Membership::OtherId => {
+                    wrong_id.insert((user.login.clone(), t.clone()));
+                }
+                Membership::No => {}
+            }
+        }
+        if member {
+            approvers.push(user.login.clone());
+        }
+    }
+    approvers.sort_by_key(|l| l.to_ascii_lowercase());
+    approvers.dedup_by_key(|l| l.to_ascii_lowercase());
+    let satisfied = approvers.len() as u32 >= a.count;
+    for l in &approvers {
+        counted.insert(l.to_ascii_lowercase());
+    }
+    RequirementResult {
+        from: a.from.clone(),
+        count: a.count,
+        approvers,
+        satisfied,
+        service: service.map(|s| s.reference.to_string()),
+        problems,
+        any_of: Vec::new(),
+    }
+}

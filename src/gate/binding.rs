@@ -1,0 +1,129 @@
+//! Which approvals are bound to what is merged. An approval is given on a commit; it still
+//! counts at head only if what was reviewed did not change since (`content`, the default),
+//! if it was given on the head itself (`head`), or if every record still says the same thing
+//! and every other file is unchanged (`semantic`).
+
+use crate::approval::pr::PullRequest;
+use crate::error::CommandError;
+use crate::load::{self, Source};
+use crate::model::{Binding, RecordSet};
+use crate::vcs::git::{GitError, GitRepo};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+fn short(sha: &str) -> &str {
+    &sha[..sha.len().min(7)]
+}
+
+/// The paths the pull request changes (relative to the cabinet root, for the rules) and, per
+/// review id, why its approval is stale.
+pub(super) fn stale_approvals(
+    root: &Path,
+    base: &str,
+    pr: &PullRequest,
+    binding: Binding,
+    head_records: &RecordSet,
+) -> Result<(Vec<String>, BTreeMap<u64, String>), CommandError> {
+    let repo = GitRepo::discover(root)?;
+    let head = repo.resolve(&pr.head_sha).map_err(|e| match e {
+        GitError::UnknownRevision { .. } => CommandError::usage(format!(
+            "the pull request's head {} is not in this repository",
+            short(&pr.head_sha)
+        ))
+        .hint("fetch it first (`git fetch origin pull/N/head`), or check `head_sha` in the approvals file"),
+        other => other.into(),
+    })?;
+    let paths = repo.changed_paths(base, &head)?;
+    let prefix = repo.prefix().to_string();
+    let under_root: Vec<String> = paths
+        .iter()
+        .filter_map(|p| {
+            if prefix.is_empty() {
+                Some(p.clone())
+            } else {
+                p.strip_prefix(&format!("{prefix}/")).map(str::to_string)
+            }
+        })
+        .collect();
+    let head_blobs = repo.blob_ids(&head, &paths)?;
+    let mut stale = BTreeMap::new();
+    let mut cache: BTreeMap<String, Option<String>> = BTreeMap::new();
+    for review in &pr.reviews {
+        if !review.state.eq_ignore_ascii_case("APPROVED") {
+            continue;
+        }
+        let Some(commit) = review.commit_id.clone() else {
+            stale.insert(review.id, "stale: the review names no commit".to_string());
+            continue;
+        };
+        if let Some(reason) = cache.get(&commit) {
+            if let Some(r) = reason {
+                stale.insert(review.id, r.clone());
+            }
+            continue;
+        }
+        let reason = match binding {
+            Binding::Head => (commit != head && !head.starts_with(&commit))
+                .then(|| format!("stale at {}: not the head", short(&commit))),
+            Binding::Content | Binding::Semantic => match repo.blob_ids(&commit, &paths) {
+                Err(GitError::UnknownRevision { .. }) => Some(format!(
+                    "stale at {}: the reviewed commit is not in the repository",
+                    short(&commit)
+                )),
+                Err(e) => return Err(e.into()),
+                Ok(blobs) => {
+                    let differing: Vec<&String> = paths
+                        .iter()
+                        .zip(blobs.iter().zip(&head_blobs))
+                        .filter(|(_, (a, b))| a != b)
+                        .map(|(p, _)| p)
+                        .collect();
+                    if differing.is_empty() {
+                        None
+                    } else if binding == Binding::Semantic
+                        && only_records_reformatted(
+                            root,
+                            &commit,
+                            &differing,
+                            &prefix,
+                            head_records,
+                        )?
+                    {
+                        None
+                    } else {
+                        Some(format!(
+                            "stale at {}: {} changed since the review",
+                            short(&commit),
+                            differing[0]
+                        ))
+                    }
+                }
+            },
+        };
+        cache.insert(commit, reason.clone());
+        if let Some(r) = reason {
+            stale.insert(review.id, r);
+        }
+    }
+    Ok((under_root, stale))
+}
+
+/// Every differing path is a record file under the root, and the records at the reviewed
+/// commit say exactly what they say at head.
+fn only_records_reformatted(
+    root: &Path,
+    commit: &str,
+    differing: &[&String],
+    prefix: &str,
+    head: &RecordSet,
+) -> Result<bool, CommandError> {
+    let is_record = |p: &str| {
+        let inside = prefix.is_empty() || p.starts_with(&format!("{prefix}/"));
+        inside && (p.ends_with(".yaml") || p.ends_with(".yml"))
+    };
+    if !differing.iter().all(|p| is_record(p)) {
+        return Ok(false);
+    }
+    let reviewed = load::load(root, &Source::Revision(commit.to_string()))?;
+    Ok(crate::diff::diff(&reviewed.records, head).is_empty())
+}
