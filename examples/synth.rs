@@ -11,6 +11,9 @@
 //! services, some softly; change records with multi-line plans in every state. Every record
 //! is valid under `cabinet validate`.
 
+// A tool of its own: it reports on the terminal.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 

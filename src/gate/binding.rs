@@ -78,17 +78,16 @@ pub(super) fn stale_approvals(
                         .filter(|(_, (a, b))| a != b)
                         .map(|(p, _)| p)
                         .collect();
-                    if differing.is_empty() {
-                        None
-                    } else if binding == Binding::Semantic
-                        && only_records_reformatted(
-                            root,
-                            &commit,
-                            &differing,
-                            &prefix,
-                            head_records,
-                        )?
-                    {
+                    let unchanged = differing.is_empty()
+                        || (binding == Binding::Semantic
+                            && only_records_reformatted(
+                                root,
+                                &commit,
+                                &differing,
+                                &prefix,
+                                head_records,
+                            )?);
+                    if unchanged {
                         None
                     } else {
                         Some(format!(

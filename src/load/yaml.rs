@@ -187,10 +187,7 @@ impl<'a, 'r> Builder<'a, 'r> {
             .max(self.max_depth.saturating_add(1));
         let mut parser = Parser::new_from_str_with_options(self.text, options);
         let mut saw_document = false;
-        loop {
-            let Some(next) = parser.next_event() else {
-                break;
-            };
+        while let Some(next) = parser.next_event() {
             let (event, span) = match next {
                 Ok(ev) => ev,
                 Err(err) => {
@@ -595,16 +592,16 @@ fn resolve_plain(text: &str) -> Result<Value, (Code, String)> {
                 )
             });
     }
-    if looks_like_float(bytes) {
-        if let Ok(f) = text.parse::<f64>() {
-            return match Number::from_f64(f) {
-                Some(n) if f.is_finite() => Ok(Value::Number(n)),
-                _ => Err((
-                    Code::NumberOutOfRange,
-                    format!("the number `{}` is out of range", shorten(text)),
-                )),
-            };
-        }
+    if looks_like_float(bytes)
+        && let Ok(f) = text.parse::<f64>()
+    {
+        return match Number::from_f64(f) {
+            Some(n) if f.is_finite() => Ok(Value::Number(n)),
+            _ => Err((
+                Code::NumberOutOfRange,
+                format!("the number `{}` is out of range", shorten(text)),
+            )),
+        };
     }
     Ok(Value::String(text.to_string()))
 }

@@ -545,7 +545,7 @@ fn status_check(input: &PolicyInput<'_>, r: &Record, c: &ChangeSpec, out: &mut V
                 )
                 .at(r.at(format!(
                     "/{}",
-                    first.replace('.', "/").replace('[', "/").replace(']', "")
+                    first.replace(['.', '['], "/").replace(']', "")
                 )))
                 .with_help(
                     "a change that is over keeps its record; raise a new change record instead",

@@ -70,9 +70,9 @@ pub fn assess(impact: &ImpactSet, ctx: &RiskContext, policy: &RiskPolicy) -> Ass
         }
     }
     let services = impact.services().count() as u32;
-    if policy.breadth_step > 0 {
+    if let Some(points) = services.checked_div(policy.breadth_step) {
         add(
-            services / policy.breadth_step,
+            points,
             format!(
                 "{services} services impacted (1 point per {})",
                 policy.breadth_step
@@ -183,12 +183,14 @@ mod tests {
     #[test]
     fn breadth_adds_a_point_per_step() {
         let spec = "db\ns-a: db\ns-b: db\ns-c: db\ns-d: db\ns-e: db";
-        let mut policy = RiskPolicy::default();
-        policy.tier_weights = crate::model::TierWeights {
-            tier1: 0,
-            tier2: 0,
-            tier3: 0,
-            tier4: 0,
+        let policy = RiskPolicy {
+            tier_weights: crate::model::TierWeights {
+                tier1: 0,
+                tier2: 0,
+                tier3: 0,
+                tier4: 0,
+            },
+            ..RiskPolicy::default()
         };
         let a = assess(&impact(spec, &["db"]), &RiskContext::default(), &policy);
         assert_eq!(a.reasons[0], "5 services impacted (1 point per 5) (+1)");

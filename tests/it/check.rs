@@ -59,6 +59,7 @@ spec: {owner: ops, tier: 3, lifecycle: planned, dependsOn: [ci:bi, {ref: ci:pod,
 "#;
 
 /// A change record; `extra` lines are added to its spec.
+#[allow(clippy::too_many_arguments)] // reads as the record it writes
 fn change(
     id: &str,
     kind: &str,
