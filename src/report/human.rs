@@ -60,12 +60,27 @@ fn level(s: Severity) -> Level<'static> {
     }
 }
 
-/// The byte range to underline: the node's first line only, never empty.
+/// The text to show: without a byte-order mark, which the snippet renderer would count as a
+/// column (positions are counted without it, as editors do).
+fn shown(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
+/// The byte range to underline in `shown(text)`: the node's first line only, never empty.
 fn range(text: &str, l: &Location) -> std::ops::Range<usize> {
+    let bom = text.len() - shown(text).len();
+    let text = shown(text);
     let span = l.span.unwrap_or_default();
-    let start = span.start.offset.min(text.len());
+    let start = span.start.offset.saturating_sub(bom).min(text.len());
+    let start = (0..=start)
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0);
     let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-    let mut end = span.end.offset.clamp(start, line_end);
+    let mut end = span.end.offset.saturating_sub(bom).clamp(start, line_end);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
     let trimmed = text[start..end].trim_end();
     end = start + trimmed.len();
     if end == start {
@@ -85,7 +100,7 @@ pub fn render(renderer: &Renderer, d: &Diagnostic, texts: &BTreeMap<String, Arc<
     if let Some(l) = &d.location {
         match texts.get(&l.file) {
             Some(text) if l.span.is_some() => {
-                let mut snippet = Snippet::source(text.as_ref())
+                let mut snippet = Snippet::source(shown(text))
                     .path(l.file.as_str())
                     .annotation(
                         AnnotationKind::Primary
@@ -104,7 +119,7 @@ pub fn render(renderer: &Renderer, d: &Diagnostic, texts: &BTreeMap<String, Arc<
                         snippet = snippet.annotation(annotation);
                     } else {
                         others.push(
-                            Snippet::source(rt.as_ref())
+                            Snippet::source(shown(rt))
                                 .path(r.location.file.as_str())
                                 .annotation(annotation),
                         );
