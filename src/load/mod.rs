@@ -139,8 +139,9 @@ fn load_worktree(root: &Path) -> Result<Loaded, CommandError> {
         })?)
     };
     let settings = Settings::from_config_text(config_text.as_deref());
-    let candidates = walk(root, &settings)?;
-    let results: Vec<FileResult> = candidates
+    let mut candidates = walk(root, &settings)?;
+    let cut = cut_at_limit(&mut candidates, &settings.limits);
+    let mut results: Vec<FileResult> = candidates
         .par_iter()
         .map(|c| {
             let bytes = if c.link.is_some() || c.size > settings.limits.max_file_bytes {
@@ -154,6 +155,7 @@ fn load_worktree(root: &Path) -> Result<Loaded, CommandError> {
         .map_err(|e| {
             CommandError::failure(format!("cannot read a file under {}: {e}", root.display()))
         })?;
+    results.extend(cut);
     Ok(merge(results, settings.limits, None))
 }
 
@@ -164,9 +166,14 @@ fn load_revision(root: &Path, rev: &str) -> Result<Loaded, CommandError> {
         CommandError::usage(format!("there is no {CONFIG_FILE} at revision `{rev}`"))
     })?;
     let settings = Settings::from_config_text(std::str::from_utf8(&config).ok());
-    let entries = repo.list(&commit, &|dir| settings.skips_dir(dir))?;
+    let mut entries: Vec<_> = repo
+        .list(&commit, &|dir| settings.skips_dir(dir))?
+        .into_iter()
+        .filter(|e| settings.reads_file(&e.path))
+        .collect();
+    let cut = cut_at_limit(&mut entries, &settings.limits);
     let mut blobs = Vec::new();
-    for entry in entries.into_iter().filter(|e| settings.reads_file(&e.path)) {
+    for entry in entries {
         let link = (entry.kind == EntryKind::Symlink)
             .then(|| {
                 repo.read(&entry)
@@ -187,11 +194,58 @@ fn load_revision(root: &Path, rev: &str) -> Result<Loaded, CommandError> {
             bytes,
         ));
     }
-    let results: Vec<FileResult> = blobs
+    let mut results: Vec<FileResult> = blobs
         .into_par_iter()
         .map(|(c, bytes)| read_file(&c, bytes, &settings.limits))
         .collect();
+    results.extend(cut);
     Ok(merge(results, settings.limits, Some(commit)))
+}
+
+/// Anything with a path: a file of the work tree or a blob of a revision.
+trait Pathed {
+    fn path(&self) -> &str;
+}
+
+impl Pathed for Candidate {
+    fn path(&self) -> &str {
+        &self.path
+    }
+}
+
+impl Pathed for crate::vcs::git::TreeEntry {
+    fn path(&self) -> &str {
+        &self.path
+    }
+}
+
+/// Every YAML file holds at least one document (or is an error), so more files than
+/// `maxRecords` is over the limit before anything is read: drop the rest unread, and say so.
+fn cut_at_limit<T: Pathed>(files: &mut Vec<T>, limits: &Limits) -> Option<FileResult> {
+    if files.len() <= limits.max_records {
+        return None;
+    }
+    let first_dropped = files[limits.max_records].path().to_string();
+    let dropped = files.len() - limits.max_records;
+    files.truncate(limits.max_records);
+    Some(FileResult {
+        path: first_dropped.clone(),
+        text: None,
+        records: Vec::new(),
+        documents: 0,
+        skipped: 0,
+        diagnostics: vec![Diagnostic::new(
+            Code::TooManyRecords,
+            format!(
+                "more than {} record files; `{first_dropped}` and the {} file(s) after it were not read",
+                limits.max_records,
+                dropped - 1
+            ),
+        )
+        .at(Location::file(&first_dropped))
+        .with_help("raise `spec.limits.maxRecords` in cabinet.yaml")],
+        invalid: Vec::new(),
+    })
 }
 
 /// List the YAML files of a working tree, honouring .gitignore like git does.

@@ -678,7 +678,8 @@ fn max_records_stops_reading() {
         .into_iter()
         .filter(|f| f.0 == "too-many-records")
         .collect();
-    // cabinet.yaml and teams/a.yaml make two documents; teams/b.yaml is the first too many.
+    // cabinet.yaml and teams/a.yaml make two files; teams/b.yaml is the first too many, and it
+    // is not even read.
     assert_eq!(
         found,
         vec![(
@@ -694,7 +695,7 @@ fn max_records_stops_reading() {
         d["message"]
             .as_str()
             .unwrap()
-            .contains("more than 2 documents"),
+            .contains("more than 2 record files"),
         "{d}"
     );
     assert!(d["help"].as_str().unwrap().contains("maxRecords"), "{d}");
