@@ -116,5 +116,34 @@ pr pr/reopen
 sed -i 's/^  status: completed$/  status: requested/' changes/2026/CHG-2026-0038.yaml
 commit "CHG-2026-0038: run it again"
 
+# Reviews of pr/pg-upgrade as the forge reports them (the approvals files of
+# `cabinet check --approvals`): one set that is not enough, one that is. They are not
+# committed: they stand for what GitHub knows about the pull request.
+head=$(git rev-parse pr/pg-upgrade)
+mkdir -p reviews
+echo "reviews/" >> .git/info/exclude
+review() { # review ID LOGIN GITHUB_ID STATE TIME
+  printf '{"id": %s, "user": {"login": "%s", "id": %s, "type": "User"}, "state": "%s", "commit_id": "%s", "submitted_at": "2026-11-23T%s:00Z"}' \
+    "$1" "$2" "$3" "$4" "$head" "$5"
+}
+approvals() { # approvals FILE REVIEW...
+  local file=$1; shift
+  local IFS=,
+  printf '{"number": 46, "author": {"login": "mona", "id": 1000001, "type": "User"}, "head_sha": "%s",\n "commits": [{"sha": "%s", "author": {"login": "mona", "id": 1000001, "type": "User"}, "committer": {"login": "mona", "id": 1000001, "type": "User"}}],\n "reviews": [%s]}\n' \
+    "$head" "$head" "$*" > "$file"
+}
+approvals reviews/pg-upgrade-rejected.json \
+  "$(review 1 mona 1000001 APPROVED 09:00)" \
+  "$(review 2 ahartmann 41870012 APPROVED 10:00)" \
+  "$(review 3 dmueller 38810225 APPROVED 10:30)"
+approvals reviews/pg-upgrade-approved.json \
+  "$(review 2 ahartmann 41870012 APPROVED 10:00)" \
+  "$(review 3 dmueller 38810225 APPROVED 10:30)" \
+  "$(review 4 jkowalski 52291347 APPROVED 11:00)" \
+  "$(review 5 aokafor 71125503 APPROVED 11:15)" \
+  "$(review 6 bschmidt 83300211 COMMENTED 11:20)" \
+  "$(review 7 bschmidt 83300211 APPROVED 11:30)" \
+  "$(review 8 rfernandes 77120034 APPROVED 12:00)"
+
 git checkout -q main
 echo "acme history in $out: main, $(git branch --list 'pr/*' | tr -d ' *' | tr '\n' ' ')"

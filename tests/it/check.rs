@@ -675,4 +675,29 @@ fn the_acme_history_trips_each_finding_as_the_readme_says() {
             .collect();
         assert_eq!((run.code, got), (code, codes), "{branch}");
     }
+    // The reviews the script writes for pr/pg-upgrade: one set falls short, one is enough.
+    for (file, code, satisfied) in [
+        ("reviews/pg-upgrade-rejected.json", 1, false),
+        ("reviews/pg-upgrade-approved.json", 0, true),
+    ] {
+        let run = run_in(
+            &out,
+            &[
+                "check",
+                "--base",
+                "main",
+                "--approvals",
+                file,
+                "--now",
+                NOW,
+                "--format",
+                "json",
+            ],
+        );
+        assert_eq!(
+            (run.code, run.json()["approvals"]["satisfied"].clone()),
+            (code, serde_json::json!(satisfied)),
+            "{file}"
+        );
+    }
 }
