@@ -83,6 +83,26 @@ fn approve(id: u64, login: &str, uid: u64, commit: &str) -> Value {
     )
 }
 
+/// Save an approvals file in the repository's .git folder and run the gate against `base`.
+fn check_with(repo: &TestRepo, base: &str, file: &Value) -> Run {
+    repo.write(
+        ".git/approvals.json",
+        serde_json::to_string_pretty(file).unwrap(),
+    );
+    let path = repo.path().join(".git/approvals.json");
+    repo.run(&[
+        "check",
+        "--base",
+        base,
+        "--approvals",
+        path.to_str().unwrap(),
+        "--now",
+        "2026-11-22T09:00:00Z",
+        "--format",
+        "json",
+    ])
+}
+
 /// Run the gate with these reviews; returns (exit code, the approvals JSON).
 fn decide(repo: &TestRepo, head: &str, reviews: Vec<Value>, commits: Vec<Value>) -> (i32, Value) {
     let file = json!({
@@ -92,22 +112,7 @@ fn decide(repo: &TestRepo, head: &str, reviews: Vec<Value>, commits: Vec<Value>)
         "commits": if commits.is_empty() { vec![json!({"sha": head, "author": user("octocat", 583231), "committer": user("octocat", 583231)})] } else { commits },
         "reviews": reviews,
     });
-    repo.write(
-        ".git/approvals.json",
-        serde_json::to_string_pretty(&file).unwrap(),
-    );
-    let path = repo.path().join(".git/approvals.json");
-    let run = repo.run(&[
-        "check",
-        "--base",
-        "HEAD~1",
-        "--approvals",
-        path.to_str().unwrap(),
-        "--now",
-        "2026-11-22T09:00:00Z",
-        "--format",
-        "json",
-    ]);
+    let run = check_with(repo, "HEAD~1", &file);
     assert!(
         run.code == 0 || run.code == 1,
         "exit {}: {}{}",
@@ -193,23 +198,9 @@ fn an_approval_before_a_new_push_is_stale() {
         json!({"sha": first, "author": user("octocat", 583231), "committer": user("octocat", 583231)}),
         json!({"sha": head, "author": user("octocat", 583231), "committer": user("octocat", 583231)}),
     ];
-    let run = |repo: &TestRepo| {
-        let file = json!({"number": 42, "author": user("octocat", 583231), "head_sha": head, "commits": commits,
+    let file = json!({"number": 42, "author": user("octocat", 583231), "head_sha": head, "commits": commits,
             "reviews": [approve(1, "carol", 101, &first), approve(2, "pat", 301, &head)]});
-        repo.write(".git/approvals.json", file.to_string());
-        let path = repo.path().join(".git/approvals.json");
-        repo.run(&[
-            "check",
-            "--base",
-            "HEAD~2",
-            "--approvals",
-            path.to_str().unwrap(),
-            "--now",
-            "2026-11-22T09:00:00Z",
-            "--format",
-            "json",
-        ])
-    };
+    let run = |repo: &TestRepo| check_with(repo, "HEAD~2", &file);
     let out = run(&repo);
     let a = out.json()["approvals"].clone();
     assert_eq!(a["satisfied"], false);
@@ -307,23 +298,9 @@ fn a_pull_request_that_adds_a_reviewer_to_the_cab_is_judged_by_the_base_teams() 
         ),
     );
     let head = repo.commit("add mallory to the CAB");
-    let run = |repo: &TestRepo| {
-        let file = json!({"number": 42, "author": user("octocat", 583231), "head_sha": head, "commits": [],
+    let file = json!({"number": 42, "author": user("octocat", 583231), "head_sha": head, "commits": [],
             "reviews": [approve(1, "mallory", 666, &head), approve(2, "pat", 301, &head)]});
-        repo.write(".git/approvals.json", file.to_string());
-        let path = repo.path().join(".git/approvals.json");
-        repo.run(&[
-            "check",
-            "--base",
-            "HEAD~2",
-            "--approvals",
-            path.to_str().unwrap(),
-            "--now",
-            "2026-11-22T09:00:00Z",
-            "--format",
-            "json",
-        ])
-    };
+    let run = |repo: &TestRepo| check_with(repo, "HEAD~2", &file);
     let a = run(&repo).json()["approvals"].clone();
     assert_eq!(a["satisfied"], false);
     assert_eq!(
@@ -346,19 +323,7 @@ fn a_pull_request_that_lowers_the_risk_thresholds_is_scored_by_the_base_policy()
     let head = repo.commit("relax");
     let file = json!({"number": 42, "author": user("octocat", 583231), "head_sha": head, "commits": [],
         "reviews": [approve(2, "pat", 301, &head)]});
-    repo.write(".git/approvals.json", file.to_string());
-    let path = repo.path().join(".git/approvals.json");
-    let out = repo.run(&[
-        "check",
-        "--base",
-        "HEAD~2",
-        "--approvals",
-        path.to_str().unwrap(),
-        "--now",
-        "2026-11-22T09:00:00Z",
-        "--format",
-        "json",
-    ]);
+    let out = check_with(&repo, "HEAD~2", &file);
     let json = out.json();
     assert_eq!(json["impact"]["risk"]["level"], "medium");
     assert_eq!(json["approvals"]["rules"][0]["name"], "medium");
@@ -558,20 +523,10 @@ fn semantic_binding_keeps_an_approval_through_reformatting_only() {
         approve(2, "pat", 301, &head)
     ]);
     let file = json!({"number": 42, "author": user("octocat", 583231), "head_sha": head, "commits": [], "reviews": reviews});
-    repo.write(".git/approvals.json", file.to_string());
-    let path = repo.path().join(".git/approvals.json");
-    let args = [
-        "check",
-        "--base",
-        "HEAD~2",
-        "--approvals",
-        path.to_str().unwrap(),
-        "--now",
-        "2026-11-22T09:00:00Z",
-        "--format",
-        "json",
-    ];
-    assert_eq!(repo.run(&args).json()["approvals"]["satisfied"], true);
+    assert_eq!(
+        check_with(&repo, "HEAD~2", &file).json()["approvals"]["satisfied"],
+        true
+    );
     // A real edit after the review does make it stale.
     repo.write(
         "changes/CHG-1.yaml",
@@ -580,19 +535,10 @@ fn semantic_binding_keeps_an_approval_through_reformatting_only() {
     let head2 = repo.commit("edit");
     let file = json!({"number": 42, "author": user("octocat", 583231), "head_sha": head2, "commits": [],
         "reviews": [approve(1, "carol", 101, &first), approve(2, "pat", 301, &head2)]});
-    repo.write(".git/approvals.json", file.to_string());
-    let args = [
-        "check",
-        "--base",
-        "HEAD~3",
-        "--approvals",
-        path.to_str().unwrap(),
-        "--now",
-        "2026-11-22T09:00:00Z",
-        "--format",
-        "json",
-    ];
-    assert_eq!(repo.run(&args).json()["approvals"]["satisfied"], false);
+    assert_eq!(
+        check_with(&repo, "HEAD~3", &file).json()["approvals"]["satisfied"],
+        false
+    );
 }
 
 #[test]
