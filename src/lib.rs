@@ -21,6 +21,7 @@ pub mod report;
 pub mod risk;
 pub mod schedule;
 pub mod schema;
+pub mod site;
 pub mod templates;
 pub mod validation;
 pub mod vcs;

@@ -5,10 +5,32 @@ use crate::error::CommandError;
 use minijinja::{Environment, UndefinedBehavior};
 use std::path::{Path, PathBuf};
 
+/// A default template: its name, and its text embedded from `templates/`.
+macro_rules! embedded {
+    ($name:literal) => {
+        ($name, include_str!(concat!("../templates/", $name)))
+    };
+}
+
 /// The embedded defaults: `(name, text)`.
 const DEFAULTS: &[(&str, &str)] = &[
     ("impact.md", include_str!("../templates/impact.md")),
     ("check.md", include_str!("../templates/check.md")),
+    embedded!("site/base.html"),
+    embedded!("site/macros.html"),
+    embedded!("site/related.html"),
+    embedded!("site/index.html"),
+    embedded!("site/service.html"),
+    embedded!("site/ci.html"),
+    embedded!("site/sla.html"),
+    embedded!("site/team.html"),
+    embedded!("site/change.html"),
+    embedded!("site/calendar.html"),
+    embedded!("site/risks.html"),
+    embedded!("site/cis.html"),
+    embedded!("site/search.html"),
+    embedded!("site/site.css"),
+    embedded!("site/search.js"),
 ];
 
 /// The template set of one repository.

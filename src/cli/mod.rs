@@ -8,6 +8,7 @@ mod impact;
 mod init;
 mod schedule;
 mod schema;
+mod site;
 mod validate;
 
 use crate::error::{CommandError, ExitStatus};
@@ -65,6 +66,7 @@ pub enum Command {
     Schedule(schedule::ScheduleArgs),
     Graph(graph::GraphArgs),
     Schema(schema::SchemaArgs),
+    Site(site::SiteArgs),
     Explain(explain::ExplainArgs),
 }
 
@@ -84,6 +86,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus, CommandError> {
         Command::Schedule(args) => schedule::run(&cli.global, args),
         Command::Graph(args) => graph::run(&cli.global, args),
         Command::Schema(args) => schema::run(&cli.global, args),
+        Command::Site(args) => site::run(&cli.global, args),
         Command::Explain(args) => explain::run(&cli.global, args),
     }
 }

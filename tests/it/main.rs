@@ -14,3 +14,4 @@ mod graph;
 mod hostile;
 mod impact;
 mod schedule;
+mod site;

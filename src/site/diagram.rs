@@ -1,0 +1,380 @@
+//! Dependency diagrams as inline SVG, laid out at build time: the focus in the middle, what it
+//! depends on in columns to the right (one per step), what depends on it in columns to the
+//! left. Every edge points from a dependent to what it needs, so arrows always run left to
+//! right; a soft (`partial`) edge is dashed. A column holds at most `cap` boxes: the rest
+//! collapse into one "+ N more" box, so a record with hundreds of neighbours stays readable.
+
+use crate::graph::{DependencyGraph, Node};
+use crate::model::{Impact, Kind};
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+
+/// What a box shows about a node.
+pub struct Label<'a> {
+    pub name: &'a str,
+    pub kind: Kind,
+    pub tier: Option<u8>,
+    /// Relative to the page that holds the diagram.
+    pub href: String,
+}
+
+/// How far and how wide a diagram reaches.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Steps in each direction.
+    pub depth: usize,
+    /// Boxes per column, the "+ N more" box included.
+    pub cap: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { depth: 2, cap: 9 }
+    }
+}
+
+const BOX_W: i64 = 200;
+const BOX_H: i64 = 46;
+const COL_GAP: i64 = 64;
+const ROW_GAP: i64 = 14;
+const MARGIN: i64 = 12;
+/// Characters of a name that fit in a box at the font size of the stylesheet.
+const NAME_CHARS: usize = 26;
+
+#[derive(Clone, Debug, PartialEq)]
+enum Slot {
+    Node(Node),
+    /// How many nodes this column left out.
+    More(usize),
+}
+
+/// A column: its position (negative: dependents, 0: focus, positive: dependencies).
+struct Column {
+    index: i64,
+    slots: Vec<Slot>,
+}
+
+/// Lay out and draw the diagram around `focus`. `label` describes a node; `None` leaves the
+/// diagram out (a record with no neighbours has nothing to draw).
+pub fn render<'a>(
+    graph: &DependencyGraph,
+    focus: Node,
+    limits: Limits,
+    label: &dyn Fn(Node) -> Label<'a>,
+) -> Option<String> {
+    if graph.dependencies_of(focus).is_empty() && graph.dependents_of(focus).is_empty() {
+        return None;
+    }
+    let mut placed: HashSet<Node> = HashSet::from([focus]);
+    let mut columns = vec![Column {
+        index: 0,
+        slots: vec![Slot::Node(focus)],
+    }];
+    for forward in [true, false] {
+        let mut previous = vec![focus];
+        for step in 1..=limits.depth as i64 {
+            let mut candidates: Vec<Node> = Vec::new();
+            for &n in &previous {
+                let edges = if forward {
+                    graph.dependencies_of(n)
+                } else {
+                    graph.dependents_of(n)
+                };
+                for e in edges {
+                    if placed.insert(e.node) {
+                        candidates.push(e.node);
+                    }
+                }
+            }
+            if candidates.is_empty() {
+                break;
+            }
+            let total = candidates.len();
+            // Keep services before CIs and the most critical first.
+            candidates.sort_by_key(|&n| {
+                let l = label(n);
+                (l.kind != Kind::Service, l.tier.unwrap_or(9), n)
+            });
+            let keep = if total > limits.cap {
+                limits.cap.saturating_sub(1).max(1)
+            } else {
+                total
+            };
+            let mut kept: Vec<Node> = candidates[..keep].to_vec();
+            // Barycentre order: each box near the boxes it connects to in the inner column.
+            let inner: HashMap<Node, usize> =
+                previous.iter().enumerate().map(|(i, &n)| (n, i)).collect();
+            let centre = |n: Node| -> (u64, Node) {
+                let edges = if forward {
+                    graph.dependents_of(n)
+                } else {
+                    graph.dependencies_of(n)
+                };
+                let pos: Vec<usize> = edges
+                    .iter()
+                    .filter_map(|e| inner.get(&e.node).copied())
+                    .collect();
+                let avg = if pos.is_empty() {
+                    u64::MAX
+                } else {
+                    (pos.iter().sum::<usize>() as u64 * 1000) / pos.len() as u64
+                };
+                (avg, n)
+            };
+            kept.sort_by_key(|&n| centre(n));
+            let mut slots: Vec<Slot> = kept.iter().map(|&n| Slot::Node(n)).collect();
+            if keep < total {
+                slots.push(Slot::More(total - keep));
+            }
+            columns.push(Column {
+                index: if forward { step } else { -step },
+                slots,
+            });
+            previous = kept;
+        }
+    }
+    columns.sort_by_key(|c| c.index);
+    Some(draw(graph, focus, &columns, label))
+}
+
+fn draw<'a>(
+    graph: &DependencyGraph,
+    focus: Node,
+    columns: &[Column],
+    label: &dyn Fn(Node) -> Label<'a>,
+) -> String {
+    let first = columns.first().map_or(0, |c| c.index);
+    let rows = columns.iter().map(|c| c.slots.len()).max().unwrap_or(1) as i64;
+    let height = MARGIN * 2 + rows * BOX_H + (rows - 1) * ROW_GAP;
+    let width = MARGIN * 2 + columns.len() as i64 * BOX_W + (columns.len() as i64 - 1) * COL_GAP;
+    // Where each slot sits: (x, y) of its top-left corner.
+    let mut at: HashMap<Node, (i64, i64)> = HashMap::new();
+    let mut more_at: HashMap<i64, (i64, i64)> = HashMap::new();
+    for c in columns {
+        let x = MARGIN + (c.index - first) * (BOX_W + COL_GAP);
+        let used = c.slots.len() as i64 * BOX_H + (c.slots.len() as i64 - 1) * ROW_GAP;
+        let top = (height - used) / 2;
+        for (i, slot) in c.slots.iter().enumerate() {
+            let y = top + i as i64 * (BOX_H + ROW_GAP);
+            match slot {
+                Slot::Node(n) => {
+                    at.insert(*n, (x, y));
+                }
+                Slot::More(_) => {
+                    more_at.insert(c.index, (x, y));
+                }
+            }
+        }
+    }
+    let column_of: HashMap<Node, i64> = columns
+        .iter()
+        .flat_map(|c| {
+            c.slots.iter().filter_map(move |s| match s {
+                Slot::Node(n) => Some((*n, c.index)),
+                Slot::More(_) => None,
+            })
+        })
+        .collect();
+    let focus_label = label(focus);
+    let mut svg = String::with_capacity(4096);
+    let _ = write!(
+        svg,
+        r#"<svg class="diagram" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" aria-labelledby="diagram-title"><title id="diagram-title">Dependencies of {}: what it needs to the right, what needs it to the left</title><defs><marker id="diagram-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="arrow"/></marker></defs>"#,
+        escape(focus_label.name)
+    );
+    // Edges first, so boxes sit on top of them. An edge joins adjacent columns only: the
+    // dependent on the left, what it needs on the right.
+    let mut edges: Vec<(i64, i64, i64, i64, bool)> = Vec::new();
+    let mut to_more: HashSet<(Node, i64)> = HashSet::new();
+    for (&n, &col) in &column_of {
+        let (x, y) = at[&n];
+        for e in graph.dependencies_of(n) {
+            let partial = e.impact == Impact::Partial;
+            match column_of.get(&e.node) {
+                Some(&c) if c == col + 1 => {
+                    let (tx, ty) = at[&e.node];
+                    edges.push((x + BOX_W, y + BOX_H / 2, tx, ty + BOX_H / 2, partial));
+                }
+                // Outward from the focus on the right, a need that was collapsed.
+                None if col >= 0
+                    && more_at.contains_key(&(col + 1))
+                    && to_more.insert((n, col + 1)) =>
+                {
+                    let (tx, ty) = more_at[&(col + 1)];
+                    edges.push((x + BOX_W, y + BOX_H / 2, tx, ty + BOX_H / 2, false));
+                }
+                _ => {}
+            }
+        }
+        if col <= 0 && more_at.contains_key(&(col - 1)) && to_more.insert((n, col - 1)) {
+            let collapsed_needs_n = graph
+                .dependents_of(n)
+                .iter()
+                .any(|e| !column_of.contains_key(&e.node));
+            if collapsed_needs_n {
+                let (sx, sy) = more_at[&(col - 1)];
+                edges.push((sx + BOX_W, sy + BOX_H / 2, x, y + BOX_H / 2, false));
+            }
+        }
+    }
+    edges.sort_unstable();
+    edges.dedup();
+    for (x1, y1, x2, y2, partial) in edges {
+        let _ = write!(
+            svg,
+            r#"<line x1="{x1}" y1="{y1}" x2="{}" y2="{y2}" class="edge{}" marker-end="url(#diagram-arrow)"/>"#,
+            x2 - 2,
+            if partial { " partial" } else { "" }
+        );
+    }
+    for c in columns {
+        for slot in &c.slots {
+            match slot {
+                Slot::Node(n) => {
+                    let (x, y) = at[n];
+                    let l = label(*n);
+                    let kind = match l.kind {
+                        Kind::Service => "service",
+                        _ => "ci",
+                    };
+                    let detail = match (l.kind, l.tier) {
+                        (Kind::Service, Some(t)) => format!("service · tier {t}"),
+                        (Kind::Service, None) => "service".to_string(),
+                        _ => "configuration item".to_string(),
+                    };
+                    let class = if *n == focus {
+                        format!("node {kind} focus")
+                    } else {
+                        format!("node {kind}")
+                    };
+                    let reference = graph.reference(*n).to_string();
+                    let body = format!(
+                        r#"<rect x="{x}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="6"/><text x="{}" y="{}" class="name">{}</text><text x="{}" y="{}" class="detail">{}</text>"#,
+                        x + 10,
+                        y + 19,
+                        escape(&shorten(l.name, NAME_CHARS)),
+                        x + 10,
+                        y + 36,
+                        escape(&detail),
+                    );
+                    if *n == focus {
+                        let _ = write!(
+                            svg,
+                            r#"<g class="{class}"><title>{} ({})</title>{body}</g>"#,
+                            escape(l.name),
+                            escape(&reference)
+                        );
+                    } else {
+                        let _ = write!(
+                            svg,
+                            r#"<a href="{}" class="{class}"><title>{} ({})</title>{body}</a>"#,
+                            escape(&l.href),
+                            escape(l.name),
+                            escape(&reference)
+                        );
+                    }
+                }
+                Slot::More(count) => {
+                    let (x, y) = more_at[&c.index];
+                    let _ = write!(
+                        svg,
+                        r#"<g class="node more"><rect x="{x}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="6"/><text x="{}" y="{}" class="name">+ {count} more</text><text x="{}" y="{}" class="detail">listed below</text></g>"#,
+                        x + 10,
+                        y + 19,
+                        x + 10,
+                        y + 36
+                    );
+                }
+            }
+        }
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// At most `max` characters, with an ellipsis when cut.
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        let mut s: String = text.chars().take(max - 1).collect();
+        s.push('…');
+        s
+    }
+}
+
+/// Text and attribute escaping for SVG written by hand.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::impact::tests::graph;
+    use crate::model::RecordRef;
+
+    fn draw_for(spec: &str, focus: &str, limits: Limits) -> String {
+        let (_, g) = graph(spec);
+        let kind = if focus.starts_with("s-") {
+            Kind::Service
+        } else {
+            Kind::ConfigurationItem
+        };
+        let f = g.node(&RecordRef::new(kind, focus)).unwrap();
+        let names: Vec<String> = g.nodes.iter().map(|r| r.id.clone()).collect();
+        render(&g, f, limits, &|n| Label {
+            name: &names[n as usize],
+            kind: g.reference(n).kind,
+            tier: Some(1),
+            href: format!("{}.html", g.reference(n).id),
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn both_sides_are_drawn_with_dashed_soft_edges() {
+        let svg = draw_for(
+            "db\ncache\ns-api: db, ~cache\ns-web: s-api",
+            "s-api",
+            Limits::default(),
+        );
+        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+        assert!(svg.contains(r#"href="db.html""#) && svg.contains(r#"href="s-web.html""#));
+        assert_eq!(svg.matches("<line").count(), 3, "{svg}");
+        assert_eq!(svg.matches("edge partial").count(), 1, "{svg}");
+        assert!(svg.contains("class=\"node service focus\""));
+    }
+
+    #[test]
+    fn wide_columns_collapse() {
+        let mut spec = String::from("s-hub: ");
+        let deps: Vec<String> = (0..50).map(|i| format!("c{i:02}")).collect();
+        spec.push_str(&deps.join(", "));
+        spec.push('\n');
+        for d in &deps {
+            spec.push_str(&format!("{d}\n"));
+        }
+        let svg = draw_for(&spec, "s-hub", Limits { depth: 2, cap: 9 });
+        assert!(svg.contains("+ 42 more"), "{svg}");
+        assert_eq!(svg.matches("<a ").count(), 8);
+    }
+
+    #[test]
+    fn names_are_escaped_and_shortened() {
+        assert_eq!(escape("<b>\"x\"&"), "&lt;b&gt;&quot;x&quot;&amp;");
+        assert_eq!(shorten("abcdef", 4), "abc…");
+    }
+}

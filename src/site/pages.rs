@@ -1,0 +1,1637 @@
+//! Page view models: plain serialisable data for the templates, built from the records.
+//! Every href in a model is relative to the site's root; a template puts `root` (`""` or
+//! `"../"`) in front, so the site works under any base path and from disk.
+
+use super::diagram::{self, Label};
+use super::markdown;
+use super::paths;
+use super::reach::{self, Effect, NodeFacts, Related};
+use super::{SiteFile, SiteInput};
+use crate::error::CommandError;
+use crate::graph::{DependencyGraph, Node};
+use crate::impact::propagate;
+use crate::model::{
+    AttributeValue, ChangeSpec, ConfigurationItemSpec, Impact, Kind, Record, RecordRef, RecordSet,
+    ServiceHours, ServiceSpec, SlaSpec, Spec, TeamSpec,
+};
+use crate::schedule;
+use crate::templates::Templates;
+use crate::vcs::git::FileCommit;
+use jiff::Timestamp;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// Rows of related records a page lists before "and N more".
+const ROW_CAP: usize = 200;
+/// Past changes a record page lists.
+const PAST_CAP: usize = 50;
+/// Commits a record page lists.
+pub const HISTORY_CAP: usize = 30;
+/// Days of maintenance windows the calendar shows.
+const WINDOW_DAYS: i64 = 28;
+
+// ---------------------------------------------------------------------------------------
+// Shared pieces of view models
+
+/// A link to a record; `href` is `None` when the record does not exist (a dangling
+/// reference is shown as text).
+#[derive(Clone, Debug, Serialize)]
+pub struct LinkTo {
+    pub name: String,
+    pub reference: String,
+    pub href: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+struct Row {
+    name: String,
+    reference: String,
+    href: String,
+    kind: &'static str,
+    tier: Option<u8>,
+    effect: &'static str,
+    via: Vec<LinkTo>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+struct Time {
+    text: String,
+    iso: String,
+}
+
+fn time(t: Timestamp) -> Time {
+    Time {
+        text: t.strftime("%Y-%m-%d %H:%M UTC").to_string(),
+        iso: t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+struct ChangeRow {
+    id: String,
+    name: String,
+    href: String,
+    change_type: &'static str,
+    status: &'static str,
+    risk: &'static str,
+    start: Time,
+    end: Time,
+    outcome: Option<String>,
+    /// How it touches the record of the page: `affected` (named), `full`, `partial`.
+    effect: &'static str,
+    conflicts: Vec<LinkTo>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+struct Commit {
+    sha: String,
+    short: String,
+    date: String,
+    author: String,
+    subject: String,
+    url: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+struct Pair {
+    key: String,
+    value: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+struct SafeLink {
+    title: String,
+    /// `None` when the address is not http(s) or mailto: shown as text.
+    url: Option<String>,
+    text: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+struct Common {
+    id: String,
+    name: String,
+    reference: String,
+    file: String,
+    description: Option<String>,
+    labels: Vec<Pair>,
+    links: Vec<SafeLink>,
+    history: Vec<Commit>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+struct SlaSummary {
+    link: LinkTo,
+    sla_type: &'static str,
+    availability: String,
+    hours: Option<String>,
+    priorities: Vec<PriorityRow>,
+    rto: Option<String>,
+    rpo: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+struct PriorityRow {
+    priority: &'static str,
+    response: String,
+    resolution: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+struct TeamSummary {
+    link: LinkTo,
+    email: Option<String>,
+    chat: Option<String>,
+}
+
+/// The page frame every template gets.
+#[derive(Serialize)]
+struct Frame<'a, T: Serialize> {
+    site: &'a SiteInfo,
+    /// From this page to the site's root: `""` or `"../"`.
+    root: &'static str,
+    /// Which navigation entry is current.
+    nav: &'static str,
+    title: String,
+    page: T,
+}
+
+#[derive(Serialize)]
+struct SiteInfo {
+    title: String,
+    description: Option<String>,
+    commit: Option<String>,
+    now: Time,
+    in_git: bool,
+}
+
+// ---------------------------------------------------------------------------------------
+// Facts gathered once
+
+struct Facts<'a> {
+    set: &'a RecordSet,
+    graph: DependencyGraph,
+    node_facts: Vec<NodeFacts>,
+    /// Page paths (from the root) per kind and id.
+    pages: HashMap<Kind, HashMap<String, String>>,
+    /// Per graph node: the changes that touch it, as (index into `changes`, effect).
+    changes_of: Vec<Vec<(usize, &'static str)>>,
+    changes: Vec<&'a Record>,
+    conflicts: HashMap<String, Vec<String>>,
+    history: &'a HashMap<String, Vec<FileCommit>>,
+    commit_url: Option<String>,
+    now: Timestamp,
+}
+
+impl<'a> Facts<'a> {
+    fn gather(input: &SiteInput<'a>) -> Facts<'a> {
+        let set = input.records;
+        let graph = DependencyGraph::build(set);
+        let node_facts: Vec<NodeFacts> = graph
+            .nodes
+            .iter()
+            .map(|r| NodeFacts {
+                kind: r.kind,
+                tier: match set.get(r).map(|x| &x.spec) {
+                    Some(Spec::Service(s)) => Some(s.tier),
+                    _ => None,
+                },
+            })
+            .collect();
+        let mut pages = HashMap::new();
+        for kind in [
+            Kind::Service,
+            Kind::ConfigurationItem,
+            Kind::Sla,
+            Kind::Team,
+            Kind::Change,
+        ] {
+            let names = paths::assign(set.ids(kind));
+            let folder = paths::folder(kind);
+            pages.insert(
+                kind,
+                names
+                    .into_iter()
+                    .map(|(id, file)| (id, format!("{folder}/{file}")))
+                    .collect(),
+            );
+        }
+        let mut changes: Vec<&Record> = set.of_kind(Kind::Change).collect();
+        changes.sort_by(|a, b| a.id().cmp(b.id()));
+        changes.dedup_by(|a, b| a.id() == b.id());
+        // What each change touches: what it names, and what that takes down or degrades.
+        let touched: Vec<Vec<(Node, &'static str)>> = changes
+            .par_iter()
+            .map(|r| {
+                let Spec::Change(c) = &r.spec else {
+                    return Vec::new();
+                };
+                let named: Vec<Node> = c
+                    .affects
+                    .iter()
+                    .filter_map(|a| RecordRef::parse(a).and_then(|r| graph.node(&r)))
+                    .collect();
+                let p = propagate(&graph, &named);
+                p.impacted()
+                    .iter()
+                    .filter_map(|&n| {
+                        let effect = if named.contains(&n) {
+                            "affected"
+                        } else {
+                            match p.impact(n)? {
+                                Impact::Full => "full",
+                                Impact::Partial => "partial",
+                            }
+                        };
+                        Some((n, effect))
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut changes_of: Vec<Vec<(usize, &'static str)>> = vec![Vec::new(); graph.len()];
+        for (i, list) in touched.iter().enumerate() {
+            for &(n, effect) in list {
+                changes_of[n as usize].push((i, effect));
+            }
+        }
+        let mut conflicts: HashMap<String, Vec<String>> = HashMap::new();
+        for c in schedule::conflicts(set, &graph) {
+            conflicts
+                .entry(c.changes.0.clone())
+                .or_default()
+                .push(c.changes.1.clone());
+            conflicts.entry(c.changes.1).or_default().push(c.changes.0);
+        }
+        for list in conflicts.values_mut() {
+            list.sort();
+            list.dedup();
+        }
+        let commit_url = set
+            .config()
+            .and_then(|c| c.forge.as_ref())
+            .map(|f| format!("https://github.com/{}/commit/", f.repository));
+        Facts {
+            set,
+            graph,
+            node_facts,
+            pages,
+            changes_of,
+            changes,
+            conflicts,
+            history: input.history,
+            commit_url,
+            now: input.now,
+        }
+    }
+
+    fn page_of(&self, kind: Kind, id: &str) -> Option<String> {
+        self.pages.get(&kind).and_then(|m| m.get(id)).cloned()
+    }
+
+    /// A link to `kind:id`, named after the record when it exists.
+    fn link(&self, kind: Kind, id: &str) -> LinkTo {
+        let r = RecordRef::new(kind, id);
+        let record = self.set.get(&r);
+        LinkTo {
+            name: record.map_or_else(|| id.to_string(), |x| x.metadata.display_name().to_string()),
+            reference: r.to_string(),
+            href: record.and_then(|_| self.page_of(kind, id)),
+        }
+    }
+
+    fn link_ref(&self, text: &str) -> LinkTo {
+        match RecordRef::parse(text) {
+            Some(r) => self.link(r.kind, &r.id),
+            None => LinkTo {
+                name: text.to_string(),
+                reference: text.to_string(),
+                href: None,
+            },
+        }
+    }
+
+    fn node_name(&self, n: Node) -> &str {
+        let r = self.graph.reference(n);
+        self.set
+            .get(r)
+            .map_or(r.id.as_str(), |x| x.metadata.display_name())
+    }
+
+    fn node_href(&self, n: Node) -> String {
+        let r = self.graph.reference(n);
+        self.page_of(r.kind, &r.id).unwrap_or_default()
+    }
+
+    fn node_link(&self, n: Node) -> LinkTo {
+        let r = self.graph.reference(n);
+        LinkTo {
+            name: self.node_name(n).to_string(),
+            reference: r.to_string(),
+            href: self.page_of(r.kind, &r.id),
+        }
+    }
+
+    fn row(&self, rel: &Related, effect: &'static str) -> Row {
+        let r = self.graph.reference(rel.node);
+        let f = &self.node_facts[rel.node as usize];
+        Row {
+            name: self.node_name(rel.node).to_string(),
+            reference: r.to_string(),
+            href: self.node_href(rel.node),
+            kind: kind_word(r.kind),
+            tier: f.tier,
+            effect,
+            // The ends are the page's record and this row's: only what lies between.
+            via: rel
+                .via
+                .iter()
+                .skip(1)
+                .take(rel.via.len().saturating_sub(2))
+                .map(|&n| self.node_link(n))
+                .collect(),
+        }
+    }
+
+    fn common(&self, r: &Record) -> Common {
+        let m = &r.metadata;
+        Common {
+            id: m.id.clone(),
+            name: m.display_name().to_string(),
+            reference: r.reference().to_string(),
+            file: r.origin.file.clone(),
+            description: m.description.as_deref().map(markdown::render),
+            labels: m
+                .labels
+                .iter()
+                .map(|(k, v)| Pair {
+                    key: k.clone(),
+                    value: v.clone(),
+                })
+                .collect(),
+            links: m
+                .links
+                .iter()
+                .map(|l| SafeLink {
+                    title: l.title.clone(),
+                    url: markdown::is_safe_url(&l.url).then(|| l.url.clone()),
+                    text: l.url.clone(),
+                })
+                .collect(),
+            history: self
+                .history
+                .get(&r.origin.file)
+                .map(|commits| {
+                    commits
+                        .iter()
+                        .take(HISTORY_CAP)
+                        .map(|c| Commit {
+                            sha: c.sha.clone(),
+                            short: c.sha.chars().take(10).collect(),
+                            date: Timestamp::from_second(c.time)
+                                .map(|t| t.strftime("%Y-%m-%d").to_string())
+                                .unwrap_or_default(),
+                            author: c.author.clone(),
+                            subject: c.subject.clone(),
+                            url: self.commit_url.as_ref().map(|u| format!("{u}{}", c.sha)),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }
+    }
+
+    fn change_row(&self, r: &Record, c: &ChangeSpec, effect: &'static str) -> ChangeRow {
+        ChangeRow {
+            id: r.id().to_string(),
+            name: r.metadata.display_name().to_string(),
+            href: self.page_of(Kind::Change, r.id()).unwrap_or_default(),
+            change_type: c.change_type.as_str(),
+            status: c.status.as_str(),
+            risk: c.risk.as_str(),
+            start: time(c.window.start),
+            end: time(c.window.end),
+            outcome: c
+                .outcome
+                .as_ref()
+                .map(|o| outcome_word(o.result).to_string()),
+            effect,
+            conflicts: self
+                .conflicts
+                .get(r.id())
+                .map(|ids| ids.iter().map(|id| self.link(Kind::Change, id)).collect())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The changes that touch node `n`: upcoming (not yet over) soonest first, and the last
+    /// `PAST_CAP` past ones, latest first.
+    fn changes_for(&self, n: Node) -> (Vec<ChangeRow>, Vec<ChangeRow>, usize) {
+        let mut upcoming = Vec::new();
+        let mut past = Vec::new();
+        for &(i, effect) in &self.changes_of[n as usize] {
+            let r = self.changes[i];
+            let Spec::Change(c) = &r.spec else { continue };
+            if c.window.end >= self.now && !c.status.is_closed() {
+                upcoming.push((c.window.start, r, c, effect));
+            } else {
+                past.push((c.window.start, r, c, effect));
+            }
+        }
+        upcoming.sort_by(|a, b| (a.0, a.1.id()).cmp(&(b.0, b.1.id())));
+        past.sort_by(|a, b| (b.0, b.1.id()).cmp(&(a.0, a.1.id())));
+        let past_total = past.len();
+        (
+            upcoming
+                .into_iter()
+                .map(|(_, r, c, e)| self.change_row(r, c, e))
+                .collect(),
+            past.into_iter()
+                .take(PAST_CAP)
+                .map(|(_, r, c, e)| self.change_row(r, c, e))
+                .collect(),
+            past_total,
+        )
+    }
+
+    fn diagram(&self, n: Node) -> Option<String> {
+        let label = |m: Node| Label {
+            name: self.node_name(m),
+            kind: self.node_facts[m as usize].kind,
+            tier: self.node_facts[m as usize].tier,
+            href: format!("../{}", self.node_href(m)),
+        };
+        diagram::render(&self.graph, n, diagram::Limits::default(), &label)
+    }
+
+    fn sla_summary(&self, text: &str) -> Option<SlaSummary> {
+        let r = RecordRef::parse_as(text, Kind::Sla);
+        let link = self.link(Kind::Sla, &r.id);
+        let spec = match self.set.get(&r).map(|x| &x.spec) {
+            Some(Spec::Sla(s)) => Some(s),
+            _ => None,
+        };
+        Some(match spec {
+            Some(s) => sla_details(link, s),
+            None => SlaSummary {
+                link,
+                sla_type: "sla",
+                availability: String::new(),
+                hours: None,
+                priorities: Vec::new(),
+                rto: None,
+                rpo: None,
+            },
+        })
+    }
+
+    fn team_summary(&self, text: &str) -> TeamSummary {
+        let r = RecordRef::parse_as(text, Kind::Team);
+        let contact = match self.set.get(&r).map(|x| &x.spec) {
+            Some(Spec::Team(t)) => t.contact.clone(),
+            _ => None,
+        };
+        TeamSummary {
+            link: self.link(Kind::Team, &r.id),
+            email: contact.as_ref().and_then(|c| c.email.clone()),
+            chat: contact.and_then(|c| c.chat),
+        }
+    }
+}
+
+fn kind_word(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Service => "service",
+        Kind::ConfigurationItem => "CI",
+        Kind::Sla => "SLA",
+        Kind::Team => "team",
+        Kind::Change => "change",
+        _ => "record",
+    }
+}
+
+fn outcome_word(o: crate::model::OutcomeResult) -> &'static str {
+    use crate::model::OutcomeResult::*;
+    match o {
+        Successful => "successful",
+        SuccessfulWithIssues => "successful with issues",
+        Failed => "failed",
+        BackedOut => "backed out",
+    }
+}
+
+fn lifecycle_word(l: crate::model::Lifecycle) -> &'static str {
+    use crate::model::Lifecycle::*;
+    match l {
+        Planned => "planned",
+        Live => "live",
+        Deprecated => "deprecated",
+        Retired => "retired",
+    }
+}
+
+fn json_word<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
+}
+
+fn hours(h: &ServiceHours) -> String {
+    match h {
+        ServiceHours::Always(_) => "24x7".to_string(),
+        ServiceHours::Window(w) => {
+            let days: Vec<String> = w.days.iter().map(json_word).collect();
+            format!("{} {}–{} ({})", days.join(", "), w.from, w.to, w.timezone)
+        }
+    }
+}
+
+fn sla_details(link: LinkTo, s: &SlaSpec) -> SlaSummary {
+    SlaSummary {
+        link,
+        sla_type: match s.sla_type {
+            crate::model::SlaType::Sla => "SLA",
+            crate::model::SlaType::Ola => "OLA",
+            crate::model::SlaType::Uc => "underpinning contract",
+        },
+        availability: format!("{}%", s.availability),
+        hours: s.service_hours.as_ref().map(hours),
+        priorities: s
+            .priorities
+            .iter()
+            .map(|(p, t)| PriorityRow {
+                priority: p,
+                response: t.response.clone(),
+                resolution: t.resolution.clone(),
+            })
+            .collect(),
+        rto: s.continuity.as_ref().and_then(|c| c.rto.clone()),
+        rpo: s.continuity.as_ref().and_then(|c| c.rpo.clone()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Service and CI pages
+
+#[derive(Serialize)]
+struct RelatedLists {
+    needs: Vec<Row>,
+    needs_more: usize,
+    needed_by: Vec<Row>,
+    needed_by_more: usize,
+    services_down: usize,
+    services_degraded: usize,
+    cis_down: usize,
+    cis_degraded: usize,
+    diagram: Option<String>,
+    upcoming: Vec<ChangeRow>,
+    past: Vec<ChangeRow>,
+    past_more: usize,
+}
+
+#[derive(Serialize)]
+struct ServicePage {
+    #[serde(flatten)]
+    common: Common,
+    tier: u8,
+    lifecycle: &'static str,
+    owner: TeamSummary,
+    sla: Option<SlaSummary>,
+    offerings: Vec<Offering>,
+    support: Option<Support>,
+    #[serde(flatten)]
+    related: RelatedLists,
+}
+
+/// `model::Support` with every field present (templates use strict undefined checks).
+#[derive(Serialize)]
+struct Support {
+    hours: Option<String>,
+    channel: Option<String>,
+    email: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Offering {
+    id: String,
+    name: String,
+    fulfillment: Option<String>,
+    approval: bool,
+    description: Option<String>,
+}
+
+#[derive(Serialize)]
+struct CiPage {
+    #[serde(flatten)]
+    common: Common,
+    ci_type: String,
+    environment: String,
+    lifecycle: &'static str,
+    owner: TeamSummary,
+    redundancy: Option<Redundancy>,
+    attributes: Vec<Pair>,
+    #[serde(flatten)]
+    related: RelatedLists,
+}
+
+#[derive(Serialize)]
+struct Redundancy {
+    group: String,
+    min_up: u32,
+    members: Vec<LinkTo>,
+}
+
+/// What the risks page needs from a node's page.
+struct SinglePoint {
+    node: Node,
+    tier1_down: Vec<Node>,
+    services_down: usize,
+}
+
+fn related_lists(f: &Facts<'_>, n: Node) -> (RelatedLists, Option<SinglePoint>) {
+    let needs = reach::dependencies(&f.graph, &f.node_facts, n);
+    let needed_by = reach::dependents(&f.graph, &f.node_facts, n, ROW_CAP);
+    let (upcoming, past, past_total) = f.changes_for(n);
+    let single = (!needed_by.tier1_down.is_empty()).then(|| SinglePoint {
+        node: n,
+        tier1_down: needed_by.tier1_down.clone(),
+        services_down: needed_by.services_down,
+    });
+    let lists = RelatedLists {
+        needs_more: needs.len().saturating_sub(ROW_CAP),
+        needs: needs
+            .iter()
+            .take(ROW_CAP)
+            .map(|r| f.row(r, r.effect.as_str()))
+            .collect(),
+        needed_by_more: needed_by.total() - needed_by.shown.len(),
+        needed_by: needed_by
+            .shown
+            .iter()
+            .map(|r| f.row(r, r.effect.as_str()))
+            .collect(),
+        services_down: needed_by.services_down,
+        services_degraded: needed_by.services_degraded,
+        cis_down: needed_by.cis_down,
+        cis_degraded: needed_by.cis_degraded,
+        diagram: f.diagram(n),
+        past_more: past_total.saturating_sub(past.len()),
+        upcoming,
+        past,
+    };
+    (lists, single)
+}
+
+fn service_page(
+    f: &Facts<'_>,
+    r: &Record,
+    s: &ServiceSpec,
+    n: Node,
+) -> (ServicePage, Option<SinglePoint>) {
+    let (related, single) = related_lists(f, n);
+    let page = ServicePage {
+        common: f.common(r),
+        tier: s.tier,
+        lifecycle: lifecycle_word(s.lifecycle),
+        owner: f.team_summary(&s.owner),
+        sla: s.sla.as_deref().and_then(|x| f.sla_summary(x)),
+        offerings: s
+            .offerings
+            .iter()
+            .map(|o| Offering {
+                id: o.id.clone(),
+                name: o.name.clone(),
+                fulfillment: o.fulfillment.clone(),
+                approval: o.approval,
+                description: o.description.as_deref().map(markdown::render),
+            })
+            .collect(),
+        support: s.support.as_ref().map(|x| Support {
+            hours: x.hours.clone(),
+            channel: x.channel.clone(),
+            email: x.email.clone(),
+        }),
+        related,
+    };
+    (page, single)
+}
+
+fn ci_page(
+    f: &Facts<'_>,
+    r: &Record,
+    c: &ConfigurationItemSpec,
+    n: Node,
+) -> (CiPage, Option<SinglePoint>) {
+    let (related, single) = related_lists(f, n);
+    let page = CiPage {
+        common: f.common(r),
+        ci_type: json_word(&c.ci_type),
+        environment: json_word(&c.environment),
+        lifecycle: lifecycle_word(c.lifecycle),
+        owner: f.team_summary(&c.owner),
+        redundancy: c.redundancy.as_ref().map(|red| Redundancy {
+            group: red.group.clone(),
+            min_up: red.min_up,
+            members: f
+                .graph
+                .group_of(n)
+                .map(|g| g.members.iter().map(|&m| f.node_link(m)).collect())
+                .unwrap_or_default(),
+        }),
+        attributes: c
+            .attributes
+            .iter()
+            .map(|(k, v)| Pair {
+                key: k.clone(),
+                value: match v {
+                    AttributeValue::String(s) => s.clone(),
+                    AttributeValue::Integer(i) => i.to_string(),
+                    AttributeValue::Number(x) => x.to_string(),
+                    AttributeValue::Bool(b) => b.to_string(),
+                },
+            })
+            .collect(),
+        related,
+    };
+    (page, single)
+}
+
+// ---------------------------------------------------------------------------------------
+// SLA, team and change pages
+
+#[derive(Serialize)]
+struct SlaPage {
+    #[serde(flatten)]
+    common: Common,
+    #[serde(flatten)]
+    sla: SlaSummary,
+    services: Vec<ServiceLine>,
+}
+
+#[derive(Clone, Serialize)]
+struct ServiceLine {
+    name: String,
+    reference: String,
+    href: String,
+    tier: u8,
+    lifecycle: &'static str,
+    owner: LinkTo,
+    sla: Option<LinkTo>,
+}
+
+#[derive(Serialize)]
+struct TeamPage {
+    #[serde(flatten)]
+    common: Common,
+    email: Option<String>,
+    chat: Option<String>,
+    members: Vec<Member>,
+    services: Vec<ServiceLine>,
+    cis: Vec<CiLine>,
+    changes: Vec<ChangeRow>,
+}
+
+#[derive(Serialize)]
+struct Member {
+    github: String,
+    name: Option<String>,
+    email: Option<String>,
+}
+
+#[derive(Clone, Serialize)]
+struct CiLine {
+    name: String,
+    reference: String,
+    href: String,
+    ci_type: String,
+    environment: String,
+    lifecycle: &'static str,
+    owner: LinkTo,
+}
+
+#[derive(Serialize)]
+struct ChangePage {
+    #[serde(flatten)]
+    common: Common,
+    #[serde(flatten)]
+    row: ChangeRow,
+    model: Option<String>,
+    requester: String,
+    reason: String,
+    affects: Vec<LinkTo>,
+    impacted: Vec<Row>,
+    impacted_more: usize,
+    services_down: usize,
+    services_degraded: usize,
+    plan: String,
+    backout: Option<String>,
+    verification: Option<String>,
+    emergency: Option<crate::model::Emergency>,
+    incidents: Vec<String>,
+    outcome_notes: Option<String>,
+    upcoming: bool,
+}
+
+fn service_line(f: &Facts<'_>, r: &Record, s: &ServiceSpec) -> ServiceLine {
+    ServiceLine {
+        name: r.metadata.display_name().to_string(),
+        reference: r.reference().to_string(),
+        href: f.page_of(Kind::Service, r.id()).unwrap_or_default(),
+        tier: s.tier,
+        lifecycle: lifecycle_word(s.lifecycle),
+        owner: f.link(Kind::Team, &RecordRef::parse_as(&s.owner, Kind::Team).id),
+        sla: s
+            .sla
+            .as_deref()
+            .map(|x| f.link(Kind::Sla, &RecordRef::parse_as(x, Kind::Sla).id)),
+    }
+}
+
+fn ci_line(f: &Facts<'_>, r: &Record, c: &ConfigurationItemSpec) -> CiLine {
+    CiLine {
+        name: r.metadata.display_name().to_string(),
+        reference: r.reference().to_string(),
+        href: f
+            .page_of(Kind::ConfigurationItem, r.id())
+            .unwrap_or_default(),
+        ci_type: json_word(&c.ci_type),
+        environment: json_word(&c.environment),
+        lifecycle: lifecycle_word(c.lifecycle),
+        owner: f.link(Kind::Team, &RecordRef::parse_as(&c.owner, Kind::Team).id),
+    }
+}
+
+/// Services (sorted by tier, then name) and CIs (by name), each with its page.
+struct Lines {
+    services: Vec<(String, ServiceLine)>,
+    cis: Vec<(String, CiLine)>,
+}
+
+fn lines(f: &Facts<'_>) -> Lines {
+    let mut services: Vec<(String, ServiceLine)> = unique(f.set, Kind::Service)
+        .filter_map(|r| match &r.spec {
+            Spec::Service(s) => Some((
+                RecordRef::parse_as(&s.owner, Kind::Team).id,
+                service_line(f, r, s),
+            )),
+            _ => None,
+        })
+        .collect();
+    services.sort_by(|a, b| {
+        (a.1.tier, a.1.name.to_lowercase(), &a.1.reference).cmp(&(
+            b.1.tier,
+            b.1.name.to_lowercase(),
+            &b.1.reference,
+        ))
+    });
+    let mut cis: Vec<(String, CiLine)> = unique(f.set, Kind::ConfigurationItem)
+        .filter_map(|r| match &r.spec {
+            Spec::ConfigurationItem(c) => Some((
+                RecordRef::parse_as(&c.owner, Kind::Team).id,
+                ci_line(f, r, c),
+            )),
+            _ => None,
+        })
+        .collect();
+    cis.sort_by(|a, b| {
+        (a.1.name.to_lowercase(), &a.1.reference).cmp(&(b.1.name.to_lowercase(), &b.1.reference))
+    });
+    Lines { services, cis }
+}
+
+/// The records of one kind, one per id (the first in file order, as the lookup does).
+fn unique(set: &RecordSet, kind: Kind) -> impl Iterator<Item = &Record> {
+    set.of_kind(kind).filter(move |r| {
+        set.get(&r.reference())
+            .is_some_and(|first| std::ptr::eq(first, *r))
+    })
+}
+
+fn team_page(f: &Facts<'_>, r: &Record, t: &TeamSpec, lines: &Lines) -> TeamPage {
+    let id = r.id();
+    let logins: Vec<String> = t.members.iter().map(|m| m.github.to_lowercase()).collect();
+    let mut changes: Vec<(Timestamp, ChangeRow)> = f
+        .changes
+        .iter()
+        .filter_map(|c| match &c.spec {
+            Spec::Change(spec) if logins.contains(&spec.requester.to_lowercase()) => {
+                Some((spec.window.start, f.change_row(c, spec, "affected")))
+            }
+            _ => None,
+        })
+        .collect();
+    changes.sort_by(|a, b| (b.0, &a.1.id).cmp(&(a.0, &b.1.id)));
+    TeamPage {
+        common: f.common(r),
+        email: t.contact.as_ref().and_then(|c| c.email.clone()),
+        chat: t.contact.as_ref().and_then(|c| c.chat.clone()),
+        members: t
+            .members
+            .iter()
+            .map(|m| Member {
+                github: m.github.clone(),
+                name: m.name.clone(),
+                email: m.email.clone(),
+            })
+            .collect(),
+        services: lines
+            .services
+            .iter()
+            .filter(|(owner, _)| owner == id)
+            .map(|(_, l)| l.clone())
+            .collect(),
+        cis: lines
+            .cis
+            .iter()
+            .filter(|(owner, _)| owner == id)
+            .map(|(_, l)| l.clone())
+            .collect(),
+        changes: changes.into_iter().take(PAST_CAP).map(|(_, c)| c).collect(),
+    }
+}
+
+fn change_page(f: &Facts<'_>, r: &Record, c: &ChangeSpec) -> ChangePage {
+    let named: Vec<Node> = c
+        .affects
+        .iter()
+        .filter_map(|a| RecordRef::parse(a).and_then(|x| f.graph.node(&x)))
+        .collect();
+    let p = propagate(&f.graph, &named);
+    let mut impacted: Vec<(Effect, bool, u8, Node)> = p
+        .impacted()
+        .iter()
+        .filter(|n| !named.contains(n))
+        .filter_map(|&n| {
+            let e = match p.impact(n)? {
+                Impact::Full => Effect::Full,
+                Impact::Partial => Effect::Partial,
+            };
+            let nf = &f.node_facts[n as usize];
+            Some((e, nf.kind != Kind::Service, nf.tier.unwrap_or(9), n))
+        })
+        .collect();
+    impacted.sort_unstable();
+    let services_down = impacted
+        .iter()
+        .filter(|x| x.0 == Effect::Full && !x.1)
+        .count();
+    let services_degraded = impacted
+        .iter()
+        .filter(|x| x.0 == Effect::Partial && !x.1)
+        .count();
+    let total = impacted.len();
+    ChangePage {
+        common: f.common(r),
+        row: f.change_row(r, c, "affected"),
+        model: c.model.clone(),
+        requester: c.requester.clone(),
+        reason: c.reason.clone(),
+        affects: c.affects.iter().map(|a| f.link_ref(a)).collect(),
+        impacted: impacted
+            .iter()
+            .take(ROW_CAP)
+            .map(|&(e, _, _, n)| {
+                f.row(
+                    &Related {
+                        node: n,
+                        effect: e,
+                        via: p.via(n),
+                    },
+                    e.as_str(),
+                )
+            })
+            .collect(),
+        impacted_more: total.saturating_sub(ROW_CAP),
+        services_down,
+        services_degraded,
+        plan: markdown::render(&c.plan),
+        backout: c.backout.as_deref().map(markdown::render),
+        verification: c.verification.as_deref().map(markdown::render),
+        emergency: c.emergency.clone(),
+        incidents: c
+            .outcome
+            .as_ref()
+            .map(|o| o.incidents.clone())
+            .unwrap_or_default(),
+        outcome_notes: c
+            .outcome
+            .as_ref()
+            .and_then(|o| o.notes.as_deref())
+            .map(markdown::render),
+        upcoming: c.window.end >= f.now && !c.status.is_closed(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Home, calendar, risks, CI index, search
+
+#[derive(Serialize)]
+struct HomePage {
+    counts: Counts,
+    tiers: Vec<Group<ServiceLine>>,
+    teams: Vec<TeamGroup>,
+    slas: Vec<SlaLine>,
+    upcoming: Vec<ChangeRow>,
+}
+
+#[derive(Serialize)]
+struct Counts {
+    services: usize,
+    cis: usize,
+    teams: usize,
+    slas: usize,
+    changes: usize,
+}
+
+#[derive(Serialize)]
+struct Group<T: Serialize> {
+    title: String,
+    id: String,
+    items: Vec<T>,
+}
+
+#[derive(Serialize)]
+struct TeamGroup {
+    team: LinkTo,
+    id: String,
+    services: Vec<ServiceLine>,
+}
+
+#[derive(Serialize)]
+struct SlaLine {
+    link: LinkTo,
+    sla_type: &'static str,
+    availability: String,
+    services: usize,
+}
+
+#[derive(Serialize)]
+struct CalendarPage {
+    upcoming: Vec<ChangeRow>,
+    past: Vec<ChangeRow>,
+    freezes: Vec<FreezeRow>,
+    windows: Vec<WindowRow>,
+    window_days: i64,
+    conflicts: Vec<ConflictRow>,
+}
+
+#[derive(Serialize)]
+struct FreezeRow {
+    name: String,
+    start: Time,
+    end: Time,
+    allow: Vec<&'static str>,
+    scope: Vec<LinkTo>,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct WindowRow {
+    name: String,
+    start: Time,
+    end: Time,
+}
+
+#[derive(Serialize)]
+struct ConflictRow {
+    a: LinkTo,
+    b: LinkTo,
+    shared: Vec<LinkTo>,
+    shared_more: usize,
+}
+
+#[derive(Serialize)]
+struct RisksPage {
+    single_points: Vec<SpofRow>,
+    no_sla: Vec<ServiceLine>,
+    no_owner: Vec<ServiceLine>,
+}
+
+#[derive(Serialize)]
+struct SpofRow {
+    link: LinkTo,
+    kind: &'static str,
+    tier1: Vec<LinkTo>,
+    tier1_more: usize,
+    tier1_count: usize,
+    services_down: usize,
+}
+
+#[derive(Serialize)]
+struct CisPage {
+    groups: Vec<Group<CiLine>>,
+}
+
+/// Render every page and asset.
+pub fn render_all(input: &SiteInput<'_>, t: &Templates) -> Result<Vec<SiteFile>, CommandError> {
+    let f = Facts::gather(input);
+    let set = f.set;
+    let config = set.config();
+    let config_record = set.of_kind(Kind::Config).next();
+    let site = SiteInfo {
+        title: config
+            .and_then(|c| c.title.clone())
+            .or_else(|| config_record.map(|r| r.metadata.display_name().to_string()))
+            .unwrap_or_else(|| "Service catalogue".to_string()),
+        description: config_record
+            .and_then(|r| r.metadata.description.as_deref())
+            .map(markdown::render),
+        commit: input.commit.clone(),
+        now: time(input.now),
+        in_git: input.in_git,
+    };
+    let out = Renderer { t, site: &site };
+
+    // Service and CI pages, in parallel; each also says whether its record is a single
+    // point of failure, which the risks page collects.
+    let node_records: Vec<(Node, &Record)> = (0..f.graph.len() as Node)
+        .filter_map(|n| set.get(f.graph.reference(n)).map(|r| (n, r)))
+        .collect();
+    let node_pages: Vec<Result<(SiteFile, Option<SinglePoint>), CommandError>> = node_records
+        .par_iter()
+        .map(|&(n, r)| {
+            let path = f.node_href(n);
+            let title = r.metadata.display_name().to_string();
+            match &r.spec {
+                Spec::Service(s) => {
+                    let (page, single) = service_page(&f, r, s, n);
+                    Ok((
+                        out.page("site/service.html", path, "../", "services", title, &page)?,
+                        single,
+                    ))
+                }
+                Spec::ConfigurationItem(c) => {
+                    let (page, single) = ci_page(&f, r, c, n);
+                    Ok((
+                        out.page("site/ci.html", path, "../", "cis", title, &page)?,
+                        single,
+                    ))
+                }
+                _ => Err(CommandError::failure(
+                    "a graph node is neither a service nor a CI",
+                )),
+            }
+        })
+        .collect();
+    let mut files = Vec::with_capacity(node_pages.len() + 64);
+    let mut singles = Vec::new();
+    for p in node_pages {
+        let (file, single) = p?;
+        files.push(file);
+        singles.extend(single);
+    }
+
+    let lines = lines(&f);
+    // SLA, team and change pages.
+    let others: Vec<&Record> = [Kind::Sla, Kind::Team, Kind::Change]
+        .into_iter()
+        .flat_map(|k| unique(set, k))
+        .collect();
+    let other_pages: Vec<Result<SiteFile, CommandError>> = others
+        .par_iter()
+        .map(|&r| {
+            let path = f.page_of(r.kind(), r.id()).unwrap_or_default();
+            let title = r.metadata.display_name().to_string();
+            match &r.spec {
+                Spec::Sla(s) => {
+                    let page = SlaPage {
+                        common: f.common(r),
+                        sla: sla_details(f.link(Kind::Sla, r.id()), s),
+                        services: lines
+                            .services
+                            .iter()
+                            .filter(|(_, l)| {
+                                l.sla
+                                    .as_ref()
+                                    .is_some_and(|x| x.reference == r.reference().to_string())
+                            })
+                            .map(|(_, l)| l.clone())
+                            .collect(),
+                    };
+                    out.page("site/sla.html", path, "../", "home", title, &page)
+                }
+                Spec::Team(tm) => {
+                    let page = team_page(&f, r, tm, &lines);
+                    out.page("site/team.html", path, "../", "home", title, &page)
+                }
+                Spec::Change(c) => {
+                    let page = change_page(&f, r, c);
+                    out.page(
+                        "site/change.html",
+                        path,
+                        "../",
+                        "calendar",
+                        format!("{}: {}", r.id(), title),
+                        &page,
+                    )
+                }
+                _ => Err(CommandError::failure("unexpected record kind")),
+            }
+        })
+        .collect();
+    for p in other_pages {
+        files.push(p?);
+    }
+
+    // Home.
+    let mut tiers: Vec<Group<ServiceLine>> = Vec::new();
+    for (_, l) in &lines.services {
+        if tiers
+            .last()
+            .is_none_or(|g| g.id != format!("tier-{}", l.tier))
+        {
+            tiers.push(Group {
+                title: format!("Tier {}", l.tier),
+                id: format!("tier-{}", l.tier),
+                items: Vec::new(),
+            });
+        }
+        if let Some(g) = tiers.last_mut() {
+            g.items.push(l.clone());
+        }
+    }
+    let mut by_team: BTreeMap<String, Vec<ServiceLine>> = BTreeMap::new();
+    for (owner, l) in &lines.services {
+        by_team.entry(owner.clone()).or_default().push(l.clone());
+    }
+    let teams: Vec<TeamGroup> = by_team
+        .into_iter()
+        .map(|(owner, mut services)| {
+            services.sort_by(|a, b| {
+                (a.name.to_lowercase(), &a.reference).cmp(&(b.name.to_lowercase(), &b.reference))
+            });
+            TeamGroup {
+                team: f.link(Kind::Team, &owner),
+                id: format!("team-{}", paths::stem(&owner)),
+                services,
+            }
+        })
+        .collect();
+    let mut slas: Vec<SlaLine> = unique(set, Kind::Sla)
+        .filter_map(|r| match &r.spec {
+            Spec::Sla(s) => {
+                let reference = r.reference().to_string();
+                Some(SlaLine {
+                    link: f.link(Kind::Sla, r.id()),
+                    sla_type: sla_details(f.link(Kind::Sla, r.id()), s).sla_type,
+                    availability: format!("{}%", s.availability),
+                    services: lines
+                        .services
+                        .iter()
+                        .filter(|(_, l)| l.sla.as_ref().is_some_and(|x| x.reference == reference))
+                        .count(),
+                })
+            }
+            _ => None,
+        })
+        .collect();
+    slas.sort_by(|a, b| a.link.name.cmp(&b.link.name));
+
+    // The calendar: every change record, split at `now`.
+    let mut upcoming: Vec<(Timestamp, ChangeRow)> = Vec::new();
+    let mut past: Vec<(Timestamp, ChangeRow)> = Vec::new();
+    for r in &f.changes {
+        let Spec::Change(c) = &r.spec else { continue };
+        let row = f.change_row(r, c, "affected");
+        if c.window.end >= f.now && !c.status.is_closed() {
+            upcoming.push((c.window.start, row));
+        } else {
+            past.push((c.window.start, row));
+        }
+    }
+    upcoming.sort_by(|a, b| (a.0, &a.1.id).cmp(&(b.0, &b.1.id)));
+    past.sort_by(|a, b| (b.0, &a.1.id).cmp(&(a.0, &b.1.id)));
+    let upcoming: Vec<ChangeRow> = upcoming.into_iter().map(|x| x.1).collect();
+    let past: Vec<ChangeRow> = past.into_iter().map(|x| x.1).collect();
+
+    let home = HomePage {
+        counts: Counts {
+            services: lines.services.len(),
+            cis: lines.cis.len(),
+            teams: unique(set, Kind::Team).count(),
+            slas: slas.len(),
+            changes: f.changes.len(),
+        },
+        tiers,
+        teams,
+        slas,
+        upcoming: upcoming.iter().take(10).cloned().collect(),
+    };
+    files.push(out.page(
+        "site/index.html",
+        "index.html".into(),
+        "",
+        "home",
+        site.title.clone(),
+        &home,
+    )?);
+
+    let policy = set.policy().map(|(_, p)| p);
+    // The feed covers every change record and freeze; the page shows windows ahead.
+    let (first, last) = feed_span(set, policy, f.now);
+    let feed = schedule::build(set, policy, first, last);
+    let ahead = Timestamp::from_second(f.now.as_second() + WINDOW_DAYS * 86_400).unwrap_or(f.now);
+    let windows = schedule::build(&RecordSet::default(), policy, f.now, ahead).windows;
+    let calendar = CalendarPage {
+        upcoming,
+        past,
+        freezes: feed
+            .freezes
+            .iter()
+            .filter(|x| x.end >= f.now)
+            .map(|x| FreezeRow {
+                name: x.name.clone(),
+                start: time(x.start),
+                end: time(x.end),
+                allow: x.allow.iter().map(|a| a.as_str()).collect(),
+                scope: x.scope.iter().map(|s| f.link_ref(s)).collect(),
+                current: x.start <= f.now,
+            })
+            .collect(),
+        windows: windows
+            .iter()
+            .map(|w| WindowRow {
+                name: w.name.clone(),
+                start: time(w.start),
+                end: time(w.end),
+            })
+            .collect(),
+        window_days: WINDOW_DAYS,
+        conflicts: feed
+            .conflicts
+            .iter()
+            .filter(|c| {
+                [&c.changes.0, &c.changes.1].iter().any(|id| {
+                    set.get(&RecordRef::new(Kind::Change, id.as_str()))
+                        .is_some_and(
+                            |r| matches!(&r.spec, Spec::Change(x) if x.window.end >= f.now),
+                        )
+                })
+            })
+            .map(|c| ConflictRow {
+                a: f.link(Kind::Change, &c.changes.0),
+                b: f.link(Kind::Change, &c.changes.1),
+                shared: c
+                    .shared
+                    .iter()
+                    .take(10)
+                    .map(|s| f.link(s.kind, &s.id))
+                    .collect(),
+                shared_more: c.shared.len().saturating_sub(10),
+            })
+            .collect(),
+    };
+    files.push(out.page(
+        "site/calendar.html",
+        "calendar.html".into(),
+        "",
+        "calendar",
+        "Change calendar".into(),
+        &calendar,
+    )?);
+    let mut ics = Vec::new();
+    crate::report::schedule::ics(&mut ics, &feed, &site.title, f.now)
+        .map_err(|e| CommandError::failure(format!("cannot write the calendar feed: {e}")))?;
+    files.push(SiteFile {
+        path: "calendar.ics".into(),
+        bytes: ics,
+    });
+
+    // Known risks.
+    singles.sort_by(|a, b| {
+        (
+            std::cmp::Reverse(a.tier1_down.len()),
+            std::cmp::Reverse(a.services_down),
+            a.node,
+        )
+            .cmp(&(
+                std::cmp::Reverse(b.tier1_down.len()),
+                std::cmp::Reverse(b.services_down),
+                b.node,
+            ))
+    });
+    let risks = RisksPage {
+        single_points: singles
+            .iter()
+            .map(|s| SpofRow {
+                link: f.node_link(s.node),
+                kind: kind_word(f.graph.reference(s.node).kind),
+                tier1: s
+                    .tier1_down
+                    .iter()
+                    .take(5)
+                    .map(|&n| f.node_link(n))
+                    .collect(),
+                tier1_more: s.tier1_down.len().saturating_sub(5),
+                tier1_count: s.tier1_down.len(),
+                services_down: s.services_down,
+            })
+            .collect(),
+        no_sla: lines
+            .services
+            .iter()
+            .filter(|(_, l)| {
+                l.lifecycle != "retired" && l.sla.as_ref().is_none_or(|s| s.href.is_none())
+            })
+            .map(|(_, l)| l.clone())
+            .collect(),
+        no_owner: lines
+            .services
+            .iter()
+            .filter(|(_, l)| l.owner.href.is_none())
+            .map(|(_, l)| l.clone())
+            .collect(),
+    };
+    files.push(out.page(
+        "site/risks.html",
+        "risks.html".into(),
+        "",
+        "risks",
+        "Known risks".into(),
+        &risks,
+    )?);
+
+    // The CI index, by type.
+    let mut ci_groups: BTreeMap<String, Vec<CiLine>> = BTreeMap::new();
+    for (_, l) in &lines.cis {
+        ci_groups
+            .entry(l.ci_type.clone())
+            .or_default()
+            .push(l.clone());
+    }
+    let cis = CisPage {
+        groups: ci_groups
+            .into_iter()
+            .map(|(ty, items)| Group {
+                title: ty.clone(),
+                id: format!("type-{ty}"),
+                items,
+            })
+            .collect(),
+    };
+    files.push(out.page(
+        "site/cis.html",
+        "cis.html".into(),
+        "",
+        "cis",
+        "Configuration items".into(),
+        &cis,
+    )?);
+    files.push(out.page(
+        "site/search.html",
+        "search.html".into(),
+        "",
+        "search",
+        "Search".into(),
+        &(),
+    )?);
+
+    // The search index, as JSON for fetch() and as a script for file:// (where browsers
+    // refuse fetch()).
+    let index = search_index(&f, &lines);
+    // `<`, `>` and `&` only occur inside strings: escaped, the index cannot end a script
+    // element or smuggle markup into a page that forgets to use textContent.
+    let json = serde_json::to_string(&index)
+        .unwrap_or_else(|_| "{}".to_string())
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026");
+    files.push(SiteFile {
+        path: "assets/search-index.js".into(),
+        bytes: format!("window.cabinetSearchIndex = {json};\n").into_bytes(),
+    });
+    files.push(SiteFile {
+        path: "search.json".into(),
+        bytes: json.into_bytes(),
+    });
+    for (name, path) in [
+        ("site/site.css", "assets/site.css"),
+        ("site/search.js", "assets/search.js"),
+    ] {
+        files.push(SiteFile {
+            path: path.into(),
+            bytes: t.render(name, ())?.into_bytes(),
+        });
+    }
+    Ok(files)
+}
+
+/// From the earliest to the latest change window or freeze, and at least a day around now.
+fn feed_span(
+    set: &RecordSet,
+    policy: Option<&crate::model::PolicySpec>,
+    now: Timestamp,
+) -> (Timestamp, Timestamp) {
+    let mut first = now;
+    let mut last = now;
+    for r in set.of_kind(Kind::Change) {
+        if let Spec::Change(c) = &r.spec {
+            first = first.min(c.window.start);
+            last = last.max(c.window.end);
+        }
+    }
+    for fr in policy.map(|p| p.freezes.as_slice()).unwrap_or_default() {
+        first = first.min(fr.start);
+        last = last.max(fr.end);
+    }
+    let day = 86_400;
+    (
+        Timestamp::from_second(first.as_second() - day).unwrap_or(first),
+        Timestamp::from_second(last.as_second() + day).unwrap_or(last),
+    )
+}
+
+#[derive(Serialize)]
+struct SearchIndex {
+    /// `[kind, id, name, href, detail]` per record.
+    items: Vec<[String; 5]>,
+}
+
+fn search_index(f: &Facts<'_>, lines: &Lines) -> SearchIndex {
+    let mut items: Vec<[String; 5]> = Vec::new();
+    for (owner, l) in &lines.services {
+        items.push([
+            "service".into(),
+            l.reference.clone(),
+            l.name.clone(),
+            l.href.clone(),
+            format!("tier {} · {} · {}", l.tier, owner, l.lifecycle),
+        ]);
+    }
+    for (owner, l) in &lines.cis {
+        items.push([
+            "CI".into(),
+            l.reference.clone(),
+            l.name.clone(),
+            l.href.clone(),
+            format!("{} · {} · {}", l.ci_type, l.environment, owner),
+        ]);
+    }
+    for r in unique(f.set, Kind::Team) {
+        items.push([
+            "team".into(),
+            r.reference().to_string(),
+            r.metadata.display_name().to_string(),
+            f.page_of(Kind::Team, r.id()).unwrap_or_default(),
+            String::new(),
+        ]);
+    }
+    for r in unique(f.set, Kind::Sla) {
+        items.push([
+            "SLA".into(),
+            r.reference().to_string(),
+            r.metadata.display_name().to_string(),
+            f.page_of(Kind::Sla, r.id()).unwrap_or_default(),
+            String::new(),
+        ]);
+    }
+    for r in &f.changes {
+        if let Spec::Change(c) = &r.spec {
+            items.push([
+                "change".into(),
+                r.reference().to_string(),
+                r.metadata.display_name().to_string(),
+                f.page_of(Kind::Change, r.id()).unwrap_or_default(),
+                format!(
+                    "{} · {} · {}",
+                    c.status.as_str(),
+                    c.window.start.strftime("%Y-%m-%d"),
+                    c.change_type.as_str()
+                ),
+            ]);
+        }
+    }
+    SearchIndex { items }
+}
+
+/// Puts a page model in its frame and renders it.
+struct Renderer<'a> {
+    t: &'a Templates,
+    site: &'a SiteInfo,
+}
+
+impl Renderer<'_> {
+    fn page<T: Serialize>(
+        &self,
+        template: &str,
+        path: String,
+        root: &'static str,
+        nav: &'static str,
+        title: String,
+        page: &T,
+    ) -> Result<SiteFile, CommandError> {
+        let frame = Frame {
+            site: self.site,
+            root,
+            nav,
+            title,
+            page,
+        };
+        let text = self.t.render(template, frame)?;
+        Ok(SiteFile {
+            path,
+            bytes: text.into_bytes(),
+        })
+    }
+}

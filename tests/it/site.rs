@@ -1,0 +1,630 @@
+//! `cabinet site build`: the pages, what they say, escaping, links, the atomic swap, and
+//! determinism. HTML validation and the browser test live in `site_checks`.
+
+use crate::util::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+pub const NOW: &str = "2026-11-22T09:00:00Z";
+
+/// Every file under `dir`, relative and `/`-separated, with its bytes.
+pub fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).expect("read dir") {
+            let entry = entry.expect("entry");
+            let path = entry.path();
+            if path.is_dir() {
+                walk(base, &path, out);
+            } else {
+                let rel = path
+                    .strip_prefix(base)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                out.insert(rel, std::fs::read(&path).expect("read"));
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+fn text(files: &BTreeMap<String, Vec<u8>>, path: &str) -> String {
+    String::from_utf8(
+        files
+            .get(path)
+            .unwrap_or_else(|| panic!("{path} was not built; files: {:?}", files.keys()))
+            .clone(),
+    )
+    .expect("utf-8")
+}
+
+/// Build the acme example into a fresh folder.
+pub fn build_acme() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let run = run_in(
+        &examples().join("acme"),
+        &[
+            "--now",
+            NOW,
+            "site",
+            "build",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("index.html"), "{}", run.stdout);
+    (tmp, out)
+}
+
+/// The acme records of one kind, by id, from their YAML (kept independent of the code under
+/// test).
+fn acme_ids(folder: &str, kind: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    for entry in walk_yaml(&examples().join("acme").join(folder)) {
+        let text = std::fs::read_to_string(entry).unwrap();
+        let mut current_kind = "";
+        for line in text.lines() {
+            if let Some(k) = line.strip_prefix("kind: ") {
+                current_kind = k.trim();
+            }
+            if let Some(id) = line.trim().strip_prefix("id: ")
+                && current_kind == kind
+                && line.starts_with("  id:")
+            {
+                ids.push(id.trim().to_string());
+            }
+        }
+    }
+    ids.sort();
+    ids
+}
+
+fn walk_yaml(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk_yaml(&p));
+        } else if p.extension().is_some_and(|e| e == "yaml") {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// Undo the HTML escaping of an attribute value.
+fn unescape(s: &str) -> String {
+    s.replace("&#x2f;", "/")
+        .replace("&#x27;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// Every `href="..."` and `src="..."` in an HTML text.
+pub fn links(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in [" href=\"", " src=\""] {
+        let mut rest = html;
+        while let Some(i) = rest.find(attr) {
+            rest = &rest[i + attr.len()..];
+            let end = rest.find('"').expect("closed attribute");
+            out.push(unescape(&rest[..end]));
+            rest = &rest[end..];
+        }
+    }
+    out
+}
+
+#[test]
+fn the_acme_site_has_a_page_for_every_record() {
+    let (_tmp, out) = build_acme();
+    let files = files(&out);
+    for fixed in [
+        "index.html",
+        "calendar.html",
+        "calendar.ics",
+        "risks.html",
+        "cis.html",
+        "search.html",
+        "search.json",
+        "assets/site.css",
+        "assets/search.js",
+        "assets/search-index.js",
+        ".cabinet-site",
+    ] {
+        assert!(
+            files.contains_key(fixed),
+            "{fixed} missing: {:?}",
+            files.keys()
+        );
+    }
+    let expected: BTreeSet<String> = [
+        ("services", "Service"),
+        ("cis", "ConfigurationItem"),
+        ("slas", "SLA"),
+        ("teams", "Team"),
+        ("changes", "Change"),
+    ]
+    .iter()
+    .flat_map(|(folder, kind)| {
+        acme_ids(folder, kind)
+            .into_iter()
+            .map(move |id| format!("{folder}/{id}.html"))
+    })
+    .collect();
+    assert_eq!(expected.len(), 11 + 37 + 3 + 7 + 9, "{expected:?}");
+    let built: BTreeSet<String> = files
+        .keys()
+        .filter(|p| p.contains('/') && !p.starts_with("assets/"))
+        .cloned()
+        .collect();
+    assert_eq!(built, expected);
+
+    // Home lists every service, with a link to its page.
+    let home = text(&files, "index.html");
+    for id in acme_ids("services", "Service") {
+        assert!(
+            home.contains(&format!("href=\"services&#x2f;{id}.html\"")),
+            "home does not link {id}"
+        );
+    }
+    for heading in [
+        "Services by tier",
+        "Services by team",
+        "Tier 1",
+        "Tier 2",
+        "Tier 3",
+    ] {
+        assert!(home.contains(heading), "{heading}");
+    }
+    // The search index covers services, CIs, teams and changes.
+    let index: serde_json::Value = serde_json::from_slice(&files["search.json"]).unwrap();
+    let refs: Vec<&str> = index["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i[1].as_str().unwrap())
+        .collect();
+    for r in [
+        "service:payments-api",
+        "ci:pg-main",
+        "team:payments",
+        "change:CHG-2026-0042",
+    ] {
+        assert!(refs.contains(&r), "{r} not in the search index");
+    }
+}
+
+#[test]
+fn the_payments_api_page_says_what_a_reader_needs() {
+    let (_tmp, out) = build_acme();
+    let files = files(&out);
+    let page = text(&files, "services/payments-api.html");
+    // Its SLA, with the targets per priority.
+    assert!(
+        page.contains("<table class=\"sla-targets\">"),
+        "no SLA table"
+    );
+    assert!(
+        page.contains("<tr><th scope=\"row\">P1</th><td>15m</td><td>4h</td></tr>"),
+        "no P1 row"
+    );
+    assert!(page.contains("99.95%"));
+    // Its owner and how to reach them.
+    assert!(page.contains("href=\"..&#x2f;teams&#x2f;payments.html\">Payments team</a>"));
+    assert!(page.contains("mailto:payments@acme.example"));
+    // What it depends on (directly and not) and what depends on it.
+    let needs = section(&page, "id=\"needs-h\"", "id=\"needed-by-h\"");
+    for r in [
+        "ci:pg-main",
+        "ci:stripe",
+        "ci:k8s-prod",
+        "service:fraud-check",
+    ] {
+        assert!(needs.contains(&format!("<code>{r}</code>")), "needs {r}");
+    }
+    assert!(needs.contains("effect-redundant"), "pg nodes are redundant");
+    let needed_by = section(&page, "id=\"needed-by-h\"", "id=\"changes-h\"");
+    assert!(needed_by.contains("<code>service:checkout</code>"));
+    assert!(needed_by.contains("<code>service:storefront</code>"));
+    // The diagram, inline, with links to its neighbours.
+    assert!(page.contains("<svg class=\"diagram\""));
+    assert!(page.contains("href=\"../cis/pg-main.html\""));
+    // The changes that affect it: the pg-main upgrade takes it down.
+    let changes = section(&page, "id=\"changes-h\"", "id=\"history-h\"");
+    assert!(changes.contains("CHG-2026-0042"), "{changes}");
+    // The description, rendered from Markdown.
+    assert!(page.contains("<p>In PCI DSS scope"));
+}
+
+fn section<'a>(page: &'a str, from: &str, to: &str) -> &'a str {
+    let start = page.find(from).unwrap_or_else(|| panic!("no {from}"));
+    let end = page[start..].find(to).map_or(page.len(), |e| start + e);
+    &page[start..end]
+}
+
+#[test]
+fn every_internal_link_resolves() {
+    let (_tmp, out) = build_acme();
+    let files = files(&out);
+    let mut checked = 0;
+    for (path, bytes) in &files {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8(bytes.clone()).unwrap();
+        let dir = Path::new(path).parent().unwrap_or(Path::new(""));
+        for link in links(&html) {
+            if link.starts_with("https://")
+                || link.starts_with("http://")
+                || link.starts_with("mailto:")
+                || link.starts_with('#')
+            {
+                continue;
+            }
+            assert!(!link.starts_with('/'), "{path}: absolute link {link}");
+            assert!(!link.contains("://"), "{path}: {link}");
+            let target = link.split(['#', '?']).next().unwrap();
+            let mut parts: Vec<&str> = dir
+                .to_str()
+                .unwrap()
+                .split('/')
+                .filter(|p| !p.is_empty())
+                .collect();
+            for seg in target.split('/') {
+                match seg {
+                    ".." => {
+                        assert!(parts.pop().is_some(), "{path}: {link} leaves the site");
+                    }
+                    "." | "" => {}
+                    s => parts.push(s),
+                }
+            }
+            let resolved = parts.join("/");
+            assert!(
+                files.contains_key(&resolved),
+                "{path}: {link} -> {resolved} does not exist"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 1000, "only {checked} links checked");
+}
+
+#[test]
+fn script_in_a_name_or_description_is_shown_as_text_everywhere() {
+    let repo = TestRepo::new();
+    let evil = "<script>alert(1)</script>";
+    repo.write(
+        "records.yaml",
+        format!(
+            r##"apiVersion: cabinet/v1
+kind: Team
+metadata: {{id: ops, name: "Ops {evil}", description: "We run {evil} things"}}
+spec: {{members: [{{github: octocat}}], contact: {{chat: "#ops"}}}}
+---
+apiVersion: cabinet/v1
+kind: SLA
+metadata: {{id: gold, name: Gold}}
+spec: {{availability: 99.9, priorities: {{P1: {{response: 15m, resolution: 4h}}}}}}
+---
+apiVersion: cabinet/v1
+kind: ConfigurationItem
+metadata: {{id: db, name: "DB {evil}"}}
+spec: {{type: database, owner: ops, environment: production, lifecycle: live, attributes: {{note: "{evil}"}}}}
+---
+apiVersion: cabinet/v1
+kind: Service
+metadata:
+  id: evil
+  name: "{evil}"
+  description: |
+    Hello {evil} and <img src=x onerror=alert(2)>.
+
+    [click](javascript:alert(3))
+  labels: {{note: "{evil}"}}
+  links: [{{title: "{evil}", url: "javascript:alert(4)"}}]
+spec:
+  owner: ops
+  tier: 1
+  lifecycle: live
+  sla: gold
+  dependsOn: [ci:db]
+  offerings: [{{id: o, name: "{evil}", description: "{evil}"}}]
+  support: {{channel: "{evil}"}}
+---
+apiVersion: cabinet/v1
+kind: Service
+metadata: {{id: web, name: Web}}
+spec: {{owner: ops, tier: 1, lifecycle: live, sla: gold, dependsOn: [service:evil]}}
+---
+apiVersion: cabinet/v1
+kind: Change
+metadata: {{id: CHG-1, name: "Fix {evil}"}}
+spec:
+  type: normal
+  requester: octocat
+  reason: "{evil}"
+  affects: [service:evil]
+  window: {{start: "2026-12-01T22:00:00Z", end: "2026-12-01T23:00:00Z"}}
+  risk: low
+  plan: "{evil}"
+  backout: "{evil}"
+  status: requested
+"##
+        ),
+    );
+    let out = repo.path().join("public");
+    let run = repo.run(&["--now", NOW, "site", "build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let files = files(&out);
+    let mut pages_with_it = 0;
+    for (path, bytes) in &files {
+        let body = String::from_utf8_lossy(bytes);
+        if path == "calendar.ics" {
+            // iCalendar is plain text, not markup: the name is data there, written as
+            // `cabinet schedule --format ics` writes it (a calendar shows it as text).
+            assert!(
+                body.contains("SUMMARY:CHG-1 Fix <script>alert(1)</script>"),
+                "{body}"
+            );
+            continue;
+        }
+        assert!(
+            !body.contains("<script>alert"),
+            "{path} holds a raw script tag"
+        );
+        assert!(!body.contains("<img"), "{path} holds a raw img tag");
+        for link in links(&body) {
+            assert!(
+                !link.to_lowercase().trim_start().starts_with("javascript:"),
+                "{path} links to {link}"
+            );
+        }
+        if path.ends_with(".html") && body.contains("alert(1)") {
+            pages_with_it += 1;
+            assert!(
+                body.contains("&lt;script&gt;alert(1)&lt;"),
+                "{path} does not show the name as text"
+            );
+        }
+    }
+    // Its own page, the home page, its team, its CI, its dependent, its SLA, the change,
+    // the calendar, the risks page (a tier-1 service depends on it alone).
+    for page in [
+        "services/evil.html",
+        "index.html",
+        "teams/ops.html",
+        "cis/db.html",
+        "services/web.html",
+        "slas/gold.html",
+        "changes/CHG-1.html",
+        "calendar.html",
+        "risks.html",
+    ] {
+        let body = text(&files, page);
+        assert!(body.contains("&lt;script&gt;alert(1)&lt;"), "{page}");
+    }
+    assert!(pages_with_it >= 9, "{pages_with_it}");
+    // In the search index the name is data, escaped for JSON inside a script.
+    let index = text(&files, "search.json");
+    assert!(index.contains("\\u003cscript\\u003ealert(1)"), "{index}");
+}
+
+#[test]
+fn page_names_are_safe_and_distinct_where_case_is_ignored() {
+    let repo = TestRepo::new();
+    repo.write(
+        "records.yaml",
+        r#"apiVersion: cabinet/v1
+kind: Team
+metadata: {id: ops}
+spec: {members: [{github: octocat}]}
+---
+apiVersion: cabinet/v1
+kind: ConfigurationItem
+metadata: {id: Payments}
+spec: {type: server, owner: ops, environment: production, lifecycle: live}
+---
+apiVersion: cabinet/v1
+kind: ConfigurationItem
+metadata: {id: payments}
+spec: {type: server, owner: ops, environment: production, lifecycle: live}
+---
+apiVersion: cabinet/v1
+kind: ConfigurationItem
+metadata: {id: con}
+spec: {type: server, owner: ops, environment: production, lifecycle: live}
+---
+apiVersion: cabinet/v1
+kind: ConfigurationItem
+metadata: {id: v1.2_x-y}
+spec: {type: server, owner: ops, environment: production, lifecycle: live}
+"#,
+    );
+    let run = repo.run(&["--now", NOW, "site", "build", "--out", "site"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let files = files(&repo.path().join("site"));
+    let cis: Vec<&String> = files.keys().filter(|p| p.starts_with("cis/")).collect();
+    assert_eq!(
+        cis,
+        [
+            "cis/Payments.html",
+            "cis/_con.html",
+            "cis/payments~2.html",
+            "cis/v1.2_x-y.html"
+        ]
+    );
+    let lower: BTreeSet<String> = files.keys().map(|p| p.to_lowercase()).collect();
+    assert_eq!(
+        lower.len(),
+        files.len(),
+        "names collide when case is ignored"
+    );
+    for path in files.keys() {
+        assert!(!path.contains(".."), "{path}");
+        for part in path.split('/') {
+            assert!(
+                part.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"._-~".contains(&b)),
+                "{path}"
+            );
+            assert!(!part.starts_with('.') || part == ".cabinet-site", "{path}");
+        }
+    }
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_site_untouched() {
+    let repo = TestRepo::example("acme");
+    let run = repo.run(&["--now", NOW, "site", "build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = repo.path().join("public");
+    let before = files(&out);
+    assert!(before.contains_key("services/payments-api.html"));
+
+    // A broken override: the build stops with a clear error and exit 2.
+    let overrides = repo.path().join("my-templates");
+    std::fs::create_dir_all(overrides.join("site")).unwrap();
+    std::fs::write(
+        overrides.join("site/service.html"),
+        "{% extends \"site/base.html\" %}{% block main %}{{ page.name | nosuchfilter }}{% endblock %}",
+    )
+    .unwrap();
+    let run = repo.run(&[
+        "--now",
+        "2027-01-01T00:00:00Z",
+        "site",
+        "build",
+        "--templates",
+        "my-templates",
+    ]);
+    assert_eq!(run.code, 2, "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("site/service.html"), "{}", run.stderr);
+    assert!(run.stderr.contains("nosuchfilter"), "{}", run.stderr);
+    assert_eq!(files(&out), before, "the old site changed");
+    // Nothing is left behind beside it.
+    let leftovers: Vec<String> = std::fs::read_dir(repo.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".public"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+
+    // The same in the repository's own templates/ folder.
+    repo.write("templates/site/base.html", "{% if %}");
+    let run = repo.run(&["--now", NOW, "site", "build"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("template"), "{}", run.stderr);
+    assert_eq!(files(&out), before);
+}
+
+#[test]
+fn a_template_override_replaces_one_file_and_keeps_the_rest() {
+    let repo = TestRepo::example("acme");
+    repo.write(
+        "templates/site/site.css",
+        "/* house colours */ body { color: #123456; }\n",
+    );
+    let run = repo.run(&["--now", NOW, "site", "build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let files = files(&repo.path().join("public"));
+    assert!(text(&files, "assets/site.css").contains("house colours"));
+    assert!(text(&files, "services/payments-api.html").contains("<svg class=\"diagram\""));
+}
+
+#[test]
+fn a_folder_that_is_not_a_site_is_never_replaced() {
+    let repo = TestRepo::new();
+    repo.write("docs/keep.txt", "mine");
+    let run = repo.run(&["--now", NOW, "site", "build", "--out", "docs"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("not built by cabinet"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(repo.path().join("docs/keep.txt")).unwrap(),
+        "mine"
+    );
+    let run = repo.run(&["--now", NOW, "site", "build", "--out", "."]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(repo.path().join("cabinet.yaml").exists());
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let (_a, first) = build_acme();
+    let (_b, second) = build_acme();
+    let (a, b) = (files(&first), files(&second));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (path, bytes) in &a {
+        assert!(b[path] == *bytes, "{path} differs between two builds");
+    }
+}
+
+#[test]
+fn a_revision_builds_with_the_history_of_each_record() {
+    let mut repo = TestRepo::new();
+    repo.write(
+        "records.yaml",
+        "apiVersion: cabinet/v1\nkind: Team\nmetadata: {id: ops}\nspec: {members: [{github: octocat}]}\n",
+    );
+    repo.write(
+        "services/api.yaml",
+        "apiVersion: cabinet/v1\nkind: Service\nmetadata: {id: api, name: Old name}\nspec: {owner: ops, tier: 2, lifecycle: planned}\n",
+    );
+    repo.commit("Add the API service");
+    repo.write(
+        "services/api.yaml",
+        "apiVersion: cabinet/v1\nkind: Service\nmetadata: {id: api, name: Committed name}\nspec: {owner: ops, tier: 2, lifecycle: planned}\n",
+    );
+    repo.commit("Rename the API service");
+    repo.write(
+        "services/api.yaml",
+        "apiVersion: cabinet/v1\nkind: Service\nmetadata: {id: api, name: Uncommitted name}\nspec: {owner: ops, tier: 2, lifecycle: planned}\n",
+    );
+    let run = repo.run(&[
+        "--now", NOW, "site", "build", "--rev", "HEAD", "--out", "site",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let files = files(&repo.path().join("site"));
+    let page = text(&files, "services/api.html");
+    assert!(page.contains("<h1>Committed name</h1>"), "{page}");
+    assert!(
+        page.contains("HEAD") || page.contains("commit <code>"),
+        "{page}"
+    );
+    let history = section(&page, "id=\"history-h\"", "</section>");
+    let rename = history
+        .find("Rename the API service")
+        .expect("newest commit");
+    let add = history.find("Add the API service").expect("first commit");
+    assert!(rename < add, "newest first:\n{history}");
+    // A record the second commit did not touch has only the first.
+    let team = text(&files, "teams/ops.html");
+    assert!(team.contains("Add the API service") && !team.contains("Rename"));
+    // The working tree is read by default.
+    let run = repo.run(&["--now", NOW, "site", "build", "--out", "site"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page =
+        String::from_utf8(std::fs::read(repo.path().join("site/services/api.html")).unwrap())
+            .unwrap();
+    assert!(page.contains("<h1>Uncommitted name</h1>"));
+}
+
+#[test]
+fn the_help_names_the_command() {
+    let run = run_in(&examples().join("acme"), &["site", "build", "--help"]);
+    assert_eq!(run.code, 0);
+    for flag in ["--out", "--templates", "--rev"] {
+        assert!(run.stdout.contains(flag), "{}", run.stdout);
+    }
+}
