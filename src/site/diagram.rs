@@ -33,13 +33,13 @@ impl Default for Limits {
     }
 }
 
-const BOX_W: i64 = 200;
+const BOX_W: i64 = 184;
 const BOX_H: i64 = 46;
-const COL_GAP: i64 = 64;
+const COL_GAP: i64 = 48;
 const ROW_GAP: i64 = 14;
 const MARGIN: i64 = 12;
 /// Characters of a name that fit in a box at the font size of the stylesheet.
-const NAME_CHARS: usize = 26;
+const NAME_CHARS: usize = 24;
 
 #[derive(Clone, Debug, PartialEq)]
 enum Slot {

