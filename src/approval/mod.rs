@@ -11,6 +11,7 @@
 //! every rule whose `when` matches must hold, and no matching rule means not approved.
 
 pub mod pr;
+pub mod route;
 
 use crate::model::{
     ApprovalCount, ChangeType, Kind, PolicySpec, RecordRef, RecordSet, Requirement, Risk, Spec,

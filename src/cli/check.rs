@@ -1,5 +1,7 @@
 //! `cabinet check`: the merge gate.
 
+mod github;
+
 use super::GlobalArgs;
 use crate::error::{CommandError, ExitStatus};
 use crate::gate;
@@ -19,14 +21,16 @@ pub struct CheckArgs {
     /// The pull request's base revision
     #[arg(long, value_name = "REV")]
     pub base: String,
-    /// The pull request's head revision (default: the working tree, or the approvals file's
-    /// `head_sha`)
+    /// The pull request's head revision (default: the working tree, or the head of the
+    /// pull request from --approvals or --github)
     #[arg(long, value_name = "REV")]
     pub head: Option<String>,
     /// The pull request's reviews and commits as JSON (shape in the README); the approval
     /// rules of the base policy are then applied
     #[arg(long, value_name = "FILE")]
     pub approvals: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub github: github::GithubArgs,
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -42,9 +46,11 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<ExitStatus, CommandE
     let format = global.format(Format::Human)?;
     let root = global.root()?;
     let now = global.now()?;
-    let pull_request = match &args.approvals {
-        Some(path) => Some(read_pull_request(path)?),
-        None => None,
+    let remote = github::Remote::connect(&args.github)?;
+    let pull_request = match (&args.approvals, &remote) {
+        (Some(path), _) => Some(read_pull_request(path)?),
+        (None, Some(remote)) => Some(remote.fetch()?),
+        (None, None) => None,
     };
     let head = match (&args.head, &pull_request) {
         (Some(rev), _) => Source::Revision(rev.clone()),
@@ -65,6 +71,9 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<ExitStatus, CommandE
             let text = Templates::for_repo(&root).render("check.md", report::check::context(&g))?;
             super::emit(|out| out.write_all(text.as_bytes()))?;
         }
+    }
+    if let (Some(remote), Some(pr)) = (&remote, &pull_request) {
+        remote.publish(&root, &args.base, &g, pr)?;
     }
     Ok(if g.ok() {
         ExitStatus::Ok

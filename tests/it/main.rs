@@ -10,6 +10,7 @@ mod cli_basics;
 mod docs;
 mod examples;
 mod formats;
+mod github;
 mod graph;
 mod hostile;
 mod impact;
