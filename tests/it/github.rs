@@ -818,3 +818,47 @@ async fn the_actions_environment_names_the_repository_and_the_pull_request() {
     .await;
     assert_eq!(out.code, 0, "{}", out.stderr);
 }
+
+/// A primary rate limit that resets in an hour is not waited for: exit 3 at once.
+#[tokio::test]
+async fn a_rate_limit_beyond_the_time_budget_fails_closed_at_once() {
+    let (repo, head) = repository();
+    let server = MockServer::start().await;
+    let reset = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + 3600;
+    Mock::given(method("GET"))
+        .and(path(PR))
+        .respond_with(
+            ResponseTemplate::new(403)
+                .insert_header("x-ratelimit-limit", "1000")
+                .insert_header("x-ratelimit-remaining", "0")
+                .insert_header("x-ratelimit-reset", reset.to_string().as_str())
+                .set_body_json(json!({
+                    "message": "API rate limit exceeded for installation ID 1.",
+                    "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"
+                })),
+        )
+        .mount(&server)
+        .await;
+    serve_pull_request(&server, &head, &[]).await;
+    let started = std::time::Instant::now();
+    let out = check(&repo, &server, &[]).await;
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    assert!(
+        out.stderr
+            .contains("rate limit for the pull request acme/itsm#42 is exhausted for another"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("hint: run again once the rate limit resets"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(requests(&server, "GET", PR).await.len(), 1);
+}
