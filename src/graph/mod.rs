@@ -249,29 +249,85 @@ impl DependencyGraph {
 
     /// Every cycle: one per strongly connected component that holds one, listed from its
     /// smallest reference along the shortest cycle through it; sorted.
+    ///
+    /// Tarjan's algorithm, iterative, over the compact adjacency (no petgraph copy, no
+    /// recursion): on a million records and three million edges it takes tens of milliseconds.
     pub fn cycles(&self) -> Vec<Vec<Node>> {
-        let pg = self.petgraph();
-        let mut out = Vec::new();
-        for scc in petgraph::algo::tarjan_scc(&pg) {
-            let looped = scc.len() > 1 || pg.contains_edge(scc[0], scc[0]);
-            if !looped {
+        const UNSEEN: u32 = u32::MAX;
+        let n = self.len();
+        // Discovery order, lowest order reachable, and component (UNSEEN while on the stack).
+        let mut order = vec![UNSEEN; n];
+        let mut low = vec![0u32; n];
+        let mut component = vec![UNSEEN; n];
+        let mut stack: Vec<Node> = Vec::new();
+        // The depth-first path: a node and the position of its next edge in `fwd`.
+        let mut path: Vec<(Node, u32)> = Vec::new();
+        let mut next = 0u32;
+        let mut components = 0u32;
+        let mut looped: Vec<(Node, u32)> = Vec::new();
+        for root in 0..n as Node {
+            if order[root as usize] != UNSEEN {
                 continue;
             }
-            let start = scc
-                .iter()
-                .map(|ix| ix.index() as Node)
-                .min()
-                .expect("an SCC is never empty");
-            let inside: std::collections::HashSet<Node> =
-                scc.iter().map(|ix| ix.index() as Node).collect();
-            out.push(self.cycle_through(start, &inside));
+            order[root as usize] = next;
+            low[root as usize] = next;
+            next += 1;
+            stack.push(root);
+            path.push((root, self.fwd_offsets[root as usize]));
+            while let Some((v, pos)) = path.last_mut() {
+                let v = *v;
+                let vi = v as usize;
+                if *pos < self.fwd_offsets[vi + 1] {
+                    let w = self.fwd[*pos as usize].node;
+                    *pos += 1;
+                    let wi = w as usize;
+                    if order[wi] == UNSEEN {
+                        order[wi] = next;
+                        low[wi] = next;
+                        next += 1;
+                        stack.push(w);
+                        path.push((w, self.fwd_offsets[wi]));
+                    } else if component[wi] == UNSEEN {
+                        low[vi] = low[vi].min(order[wi]);
+                    }
+                    continue;
+                }
+                path.pop();
+                if let Some(&(p, _)) = path.last() {
+                    low[p as usize] = low[p as usize].min(low[vi]);
+                }
+                if low[vi] != order[vi] {
+                    continue;
+                }
+                // `v` roots a component: everything above it on the stack.
+                let c = components;
+                components += 1;
+                let mut size = 0usize;
+                let mut smallest = v;
+                loop {
+                    let w = stack.pop().expect("the root is on the stack");
+                    component[w as usize] = c;
+                    size += 1;
+                    smallest = smallest.min(w);
+                    if w == v {
+                        break;
+                    }
+                }
+                if size > 1 || self.dependencies_of(v).iter().any(|e| e.node == v) {
+                    looped.push((smallest, c));
+                }
+            }
         }
+        let mut out: Vec<Vec<Node>> = looped
+            .into_iter()
+            .map(|(start, c)| self.cycle_through(start, |m| component[m as usize] == c))
+            .collect();
         out.sort();
         out
     }
 
     /// The shortest cycle from `start` back to itself inside one component (breadth-first).
-    fn cycle_through(&self, start: Node, inside: &std::collections::HashSet<Node>) -> Vec<Node> {
+    fn cycle_through(&self, start: Node, inside: impl Fn(Node) -> bool) -> Vec<Node> {
         let mut prev: HashMap<Node, Node> = HashMap::new();
         let mut queue = std::collections::VecDeque::from([start]);
         while let Some(n) = queue.pop_front() {
@@ -279,7 +335,7 @@ impl DependencyGraph {
                 .dependencies_of(n)
                 .iter()
                 .map(|e| e.node)
-                .filter(|m| inside.contains(m))
+                .filter(|&m| inside(m))
                 .collect();
             next.sort_unstable();
             next.dedup();

@@ -1,6 +1,8 @@
 //! Change impact: what the changed records take down or degrade, transitively, and why.
 
 mod propagate;
+#[cfg(test)]
+mod proptests;
 
 pub use propagate::{Propagation, propagate};
 
