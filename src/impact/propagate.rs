@@ -92,7 +92,13 @@ pub fn propagate(graph: &DependencyGraph, seeds: &[Node]) -> Propagation {
     let mut state = vec![NONE; n];
     let mut group_down = vec![0u32; graph.groups.len()];
     let mut group_is_down = vec![false; graph.groups.len()];
-    down(graph, &seeds, &mut state, &mut group_down, &mut group_is_down);
+    down(
+        graph,
+        &seeds,
+        &mut state,
+        &mut group_down,
+        &mut group_is_down,
+    );
     let (parent, order) = explain(graph, &seeds, &mut state, &group_is_down);
     Propagation {
         state,

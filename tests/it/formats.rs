@@ -234,9 +234,15 @@ fn a_closed_pipe_is_not_an_error() {
 #[test]
 fn human_positions_match_json_after_a_byte_order_mark() {
     let repo = TestRepo::new();
-    repo.write("a.yaml", b"\xef\xbb\xbfkind: Servic\napiVersion: cabinet/v1\nmetadata: {id: a}\nspec: {}\n");
+    repo.write(
+        "a.yaml",
+        b"\xef\xbb\xbfkind: Servic\napiVersion: cabinet/v1\nmetadata: {id: a}\nspec: {}\n",
+    );
     let json = repo.run(&["validate", "--format", "json"]).json();
-    assert_eq!(findings(&json)[0], ("unknown-kind".to_string(), "a.yaml".to_string(), 1, 7));
+    assert_eq!(
+        findings(&json)[0],
+        ("unknown-kind".to_string(), "a.yaml".to_string(), 1, 7)
+    );
     let human = repo.run(&["validate"]).stdout;
     assert!(human.contains(" --> a.yaml:1:7\n"), "{human}");
 }
