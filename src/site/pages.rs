@@ -1125,7 +1125,9 @@ struct CisPage {
 
 /// Render every page and asset.
 pub fn render_all(input: &SiteInput<'_>, t: &Templates) -> Result<Vec<SiteFile>, CommandError> {
+    let t0 = std::time::Instant::now();
     let f = Facts::gather(input);
+    eprintln!("gather {:?}", t0.elapsed());
     let set = f.set;
     let config = set.config();
     let config_record = set.of_kind(Kind::Config).next();
@@ -1182,6 +1184,7 @@ pub fn render_all(input: &SiteInput<'_>, t: &Templates) -> Result<Vec<SiteFile>,
         singles.extend(single);
     }
 
+    eprintln!("nodes {:?}", t0.elapsed());
     let lines = lines(&f);
     // SLA, team and change pages.
     let others: Vec<&Record> = [Kind::Sla, Kind::Team, Kind::Change]
@@ -1234,6 +1237,7 @@ pub fn render_all(input: &SiteInput<'_>, t: &Templates) -> Result<Vec<SiteFile>,
         files.push(p?);
     }
 
+    eprintln!("others {:?}", t0.elapsed());
     // Home.
     let mut tiers: Vec<Group<ServiceLine>> = Vec::new();
     for (_, l) in &lines.services {
@@ -1327,6 +1331,7 @@ pub fn render_all(input: &SiteInput<'_>, t: &Templates) -> Result<Vec<SiteFile>,
         &home,
     )?);
 
+    eprintln!("home {:?}", t0.elapsed());
     let policy = set.policy().map(|(_, p)| p);
     // The feed covers every change record and freeze; the page shows windows ahead.
     let (first, last) = feed_span(set, policy, f.now);
@@ -1398,6 +1403,7 @@ pub fn render_all(input: &SiteInput<'_>, t: &Templates) -> Result<Vec<SiteFile>,
         bytes: ics,
     });
 
+    eprintln!("calendar {:?}", t0.elapsed());
     // Known risks.
     singles.sort_by(|a, b| {
         (
@@ -1452,6 +1458,7 @@ pub fn render_all(input: &SiteInput<'_>, t: &Templates) -> Result<Vec<SiteFile>,
         &risks,
     )?);
 
+    eprintln!("risks {:?}", t0.elapsed());
     // The CI index, by type.
     let mut ci_groups: BTreeMap<String, Vec<CiLine>> = BTreeMap::new();
     for (_, l) in &lines.cis {
@@ -1489,6 +1496,7 @@ pub fn render_all(input: &SiteInput<'_>, t: &Templates) -> Result<Vec<SiteFile>,
 
     // The search index, as JSON for fetch() and as a script for file:// (where browsers
     // refuse fetch()).
+    eprintln!("cis {:?}", t0.elapsed());
     let index = search_index(&f, &lines);
     // `<`, `>` and `&` only occur inside strings: escaped, the index cannot end a script
     // element or smuggle markup into a page that forgets to use textContent.
