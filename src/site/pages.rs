@@ -23,7 +23,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
 /// Rows of related records a page lists before "and N more".
-const ROW_CAP: usize = 100;
+const ROW_CAP: usize = 200;
 /// Past changes a record page lists.
 const PAST_CAP: usize = 50;
 /// Commits a record page lists.
@@ -51,9 +51,7 @@ struct Row {
     kind: &'static str,
     tier: Option<u8>,
     effect: &'static str,
-    /// The records between the page's record and this one, by name (`A → B`); empty when
-    /// the relation is direct. Text, not links: every one of them has a row of its own.
-    via: String,
+    via: Vec<LinkTo>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -174,9 +172,6 @@ struct Facts<'a> {
     set: &'a RecordSet,
     graph: DependencyGraph,
     node_facts: Vec<NodeFacts>,
-    /// Per graph node: display name and page (from the root), looked up once.
-    node_names: Vec<&'a str>,
-    node_hrefs: Vec<String>,
     /// Page paths (from the root) per kind and id.
     pages: HashMap<Kind, HashMap<String, String>>,
     /// Per graph node: the changes that touch it, as (index into `changes`, effect).
@@ -259,33 +254,26 @@ impl<'a> Facts<'a> {
                 changes_of[n as usize].push((i, effect));
             }
         }
-        let conflicts = conflicts(&changes, &touched);
+        let mut conflicts: HashMap<String, Vec<String>> = HashMap::new();
+        for c in schedule::conflicts(set, &graph) {
+            conflicts
+                .entry(c.changes.0.clone())
+                .or_default()
+                .push(c.changes.1.clone());
+            conflicts.entry(c.changes.1).or_default().push(c.changes.0);
+        }
+        for list in conflicts.values_mut() {
+            list.sort();
+            list.dedup();
+        }
         let commit_url = set
             .config()
             .and_then(|c| c.forge.as_ref())
             .map(|f| format!("https://github.com/{}/commit/", f.repository));
-        let node_names: Vec<&'a str> = graph
-            .nodes
-            .iter()
-            .map(|r| set.get(r).map_or("", |x| x.metadata.display_name()))
-            .collect();
-        let node_hrefs: Vec<String> = graph
-            .nodes
-            .iter()
-            .map(|r| {
-                pages
-                    .get(&r.kind)
-                    .and_then(|m: &HashMap<String, String>| m.get(&r.id))
-                    .cloned()
-                    .unwrap_or_default()
-            })
-            .collect();
         Facts {
             set,
             graph,
             node_facts,
-            node_names,
-            node_hrefs,
             pages,
             changes_of,
             changes,
@@ -323,22 +311,23 @@ impl<'a> Facts<'a> {
     }
 
     fn node_name(&self, n: Node) -> &str {
-        match self.node_names[n as usize] {
-            "" => self.graph.reference(n).id.as_str(),
-            name => name,
-        }
+        let r = self.graph.reference(n);
+        self.set
+            .get(r)
+            .map_or(r.id.as_str(), |x| x.metadata.display_name())
     }
 
-    fn node_href(&self, n: Node) -> &str {
-        &self.node_hrefs[n as usize]
+    fn node_href(&self, n: Node) -> String {
+        let r = self.graph.reference(n);
+        self.page_of(r.kind, &r.id).unwrap_or_default()
     }
 
     fn node_link(&self, n: Node) -> LinkTo {
-        let href = self.node_href(n);
+        let r = self.graph.reference(n);
         LinkTo {
             name: self.node_name(n).to_string(),
-            reference: self.graph.reference(n).to_string(),
-            href: (!href.is_empty()).then(|| href.to_string()),
+            reference: r.to_string(),
+            href: self.page_of(r.kind, &r.id),
         }
     }
 
@@ -348,22 +337,18 @@ impl<'a> Facts<'a> {
         Row {
             name: self.node_name(rel.node).to_string(),
             reference: r.to_string(),
-            href: self.node_href(rel.node).to_string(),
+            href: self.node_href(rel.node),
             kind: kind_word(r.kind),
             tier: f.tier,
             effect,
             // The ends are the page's record and this row's: only what lies between.
-            via: {
-                let inner = &rel.via[1.min(rel.via.len())..rel.via.len().saturating_sub(1)];
-                let mut text = String::new();
-                for (i, &n) in inner.iter().enumerate() {
-                    if i > 0 {
-                        text.push_str(" → ");
-                    }
-                    text.push_str(self.node_name(n));
-                }
-                text
-            },
+            via: rel
+                .via
+                .iter()
+                .skip(1)
+                .take(rel.via.len().saturating_sub(2))
+                .map(|&n| self.node_link(n))
+                .collect(),
         }
     }
 
@@ -511,60 +496,6 @@ impl<'a> Facts<'a> {
             chat: contact.and_then(|c| c.chat),
         }
     }
-}
-
-/// Conflicts between open changes, as `schedule::conflicts` defines them (windows overlap
-/// and the records they touch meet), from the touched sets already computed in parallel:
-/// a sweep over windows sorted by start, so only overlapping pairs are compared.
-fn conflicts(
-    changes: &[&Record],
-    touched: &[Vec<(Node, &'static str)>],
-) -> HashMap<String, Vec<String>> {
-    let mut open: Vec<(Timestamp, Timestamp, &str, Vec<Node>)> = changes
-        .iter()
-        .zip(touched)
-        .filter_map(|(r, t)| match &r.spec {
-            Spec::Change(c) if !c.status.is_closed() => {
-                let mut nodes: Vec<Node> = t.iter().map(|x| x.0).collect();
-                nodes.sort_unstable();
-                nodes.dedup();
-                Some((c.window.start, c.window.end, r.id(), nodes))
-            }
-            _ => None,
-        })
-        .collect();
-    open.sort_by(|a, b| (a.0, a.2).cmp(&(b.0, b.2)));
-    let mut out: HashMap<String, Vec<String>> = HashMap::new();
-    for (i, a) in open.iter().enumerate() {
-        for b in open[i + 1..].iter().take_while(|b| b.0 < a.1) {
-            if a.0 < b.1 && b.0 < a.1 && meet(&a.3, &b.3) {
-                out.entry(a.2.to_string())
-                    .or_default()
-                    .push(b.2.to_string());
-                out.entry(b.2.to_string())
-                    .or_default()
-                    .push(a.2.to_string());
-            }
-        }
-    }
-    for list in out.values_mut() {
-        list.sort();
-        list.dedup();
-    }
-    out
-}
-
-/// Two sorted lists share an element.
-fn meet(a: &[Node], b: &[Node]) -> bool {
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => return true,
-        }
-    }
-    false
 }
 
 fn kind_word(kind: Kind) -> &'static str {
@@ -1217,48 +1148,32 @@ pub fn render_all(input: &SiteInput<'_>, t: &Templates) -> Result<Vec<SiteFile>,
     let node_records: Vec<(Node, &Record)> = (0..f.graph.len() as Node)
         .filter_map(|n| set.get(f.graph.reference(n)).map(|r| (n, r)))
         .collect();
-    // The change calendar is built alongside: it is one sequential walk per open change,
-    // which would otherwise leave a core idle.
-    let policy = set.policy().map(|(_, p)| p);
-    let (first, last) = feed_span(set, policy, f.now);
-    let (feed, node_pages) = rayon::join(
-        || schedule::build(set, policy, first, last),
-        || -> Vec<Result<(SiteFile, Option<SinglePoint>), CommandError>> {
-            node_records
-                .par_iter()
-                .map(|&(n, r)| {
-                    let path = f.node_href(n).to_string();
-                    let title = r.metadata.display_name().to_string();
-                    match &r.spec {
-                        Spec::Service(s) => {
-                            let (page, single) = service_page(&f, r, s, n);
-                            Ok((
-                                out.page(
-                                    "site/service.html",
-                                    path,
-                                    "../",
-                                    "services",
-                                    title,
-                                    &page,
-                                )?,
-                                single,
-                            ))
-                        }
-                        Spec::ConfigurationItem(c) => {
-                            let (page, single) = ci_page(&f, r, c, n);
-                            Ok((
-                                out.page("site/ci.html", path, "../", "cis", title, &page)?,
-                                single,
-                            ))
-                        }
-                        _ => Err(CommandError::failure(
-                            "a graph node is neither a service nor a CI",
-                        )),
-                    }
-                })
-                .collect()
-        },
-    );
+    let node_pages: Vec<Result<(SiteFile, Option<SinglePoint>), CommandError>> = node_records
+        .par_iter()
+        .map(|&(n, r)| {
+            let path = f.node_href(n);
+            let title = r.metadata.display_name().to_string();
+            match &r.spec {
+                Spec::Service(s) => {
+                    let (page, single) = service_page(&f, r, s, n);
+                    Ok((
+                        out.page("site/service.html", path, "../", "services", title, &page)?,
+                        single,
+                    ))
+                }
+                Spec::ConfigurationItem(c) => {
+                    let (page, single) = ci_page(&f, r, c, n);
+                    Ok((
+                        out.page("site/ci.html", path, "../", "cis", title, &page)?,
+                        single,
+                    ))
+                }
+                _ => Err(CommandError::failure(
+                    "a graph node is neither a service nor a CI",
+                )),
+            }
+        })
+        .collect();
     let mut files = Vec::with_capacity(node_pages.len() + 64);
     let mut singles = Vec::new();
     for p in node_pages {
@@ -1412,7 +1327,10 @@ pub fn render_all(input: &SiteInput<'_>, t: &Templates) -> Result<Vec<SiteFile>,
         &home,
     )?);
 
+    let policy = set.policy().map(|(_, p)| p);
     // The feed covers every change record and freeze; the page shows windows ahead.
+    let (first, last) = feed_span(set, policy, f.now);
+    let feed = schedule::build(set, policy, first, last);
     let ahead = Timestamp::from_second(f.now.as_second() + WINDOW_DAYS * 86_400).unwrap_or(f.now);
     let windows = schedule::build(&RecordSet::default(), policy, f.now, ahead).windows;
     let calendar = CalendarPage {
@@ -1715,37 +1633,5 @@ impl Renderer<'_> {
             path,
             bytes: text.into_bytes(),
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn conflicts_agree_with_the_schedule() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme");
-        let loaded = crate::load::load(&root, &crate::load::Source::WorkTree).unwrap();
-        let history = HashMap::new();
-        let input = SiteInput {
-            records: &loaded.records,
-            history: &history,
-            now: "2026-11-22T09:00:00Z".parse().unwrap(),
-            commit: None,
-            in_git: false,
-        };
-        let f = Facts::gather(&input);
-        let mut want: HashMap<String, Vec<String>> = HashMap::new();
-        for c in schedule::conflicts(&loaded.records, &f.graph) {
-            want.entry(c.changes.0.clone())
-                .or_default()
-                .push(c.changes.1.clone());
-            want.entry(c.changes.1).or_default().push(c.changes.0);
-        }
-        for list in want.values_mut() {
-            list.sort();
-        }
-        assert!(!want.is_empty(), "acme has conflicting changes");
-        assert_eq!(f.conflicts, want);
     }
 }
