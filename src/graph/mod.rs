@@ -62,6 +62,8 @@ pub struct DependencyGraph {
     rev_packed: Vec<u32>,
     fwd_nodes: Vec<u32>,
     group_of: Vec<u32>,
+    /// Whether each node is in a redundancy group (a byte each, so a walk's test is cheap).
+    grouped: Vec<bool>,
     pub groups: Vec<Group>,
 }
 
@@ -147,6 +149,7 @@ impl DependencyGraph {
             })
             .collect();
         let fwd_nodes = fwd.iter().map(|e| e.node).collect();
+        let grouped = group_of.iter().map(|&g| g != NO_GROUP).collect();
         DependencyGraph {
             nodes,
             index,
@@ -157,6 +160,7 @@ impl DependencyGraph {
             rev_packed,
             fwd_nodes,
             group_of,
+            grouped,
             groups,
         }
     }
@@ -203,6 +207,11 @@ impl DependencyGraph {
     pub fn group_of(&self, n: Node) -> Option<&Group> {
         let g = self.group_of[n as usize];
         (g != NO_GROUP).then(|| &self.groups[g as usize])
+    }
+
+    /// For every node, whether it is in a redundancy group.
+    pub fn grouped(&self) -> &[bool] {
+        &self.grouped
     }
 
     pub fn group_index(&self, n: Node) -> u32 {
