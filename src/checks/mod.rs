@@ -13,14 +13,29 @@ use crate::graph::DependencyGraph;
 use crate::model::RecordSet;
 
 /// Run every semantic check.
+///
+/// The checks that need the dependency graph run beside the others (on a large repository
+/// building the graph is a good part of the time); the findings come out in the same order
+/// either way.
 pub fn run(set: &RecordSet) -> Vec<Diagnostic> {
-    let graph = DependencyGraph::build(set);
-    let mut out = Vec::new();
-    identity::check(set, &mut out);
-    references::check(set, &mut out);
-    lifecycle::check(set, &graph, &mut out);
-    redundancy::check(set, &mut out);
-    sla::check(set, &mut out);
-    change::check(set, &mut out);
+    let (by_graph, (mut out, rest)) = rayon::join(
+        || {
+            let graph = DependencyGraph::build(set);
+            let mut out = Vec::new();
+            lifecycle::check(set, &graph, &mut out);
+            out
+        },
+        || {
+            let (mut first, mut rest) = (Vec::new(), Vec::new());
+            identity::check(set, &mut first);
+            references::check(set, &mut first);
+            redundancy::check(set, &mut rest);
+            sla::check(set, &mut rest);
+            change::check(set, &mut rest);
+            (first, rest)
+        },
+    );
+    out.extend(by_graph);
+    out.extend(rest);
     out
 }
