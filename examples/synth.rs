@@ -10,11 +10,31 @@
 //! nodes; services of four tiers on top, depending on workloads, data stores and earlier
 //! services, some softly; change records with multi-line plans in every state. Every record
 //! is valid under `cabinet validate`.
+//!
+//! With `--git`, DIR also becomes a git repository with a history of change pull requests:
+//!
+//! ```text
+//! cargo run --release --example synth -- --services 1000 --cis 7000 --changes 2000 --git --prs 5 --out /tmp/synth
+//! cabinet -C /tmp/synth check --base main --head pr/big
+//! ```
+//!
+//! - `main`: one commit holding every record (the working tree is a clean checkout of it);
+//! - `pr/0001` .. `pr/NNNN` (`--prs`, default 5): each adds one change record and edits the
+//!   two to four CIs and at most one service that it `affects`;
+//! - `pr/big`: a 50-file pull request, 49 records edited (40 CIs and 9 services, or as many
+//!   as exist) and the change record that names them all.
+//!
+//! The history is written with `git fast-import` (one pack, no loose objects), with fixed
+//! authors and dates, so the commit ids depend only on the arguments. The changes are normal
+//! changes inside the policy's Sunday-night maintenance window in 2027 (after the generated
+//! changes of 2026 and the year-end freeze), so a check judges real edits: impact, risk and
+//! the approval rules, without a policy violation.
 
 // A tool of its own: it reports on the terminal.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 struct Args {
@@ -24,6 +44,8 @@ struct Args {
     teams: usize,
     seed: u64,
     out: PathBuf,
+    git: bool,
+    prs: usize,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -34,6 +56,8 @@ fn parse_args() -> Result<Args, String> {
         teams: 0,
         seed: 42,
         out: PathBuf::new(),
+        git: false,
+        prs: 5,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -46,8 +70,10 @@ fn parse_args() -> Result<Args, String> {
             "--teams" => args.teams = number(value()?)?,
             "--seed" => args.seed = number(value()?)? as u64,
             "--out" => args.out = PathBuf::from(value()?),
+            "--git" => args.git = true,
+            "--prs" => args.prs = number(value()?)?,
             "-h" | "--help" => {
-                return Err("usage: synth --services N --cis M --changes K [--teams T] [--seed S] --out DIR".into());
+                return Err("usage: synth --services N --cis M --changes K [--teams T] [--seed S] [--git [--prs P]] --out DIR".into());
             }
             other => return Err(format!("unknown argument `{other}`")),
         }
@@ -103,6 +129,8 @@ struct Writer {
     root: PathBuf,
     files: usize,
     bytes: usize,
+    /// Every file written, relative to `root`, in the order written.
+    paths: Vec<String>,
 }
 
 impl Writer {
@@ -112,6 +140,7 @@ impl Writer {
             std::fs::create_dir_all(parent)?;
         }
         std::fs::write(&path, text)?;
+        self.paths.push(rel.to_string());
         self.files += 1;
         self.bytes += text.len();
         Ok(())
@@ -144,7 +173,14 @@ fn generate(args: &Args) -> std::io::Result<()> {
         root: args.out.clone(),
         files: 0,
         bytes: 0,
+        paths: Vec::new(),
     };
+    if args.git && args.out.join(".git").exists() {
+        return Err(std::io::Error::other(format!(
+            "{} is a git repository already; --git needs a new folder",
+            display(&args.out)
+        )));
+    }
     std::fs::create_dir_all(&args.out)?;
     w.write(
         "cabinet.yaml",
@@ -183,6 +219,9 @@ fn generate(args: &Args) -> std::io::Result<()> {
     // CIs, layer by layer; each depends on records of lower layers only, so there is no cycle.
     let mut layers: Vec<Vec<String>> = Vec::new();
     let mut ci_refs: Vec<String> = Vec::new();
+    // (reference, file) of every CI and service, for the pull requests of `--git`.
+    let mut ci_files: Vec<(String, String)> = Vec::new();
+    let mut service_files: Vec<(String, String)> = Vec::new();
     let mut made = 0;
     for (li, (share, types, prefix)) in LAYERS.iter().enumerate() {
         let count = if li + 1 == LAYERS.len() {
@@ -249,6 +288,7 @@ fn generate(args: &Args) -> std::io::Result<()> {
                     rng.u32(..)
                 );
                 w.write(&format!("cis/{prefix}/{id}.yaml"), &text)?;
+                ci_files.push((format!("ci:{id}"), format!("cis/{prefix}/{id}.yaml")));
                 ci_refs.push(format!("ci:{id}"));
                 ids.push(id);
             }
@@ -301,6 +341,7 @@ fn generate(args: &Args) -> std::io::Result<()> {
             "  offerings:\n    - {{id: access, name: Request access, fulfillment: 2d, approval: true}}\n  support: {{hours: 24x7, channel: \"#{id}\"}}\n"
         );
         w.write(&format!("services/{id}.yaml"), &text)?;
+        service_files.push((format!("service:{id}"), format!("services/{id}.yaml")));
         services.push(id);
     }
 
@@ -393,9 +434,218 @@ fn generate(args: &Args) -> std::io::Result<()> {
         w.bytes as f64 / 1e6,
         display(&args.out)
     );
+    if args.git {
+        let prs = git_history(args, &w.paths, &ci_files, &service_files)?;
+        println!(
+            "synth: git history in {}: main and {prs} pull request branches (pr/0001..pr/{:04}, pr/big)",
+            display(&args.out),
+            args.prs
+        );
+    }
     Ok(())
 }
 
 fn display(p: &Path) -> String {
     p.display().to_string()
+}
+
+/// One pull request of `--git`: its branch, the change record it adds and the records it edits.
+struct PullRequest {
+    branch: String,
+    change_id: String,
+    edits: Vec<(String, String)>,
+}
+
+/// The commit time of `main` (2026-11-01T09:00:00Z); pull request `n` is `n` hours later.
+const EPOCH: u64 = 1_793_523_600;
+
+/// Make `args.out` a git repository: `main` with every record, then the pull request branches.
+/// Returns the number of pull request branches.
+fn git_history(
+    args: &Args,
+    paths: &[String],
+    ci_files: &[(String, String)],
+    service_files: &[(String, String)],
+) -> std::io::Result<usize> {
+    let mut prs = Vec::new();
+    for n in 1..=args.prs {
+        let mut rng = fastrand::Rng::with_seed(
+            args.seed ^ (0x9e37_79b9_7f4a_7c15_u64.wrapping_mul(n as u64)),
+        );
+        let count = 2 + rng.usize(..3);
+        let mut edits = pick(&mut rng, ci_files, count);
+        if rng.bool() {
+            edits.extend(pick(&mut rng, service_files, 1));
+        }
+        prs.push(PullRequest {
+            branch: format!("pr/{n:04}"),
+            change_id: format!("CHG-2027-{n:05}"),
+            edits,
+        });
+    }
+    let mut rng = fastrand::Rng::with_seed(args.seed ^ 0xb16);
+    let services = service_files.len().min(9);
+    let mut edits = pick(&mut rng, ci_files, 49 - services);
+    edits.extend(pick(&mut rng, service_files, services));
+    prs.push(PullRequest {
+        branch: "pr/big".to_string(),
+        change_id: format!("CHG-2027-{:05}", args.prs + 1),
+        edits,
+    });
+
+    git(&args.out, &["init", "-q", "-b", "main"])?;
+    git(&args.out, &["config", "core.autocrlf", "false"])?;
+    let mut child = git_command(&args.out)
+        .args(["fast-import", "--quiet", "--date-format=raw"])
+        .stdin(std::process::Stdio::piped())
+        .spawn()?;
+    let mut stream =
+        std::io::BufWriter::new(child.stdin.take().expect("fast-import's stdin is piped"));
+    let mut sorted: Vec<&String> = paths.iter().collect();
+    sorted.sort();
+    commit_header(
+        &mut stream,
+        "refs/heads/main",
+        EPOCH,
+        &format!("Synthetic catalogue (seed {})", args.seed),
+    )?;
+    for rel in sorted {
+        let text = std::fs::read(args.out.join(rel))?;
+        file(&mut stream, rel, &text)?;
+    }
+    for (n, pr) in prs.iter().enumerate() {
+        commit_header(
+            &mut stream,
+            &format!("refs/heads/{}", pr.branch),
+            EPOCH + 3600 * (n as u64 + 1),
+            &format!("{}: {} records edited", pr.change_id, pr.edits.len()),
+        )?;
+        stream.write_all(b"from :1\n")?;
+        for (n_edit, (_, rel)) in pr.edits.iter().enumerate() {
+            let text = std::fs::read_to_string(args.out.join(rel))?;
+            file(&mut stream, rel, edit(&text, n + 1, n_edit).as_bytes())?;
+        }
+        let change = change_record(pr, n + 1);
+        file(
+            &mut stream,
+            &format!("changes/2027/{}.yaml", pr.change_id),
+            change.as_bytes(),
+        )?;
+    }
+    stream.write_all(b"done\n")?;
+    stream.flush()?;
+    drop(stream);
+    let status = child.wait()?;
+    if !status.success() {
+        return Err(std::io::Error::other(format!(
+            "git fast-import failed ({status})"
+        )));
+    }
+    // The index and the working tree are a clean checkout of main.
+    git(&args.out, &["read-tree", "main"])?;
+    git(&args.out, &["update-index", "-q", "--refresh"])?;
+    Ok(prs.len())
+}
+
+/// `count` distinct entries of `from`, uniformly (most land in the upper layers, as real edits do).
+fn pick(rng: &mut fastrand::Rng, from: &[(String, String)], count: usize) -> Vec<(String, String)> {
+    let count = count.min(from.len());
+    let mut chosen: Vec<usize> = Vec::with_capacity(count);
+    while chosen.len() < count {
+        let i = rng.usize(..from.len());
+        if !chosen.contains(&i) {
+            chosen.push(i);
+        }
+    }
+    chosen.into_iter().map(|i| from[i].clone()).collect()
+}
+
+/// A reviewable edit of a generated record: a CI's version, or a service offering's
+/// fulfilment time. Neither is a description, link or label, so each needs a change record.
+fn edit(text: &str, pr: usize, n: usize) -> String {
+    let edited = if text.contains("\n    version: \"") {
+        text.replacen(
+            "\n    version: \"",
+            &format!("\n    version: \"{pr}.{n}-"),
+            1,
+        )
+    } else {
+        text.replacen("fulfillment: 2d", "fulfillment: 3d", 1)
+    };
+    assert_ne!(
+        edited, text,
+        "synth: a generated record has no field to edit"
+    );
+    edited
+}
+
+/// The change record of a pull request: a normal change inside the Sunday-night maintenance
+/// window (22:00 Europe/Berlin, CET in February 2027), one week after the other.
+fn change_record(pr: &PullRequest, n: usize) -> String {
+    let day = 7 + 7 * ((n - 1) % 3);
+    let affects: Vec<&str> = pr.edits.iter().map(|(r, _)| r.as_str()).collect();
+    let mut text = format!(
+        "apiVersion: cabinet/v1\nkind: Change\nmetadata:\n  id: {}\n  name: {} records updated in one change\nspec:\n  type: normal\n  requester: user-0a\n  reason: Version upgrades and offering changes reviewed together.\n  affects:\n",
+        pr.change_id,
+        affects.len()
+    );
+    for r in &affects {
+        let _ = writeln!(text, "    - {r}");
+    }
+    let _ = write!(
+        text,
+        "  window: {{start: \"2027-02-{day:02}T21:00:00Z\", end: \"2027-02-{day:02}T23:30:00Z\"}}\n  risk: high\n  plan: |\n    1. Announce the change in the team channel.\n    2. Apply the new versions, one record at a time.\n    3. Watch the dashboards for fifteen minutes.\n  backout: |\n    Revert the pull request and redeploy the previous versions.\n  verification: |\n    Smoke tests pass and error rates stay at their baseline.\n  status: requested\n"
+    );
+    text
+}
+
+fn commit_header(
+    out: &mut impl std::io::Write,
+    reference: &str,
+    time: u64,
+    message: &str,
+) -> std::io::Result<()> {
+    let mark = if reference == "refs/heads/main" {
+        "mark :1\n"
+    } else {
+        ""
+    };
+    write!(
+        out,
+        "commit {reference}\n{mark}author Synth <synth@example.com> {time} +0000\ncommitter Synth <synth@example.com> {time} +0000\ndata {}\n{message}\n",
+        message.len() + 1
+    )
+}
+
+fn file(out: &mut impl std::io::Write, path: &str, bytes: &[u8]) -> std::io::Result<()> {
+    write!(out, "M 100644 inline {path}\ndata {}\n", bytes.len())?;
+    out.write_all(bytes)?;
+    out.write_all(b"\n")
+}
+
+/// `git` in `dir`, with no user or system configuration and fixed identities.
+fn git_command(dir: &Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new("git");
+    cmd.current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_AUTHOR_NAME", "Synth")
+        .env("GIT_AUTHOR_EMAIL", "synth@example.com")
+        .env("GIT_COMMITTER_NAME", "Synth")
+        .env("GIT_COMMITTER_EMAIL", "synth@example.com")
+        .env("GIT_AUTHOR_DATE", format!("{EPOCH} +0000"))
+        .env("GIT_COMMITTER_DATE", format!("{EPOCH} +0000"));
+    cmd
+}
+
+fn git(dir: &Path, args: &[&str]) -> std::io::Result<()> {
+    let status = git_command(dir).args(args).status()?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(std::io::Error::other(format!(
+            "git {} failed ({status})",
+            args.join(" ")
+        )))
+    }
 }
