@@ -1,0 +1,127 @@
+"""The Markdown table of ci/bench.sh: reads target/bench/{rows.tsv,json/,logs/,meta.txt}."""
+
+import json
+import sys
+from pathlib import Path
+
+out = Path(sys.argv[1])
+rows = [line.split("\t") for line in (out / "rows.tsv").read_text().splitlines() if line]
+
+
+def fmt_time(s):
+    if s is None:
+        return "—"
+    if s >= 1:
+        return f"{s:.2f} s"
+    return f"{s * 1000:.1f} ms" if s < 0.1 else f"{s * 1000:.0f} ms"
+
+
+measured = {}
+for size, slug, label, group, units, factor, rss, psi in rows:
+    result = json.loads((out / "json" / f"{size}-{slug}.json").read_text())["results"][0]
+    factor = int(factor)
+    mean = result["mean"] * factor
+    sd = result["stddev"] * factor if result.get("stddev") is not None and len(result["times"]) > 1 else None
+    measured[(size, slug)] = {
+        "label": label,
+        "group": group,
+        "units": int(units),
+        "factor": factor,
+        "mean": mean,
+        "sd": sd,
+        "runs": len(result["times"]),
+        "rate": int(units) * factor / mean,
+        "rss": int(rss) / 1024 if rss.strip().isdigit() else None,
+        "psi": psi,
+    }
+
+sizes = []
+for size, *_ in rows:
+    if size not in sizes:
+        sizes.append(size)
+
+print("| size | command | runs | mean | σ | records/s | peak RSS MiB | × cabinet validate | CPU PSI avg10 after |")
+print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+for size in sizes:
+    records = (out / "logs" / f"{size}.records").read_text().strip()
+    base = measured.get((size, "validate"))
+    for (s, slug), m in measured.items():
+        if s != size:
+            continue
+        ratio = "—"
+        if m["group"] == "validate" and base and slug != "validate":
+            ratio = f"{m['mean'] / base['mean']:.2f}×"
+        rate = f"{m['rate']:,.0f}"
+        if slug in ("ajv", "cjs") or slug.startswith("floor"):
+            rate += " files/s"
+        rss = f"{m['rss']:.0f}" if m["rss"] is not None else "—"
+        print(
+            f"| {size} ({int(records):,} records) | {m['label']} | {m['runs']} | {fmt_time(m['mean'])} | "
+            f"{fmt_time(m['sd'])} | {rate} | {rss} | {ratio} | {m['psi']} |"
+        )
+
+print()
+print("Notes:")
+for line in (out / "meta.txt").read_text().splitlines():
+    print(f"- {line}")
+print(
+    "- records/s is the repository's record count (as `cabinet validate --format json` reports it) "
+    "over the mean wall time, for every cabinet command; peers and floors count the files they read. "
+    "Peak RSS is one extra run under `/usr/bin/time -f %M` (for scripts: the largest single process)."
+)
+print(
+    "- The peers check schema only (each Service, CI and Change file against its kind's schema from "
+    "`cabinet schema`); cabinet's validate also runs the semantic checks (references, cycles, "
+    "lifecycle, SLAs, change rules) over the whole repository."
+)
+for size in sizes:
+    core, leaf = measured.get((size, "impact-core")), measured.get((size, "impact-leaf"))
+    if core and leaf:
+        print(
+            f"- {size}: impact of the core CI minus impact of a record nothing depends on "
+            f"(same load) = {fmt_time(max(core['mean'] - leaf['mean'], 0.0))}: the estimate of the "
+            f"propagation after load (the σ of either run is {fmt_time(max(core['sd'] or 0, leaf['sd'] or 0))})."
+        )
+
+print()
+print("Budgets of issue 7:")
+
+
+def budget(text, ok, value):
+    if ok is None:
+        print(f"- {text}: not measured in this run")
+    else:
+        print(f"- {text}: {value} — **{'met' if ok else 'missed'}**")
+
+
+big = "100k"
+v = measured.get((big, "validate"))
+budget("validate of 100k records ≥ 40,000 records/s", v and v["rate"] >= 40000, v and f"{v['rate']:,.0f} records/s")
+a = measured.get((big, "ajv"))
+budget(
+    "validate ≥ 4× faster than ajv-cli at 100k",
+    (v and a) and a["mean"] / v["mean"] >= 4,
+    (v and a) and f"{a['mean'] / v['mean']:.1f}×",
+)
+c = measured.get((big, "cjs"))
+budget(
+    "validate ≥ 60× faster than check-jsonschema at 100k (per file, the peer's files/s)",
+    (v and c) and v["rate"] / c["rate"] >= 60,
+    (v and c) and f"{v['rate'] / c['rate']:.0f}× (records/s against files/s)",
+)
+peaks = [m["rss"] for (s, slug), m in measured.items() if s == big and m["rss"] and not slug.startswith(("ajv", "cjs", "floor"))]
+budget(
+    "peak memory of every cabinet command at 100k < 600 MB",
+    (max(peaks) * 1.048576 < 600) if peaks else None,
+    peaks and f"largest {max(peaks) * 1.048576:.0f} MB",
+)
+core, leaf = measured.get((big, "impact-core")), measured.get((big, "impact-leaf"))
+budget(
+    "impact of one record at 100k < 5 ms after load (core minus leaf, see above)",
+    (core and leaf) and core["mean"] - leaf["mean"] < 0.005,
+    (core and leaf) and fmt_time(max(core["mean"] - leaf["mean"], 0.0)),
+)
+k = measured.get((big, "check"))
+budget("check of a 50-file pull request on 100k records < 3 s end to end", k and k["mean"] < 3, k and fmt_time(k["mean"]))
+site = measured.get(("site", "site"))
+budget("site build of 10k services and 50k CIs < 10 s", site and site["mean"] < 10, site and fmt_time(site["mean"]))
