@@ -6,6 +6,7 @@
 
 use crate::graph::{DependencyGraph, Node};
 use crate::model::{Impact, Kind};
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
@@ -14,8 +15,8 @@ pub struct Label<'a> {
     pub name: &'a str,
     pub kind: Kind,
     pub tier: Option<u8>,
-    /// Relative to the page that holds the diagram.
-    pub href: String,
+    /// Relative to the page that holds the diagram, after `Limits::base`.
+    pub href: Cow<'a, str>,
 }
 
 /// How far and how wide a diagram reaches.
@@ -25,11 +26,17 @@ pub struct Limits {
     pub depth: usize,
     /// Boxes per column, the "+ N more" box included.
     pub cap: usize,
+    /// Written before every link (`../` for a page one folder below the root).
+    pub base: &'static str,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { depth: 2, cap: 9 }
+        Limits {
+            depth: 2,
+            cap: 9,
+            base: "",
+        }
     }
 }
 
@@ -90,34 +97,59 @@ pub fn render<'a>(
                 break;
             }
             let total = candidates.len();
-            // Keep services before CIs and the most critical first.
-            candidates.sort_by_key(|&n| {
-                let l = label(n);
-                (l.kind != Kind::Service, l.tier.unwrap_or(9), n)
-            });
+            // Keep services before CIs and the most critical first. A core record can have
+            // thousands of candidates: rank each once, and sort only the ones kept.
             let keep = if total > limits.cap {
                 limits.cap.saturating_sub(1).max(1)
             } else {
                 total
             };
+            let mut ranked: Vec<(bool, u8, Node)> = candidates
+                .iter()
+                .map(|&n| {
+                    let l = label(n);
+                    (l.kind != Kind::Service, l.tier.unwrap_or(9), n)
+                })
+                .collect();
+            if keep < total {
+                ranked.select_nth_unstable(keep - 1);
+                ranked.truncate(keep);
+            }
+            ranked.sort_unstable();
+            let candidates: Vec<Node> = ranked.iter().map(|&(_, _, n)| n).collect();
             let mut kept: Vec<Node> = candidates[..keep].to_vec();
             // Barycentre order: each box near the boxes it connects to in the inner column.
-            let inner: HashMap<Node, usize> =
-                previous.iter().enumerate().map(|(i, &n)| (n, i)).collect();
+            // Edges are read from the dependent's side, whose list is short: a core record
+            // can have tens of thousands of dependents.
+            let mut sums: HashMap<Node, (usize, usize)> = HashMap::new();
+            if forward {
+                let wanted: HashSet<Node> = kept.iter().copied().collect();
+                for (i, &p) in previous.iter().enumerate() {
+                    for e in graph.dependencies_of(p) {
+                        if wanted.contains(&e.node) {
+                            let s = sums.entry(e.node).or_default();
+                            s.0 += i;
+                            s.1 += 1;
+                        }
+                    }
+                }
+            } else {
+                let inner: HashMap<Node, usize> =
+                    previous.iter().enumerate().map(|(i, &n)| (n, i)).collect();
+                for &n in &kept {
+                    for e in graph.dependencies_of(n) {
+                        if let Some(&i) = inner.get(&e.node) {
+                            let s = sums.entry(n).or_default();
+                            s.0 += i;
+                            s.1 += 1;
+                        }
+                    }
+                }
+            }
             let centre = |n: Node| -> (u64, Node) {
-                let edges = if forward {
-                    graph.dependents_of(n)
-                } else {
-                    graph.dependencies_of(n)
-                };
-                let pos: Vec<usize> = edges
-                    .iter()
-                    .filter_map(|e| inner.get(&e.node).copied())
-                    .collect();
-                let avg = if pos.is_empty() {
-                    u64::MAX
-                } else {
-                    (pos.iter().sum::<usize>() as u64 * 1000) / pos.len() as u64
+                let avg = match sums.get(&n) {
+                    Some(&(sum, count)) if count > 0 => (sum as u64 * 1000) / count as u64,
+                    _ => u64::MAX,
                 };
                 (avg, n)
             };
@@ -134,13 +166,14 @@ pub fn render<'a>(
         }
     }
     columns.sort_by_key(|c| c.index);
-    Some(draw(graph, focus, &columns, label))
+    Some(draw(graph, focus, &columns, limits.base, label))
 }
 
 fn draw<'a>(
     graph: &DependencyGraph,
     focus: Node,
     columns: &[Column],
+    base: &str,
     label: &dyn Fn(Node) -> Label<'a>,
 ) -> String {
     let first = columns.first().map_or(0, |c| c.index);
@@ -267,7 +300,7 @@ fn draw<'a>(
                     } else {
                         let _ = write!(
                             svg,
-                            r#"<a href="{}" class="{class}"><title>{} ({})</title>{body}</a>"#,
+                            r#"<a href="{base}{}" class="{class}"><title>{} ({})</title>{body}</a>"#,
                             escape(&l.href),
                             escape(l.name),
                             escape(&reference)
@@ -339,7 +372,7 @@ mod tests {
             name: &names[n as usize],
             kind: g.reference(n).kind,
             tier: Some(1),
-            href: format!("{}.html", g.reference(n).id),
+            href: format!("{}.html", g.reference(n).id).into(),
         })
         .unwrap()
     }
@@ -367,7 +400,15 @@ mod tests {
         for d in &deps {
             spec.push_str(&format!("{d}\n"));
         }
-        let svg = draw_for(&spec, "s-hub", Limits { depth: 2, cap: 9 });
+        let svg = draw_for(
+            &spec,
+            "s-hub",
+            Limits {
+                depth: 2,
+                cap: 9,
+                ..Limits::default()
+            },
+        );
         assert!(svg.contains("+ 42 more"), "{svg}");
         assert_eq!(svg.matches("<a ").count(), 8);
     }

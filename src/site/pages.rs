@@ -22,8 +22,27 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
-/// Rows of related records a page lists before "and N more".
-const ROW_CAP: usize = 200;
+/// How much a record page lists before "and N more". A service page is what readers come
+/// for; a CI page lists less, so that a catalogue of 50,000 CIs stays a quick build.
+#[derive(Clone, Copy)]
+struct Caps {
+    rows: usize,
+    upcoming: usize,
+    past: usize,
+}
+
+const SERVICE_CAPS: Caps = Caps {
+    rows: 100,
+    upcoming: 30,
+    past: 20,
+};
+const CI_CAPS: Caps = Caps {
+    rows: 15,
+    upcoming: 5,
+    past: 5,
+};
+/// Rows of what a change takes down.
+const ROW_CAP: usize = 100;
 /// Past changes a record page lists.
 const PAST_CAP: usize = 50;
 /// Commits a record page lists.
@@ -51,7 +70,9 @@ struct Row {
     kind: &'static str,
     tier: Option<u8>,
     effect: &'static str,
-    via: Vec<LinkTo>,
+    /// The records between the page's record and this one, by name (`A → B`); empty when
+    /// the relation is direct. Text, not links: every one of them has a row of its own.
+    via: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -172,6 +193,9 @@ struct Facts<'a> {
     set: &'a RecordSet,
     graph: DependencyGraph,
     node_facts: Vec<NodeFacts>,
+    /// Per graph node: display name and page (from the root), looked up once.
+    node_names: Vec<&'a str>,
+    node_hrefs: Vec<String>,
     /// Page paths (from the root) per kind and id.
     pages: HashMap<Kind, HashMap<String, String>>,
     /// Per graph node: the changes that touch it, as (index into `changes`, effect).
@@ -254,26 +278,33 @@ impl<'a> Facts<'a> {
                 changes_of[n as usize].push((i, effect));
             }
         }
-        let mut conflicts: HashMap<String, Vec<String>> = HashMap::new();
-        for c in schedule::conflicts(set, &graph) {
-            conflicts
-                .entry(c.changes.0.clone())
-                .or_default()
-                .push(c.changes.1.clone());
-            conflicts.entry(c.changes.1).or_default().push(c.changes.0);
-        }
-        for list in conflicts.values_mut() {
-            list.sort();
-            list.dedup();
-        }
+        let conflicts = conflicts(&changes, &touched);
         let commit_url = set
             .config()
             .and_then(|c| c.forge.as_ref())
             .map(|f| format!("https://github.com/{}/commit/", f.repository));
+        let node_names: Vec<&'a str> = graph
+            .nodes
+            .iter()
+            .map(|r| set.get(r).map_or("", |x| x.metadata.display_name()))
+            .collect();
+        let node_hrefs: Vec<String> = graph
+            .nodes
+            .iter()
+            .map(|r| {
+                pages
+                    .get(&r.kind)
+                    .and_then(|m: &HashMap<String, String>| m.get(&r.id))
+                    .cloned()
+                    .unwrap_or_default()
+            })
+            .collect();
         Facts {
             set,
             graph,
             node_facts,
+            node_names,
+            node_hrefs,
             pages,
             changes_of,
             changes,
@@ -311,23 +342,22 @@ impl<'a> Facts<'a> {
     }
 
     fn node_name(&self, n: Node) -> &str {
-        let r = self.graph.reference(n);
-        self.set
-            .get(r)
-            .map_or(r.id.as_str(), |x| x.metadata.display_name())
+        match self.node_names[n as usize] {
+            "" => self.graph.reference(n).id.as_str(),
+            name => name,
+        }
     }
 
-    fn node_href(&self, n: Node) -> String {
-        let r = self.graph.reference(n);
-        self.page_of(r.kind, &r.id).unwrap_or_default()
+    fn node_href(&self, n: Node) -> &str {
+        &self.node_hrefs[n as usize]
     }
 
     fn node_link(&self, n: Node) -> LinkTo {
-        let r = self.graph.reference(n);
+        let href = self.node_href(n);
         LinkTo {
             name: self.node_name(n).to_string(),
-            reference: r.to_string(),
-            href: self.page_of(r.kind, &r.id),
+            reference: self.graph.reference(n).to_string(),
+            href: (!href.is_empty()).then(|| href.to_string()),
         }
     }
 
@@ -337,18 +367,22 @@ impl<'a> Facts<'a> {
         Row {
             name: self.node_name(rel.node).to_string(),
             reference: r.to_string(),
-            href: self.node_href(rel.node),
+            href: self.node_href(rel.node).to_string(),
             kind: kind_word(r.kind),
             tier: f.tier,
             effect,
             // The ends are the page's record and this row's: only what lies between.
-            via: rel
-                .via
-                .iter()
-                .skip(1)
-                .take(rel.via.len().saturating_sub(2))
-                .map(|&n| self.node_link(n))
-                .collect(),
+            via: {
+                let inner = &rel.via[1.min(rel.via.len())..rel.via.len().saturating_sub(1)];
+                let mut text = String::new();
+                for (i, &n) in inner.iter().enumerate() {
+                    if i > 0 {
+                        text.push_str(" → ");
+                    }
+                    text.push_str(self.node_name(n));
+                }
+                text
+            },
         }
     }
 
@@ -424,8 +458,8 @@ impl<'a> Facts<'a> {
     }
 
     /// The changes that touch node `n`: upcoming (not yet over) soonest first, and the last
-    /// `PAST_CAP` past ones, latest first.
-    fn changes_for(&self, n: Node) -> (Vec<ChangeRow>, Vec<ChangeRow>, usize) {
+    /// latest past ones, latest first, as many as `caps` allow.
+    fn changes_for(&self, n: Node, caps: Caps) -> ChangeLists {
         let mut upcoming = Vec::new();
         let mut past = Vec::new();
         for &(i, effect) in &self.changes_of[n as usize] {
@@ -439,18 +473,20 @@ impl<'a> Facts<'a> {
         }
         upcoming.sort_by(|a, b| (a.0, a.1.id()).cmp(&(b.0, b.1.id())));
         past.sort_by(|a, b| (b.0, b.1.id()).cmp(&(a.0, a.1.id())));
-        let past_total = past.len();
-        (
-            upcoming
+        ChangeLists {
+            upcoming_more: upcoming.len().saturating_sub(caps.upcoming),
+            past_more: past.len().saturating_sub(caps.past),
+            upcoming: upcoming
                 .into_iter()
+                .take(caps.upcoming)
                 .map(|(_, r, c, e)| self.change_row(r, c, e))
                 .collect(),
-            past.into_iter()
-                .take(PAST_CAP)
+            past: past
+                .into_iter()
+                .take(caps.past)
                 .map(|(_, r, c, e)| self.change_row(r, c, e))
                 .collect(),
-            past_total,
-        )
+        }
     }
 
     fn diagram(&self, n: Node) -> Option<String> {
@@ -458,9 +494,13 @@ impl<'a> Facts<'a> {
             name: self.node_name(m),
             kind: self.node_facts[m as usize].kind,
             tier: self.node_facts[m as usize].tier,
-            href: format!("../{}", self.node_href(m)),
+            href: self.node_href(m).into(),
         };
-        diagram::render(&self.graph, n, diagram::Limits::default(), &label)
+        let limits = diagram::Limits {
+            base: "../",
+            ..diagram::Limits::default()
+        };
+        diagram::render(&self.graph, n, limits, &label)
     }
 
     fn sla_summary(&self, text: &str) -> Option<SlaSummary> {
@@ -496,6 +536,60 @@ impl<'a> Facts<'a> {
             chat: contact.and_then(|c| c.chat),
         }
     }
+}
+
+/// Conflicts between open changes, as `schedule::conflicts` defines them (windows overlap
+/// and the records they touch meet), from the touched sets already computed in parallel:
+/// a sweep over windows sorted by start, so only overlapping pairs are compared.
+fn conflicts(
+    changes: &[&Record],
+    touched: &[Vec<(Node, &'static str)>],
+) -> HashMap<String, Vec<String>> {
+    let mut open: Vec<(Timestamp, Timestamp, &str, Vec<Node>)> = changes
+        .iter()
+        .zip(touched)
+        .filter_map(|(r, t)| match &r.spec {
+            Spec::Change(c) if !c.status.is_closed() => {
+                let mut nodes: Vec<Node> = t.iter().map(|x| x.0).collect();
+                nodes.sort_unstable();
+                nodes.dedup();
+                Some((c.window.start, c.window.end, r.id(), nodes))
+            }
+            _ => None,
+        })
+        .collect();
+    open.sort_by(|a, b| (a.0, a.2).cmp(&(b.0, b.2)));
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    for (i, a) in open.iter().enumerate() {
+        for b in open[i + 1..].iter().take_while(|b| b.0 < a.1) {
+            if a.0 < b.1 && b.0 < a.1 && meet(&a.3, &b.3) {
+                out.entry(a.2.to_string())
+                    .or_default()
+                    .push(b.2.to_string());
+                out.entry(b.2.to_string())
+                    .or_default()
+                    .push(a.2.to_string());
+            }
+        }
+    }
+    for list in out.values_mut() {
+        list.sort();
+        list.dedup();
+    }
+    out
+}
+
+/// Two sorted lists share an element.
+fn meet(a: &[Node], b: &[Node]) -> bool {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => return true,
+        }
+    }
+    false
 }
 
 fn kind_word(kind: Kind) -> &'static str {
@@ -586,6 +680,7 @@ struct RelatedLists {
     cis_degraded: usize,
     diagram: Option<String>,
     upcoming: Vec<ChangeRow>,
+    upcoming_more: usize,
     past: Vec<ChangeRow>,
     past_more: usize,
 }
@@ -649,22 +744,31 @@ struct SinglePoint {
     services_down: usize,
 }
 
-fn related_lists(f: &Facts<'_>, n: Node) -> (RelatedLists, Option<SinglePoint>) {
-    let needs = reach::dependencies(&f.graph, &f.node_facts, n);
-    let needed_by = reach::dependents(&f.graph, &f.node_facts, n, ROW_CAP);
-    let (upcoming, past, past_total) = f.changes_for(n);
+/// The changes that touch a record, soonest (upcoming) and latest (past) first.
+struct ChangeLists {
+    upcoming: Vec<ChangeRow>,
+    upcoming_more: usize,
+    past: Vec<ChangeRow>,
+    past_more: usize,
+}
+
+fn related_lists(f: &Facts<'_>, n: Node, caps: Caps) -> (RelatedLists, Option<SinglePoint>) {
+    let (needs, needs_total) = reach::dependencies(&f.graph, &f.node_facts, n, caps.rows);
+    // Nothing depends on most records at the top of a catalogue: no walk needed.
+    let needed_by = if f.graph.dependents_of(n).is_empty() {
+        reach::Dependents::default()
+    } else {
+        reach::dependents(&f.graph, &f.node_facts, n, caps.rows)
+    };
+    let changes = f.changes_for(n, caps);
     let single = (!needed_by.tier1_down.is_empty()).then(|| SinglePoint {
         node: n,
         tier1_down: needed_by.tier1_down.clone(),
         services_down: needed_by.services_down,
     });
     let lists = RelatedLists {
-        needs_more: needs.len().saturating_sub(ROW_CAP),
-        needs: needs
-            .iter()
-            .take(ROW_CAP)
-            .map(|r| f.row(r, r.effect.as_str()))
-            .collect(),
+        needs_more: needs_total - needs.len(),
+        needs: needs.iter().map(|r| f.row(r, r.effect.as_str())).collect(),
         needed_by_more: needed_by.total() - needed_by.shown.len(),
         needed_by: needed_by
             .shown
@@ -676,9 +780,10 @@ fn related_lists(f: &Facts<'_>, n: Node) -> (RelatedLists, Option<SinglePoint>) 
         cis_down: needed_by.cis_down,
         cis_degraded: needed_by.cis_degraded,
         diagram: f.diagram(n),
-        past_more: past_total.saturating_sub(past.len()),
-        upcoming,
-        past,
+        upcoming: changes.upcoming,
+        upcoming_more: changes.upcoming_more,
+        past: changes.past,
+        past_more: changes.past_more,
     };
     (lists, single)
 }
@@ -689,7 +794,7 @@ fn service_page(
     s: &ServiceSpec,
     n: Node,
 ) -> (ServicePage, Option<SinglePoint>) {
-    let (related, single) = related_lists(f, n);
+    let (related, single) = related_lists(f, n, SERVICE_CAPS);
     let page = ServicePage {
         common: f.common(r),
         tier: s.tier,
@@ -723,7 +828,7 @@ fn ci_page(
     c: &ConfigurationItemSpec,
     n: Node,
 ) -> (CiPage, Option<SinglePoint>) {
-    let (related, single) = related_lists(f, n);
+    let (related, single) = related_lists(f, n, CI_CAPS);
     let page = CiPage {
         common: f.common(r),
         ci_type: json_word(&c.ci_type),
@@ -1148,32 +1253,48 @@ pub fn render_all(input: &SiteInput<'_>, t: &Templates) -> Result<Vec<SiteFile>,
     let node_records: Vec<(Node, &Record)> = (0..f.graph.len() as Node)
         .filter_map(|n| set.get(f.graph.reference(n)).map(|r| (n, r)))
         .collect();
-    let node_pages: Vec<Result<(SiteFile, Option<SinglePoint>), CommandError>> = node_records
-        .par_iter()
-        .map(|&(n, r)| {
-            let path = f.node_href(n);
-            let title = r.metadata.display_name().to_string();
-            match &r.spec {
-                Spec::Service(s) => {
-                    let (page, single) = service_page(&f, r, s, n);
-                    Ok((
-                        out.page("site/service.html", path, "../", "services", title, &page)?,
-                        single,
-                    ))
-                }
-                Spec::ConfigurationItem(c) => {
-                    let (page, single) = ci_page(&f, r, c, n);
-                    Ok((
-                        out.page("site/ci.html", path, "../", "cis", title, &page)?,
-                        single,
-                    ))
-                }
-                _ => Err(CommandError::failure(
-                    "a graph node is neither a service nor a CI",
-                )),
-            }
-        })
-        .collect();
+    // The change calendar is built alongside: it is one sequential walk per open change,
+    // which would otherwise leave a core idle.
+    let policy = set.policy().map(|(_, p)| p);
+    let (first, last) = feed_span(set, policy, f.now);
+    let (feed, node_pages) = rayon::join(
+        || schedule::build(set, policy, first, last),
+        || -> Vec<Result<(SiteFile, Option<SinglePoint>), CommandError>> {
+            node_records
+                .par_iter()
+                .map(|&(n, r)| {
+                    let path = f.node_href(n).to_string();
+                    let title = r.metadata.display_name().to_string();
+                    match &r.spec {
+                        Spec::Service(s) => {
+                            let (page, single) = service_page(&f, r, s, n);
+                            Ok((
+                                out.page(
+                                    "site/service.html",
+                                    path,
+                                    "../",
+                                    "services",
+                                    title,
+                                    &page,
+                                )?,
+                                single,
+                            ))
+                        }
+                        Spec::ConfigurationItem(c) => {
+                            let (page, single) = ci_page(&f, r, c, n);
+                            Ok((
+                                out.page("site/ci.html", path, "../", "cis", title, &page)?,
+                                single,
+                            ))
+                        }
+                        _ => Err(CommandError::failure(
+                            "a graph node is neither a service nor a CI",
+                        )),
+                    }
+                })
+                .collect()
+        },
+    );
     let mut files = Vec::with_capacity(node_pages.len() + 64);
     let mut singles = Vec::new();
     for p in node_pages {
@@ -1327,10 +1448,7 @@ pub fn render_all(input: &SiteInput<'_>, t: &Templates) -> Result<Vec<SiteFile>,
         &home,
     )?);
 
-    let policy = set.policy().map(|(_, p)| p);
     // The feed covers every change record and freeze; the page shows windows ahead.
-    let (first, last) = feed_span(set, policy, f.now);
-    let feed = schedule::build(set, policy, first, last);
     let ahead = Timestamp::from_second(f.now.as_second() + WINDOW_DAYS * 86_400).unwrap_or(f.now);
     let windows = schedule::build(&RecordSet::default(), policy, f.now, ahead).windows;
     let calendar = CalendarPage {
@@ -1633,5 +1751,83 @@ impl Renderer<'_> {
             path,
             bytes: text.into_bytes(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conflicts_agree_with_the_schedule() {
+        let change = |id: &str, affects: &str, start: &str, end: &str, status: &str| {
+            format!(
+                "---\napiVersion: cabinet/v1\nkind: Change\nmetadata: {{id: {id}}}\nspec: {{type: normal, requester: octocat, reason: r, affects: [{affects}], window: {{start: \"{start}\", end: \"{end}\"}}, risk: low, plan: p, backout: b, status: {status}}}\n"
+            )
+        };
+        let mut yaml = String::from(
+            "---\napiVersion: cabinet/v1\nkind: ConfigurationItem\nmetadata: {id: db}\nspec: {type: database, owner: t, environment: production, lifecycle: live}\n---\napiVersion: cabinet/v1\nkind: ConfigurationItem\nmetadata: {id: app}\nspec: {type: application, owner: t, environment: production, lifecycle: live, dependsOn: [ci:db]}\n---\napiVersion: cabinet/v1\nkind: ConfigurationItem\nmetadata: {id: other}\nspec: {type: server, owner: t, environment: production, lifecycle: live}\n",
+        );
+        // A and B overlap and meet at app (B's impact); C overlaps both but touches other
+        // records; D meets A but is cancelled; E meets A but later.
+        yaml += &change(
+            "A",
+            "ci:db",
+            "2026-12-01T22:00:00Z",
+            "2026-12-02T01:00:00Z",
+            "requested",
+        );
+        yaml += &change(
+            "B",
+            "ci:app",
+            "2026-12-02T00:00:00Z",
+            "2026-12-02T02:00:00Z",
+            "approved",
+        );
+        yaml += &change(
+            "C",
+            "ci:other",
+            "2026-12-01T21:00:00Z",
+            "2026-12-02T03:00:00Z",
+            "approved",
+        );
+        yaml += &change(
+            "D",
+            "ci:db",
+            "2026-12-01T22:00:00Z",
+            "2026-12-02T01:00:00Z",
+            "cancelled",
+        );
+        yaml += &change(
+            "E",
+            "ci:db",
+            "2026-12-02T01:00:00Z",
+            "2026-12-02T02:00:00Z",
+            "scheduled",
+        );
+        let (records, diags) = crate::load::records_from_str("c.yaml", &yaml);
+        assert!(diags.is_empty(), "{diags:?}");
+        let set = RecordSet::new(records);
+        let history = HashMap::new();
+        let input = SiteInput {
+            records: &set,
+            history: &history,
+            now: "2026-11-22T09:00:00Z".parse().unwrap(),
+            commit: None,
+            in_git: false,
+        };
+        let f = Facts::gather(&input);
+        let mut want: HashMap<String, Vec<String>> = HashMap::new();
+        for c in schedule::conflicts(&set, &f.graph) {
+            want.entry(c.changes.0.clone())
+                .or_default()
+                .push(c.changes.1.clone());
+            want.entry(c.changes.1).or_default().push(c.changes.0);
+        }
+        for list in want.values_mut() {
+            list.sort();
+        }
+        assert_eq!(want.len(), 3, "{want:?}");
+        assert_eq!(f.conflicts, want);
     }
 }

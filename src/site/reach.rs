@@ -13,7 +13,7 @@
 use crate::graph::{DependencyGraph, Node};
 use crate::impact::propagate;
 use crate::model::{Impact, Kind};
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 /// How losing a record affects another.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -131,8 +131,14 @@ pub fn dependents(
 
 /// What `focus` needs, transitively: every record it reaches along `dependsOn`, with the
 /// strongest effect losing that record alone has on `focus`, and a shortest path that shows
-/// it. Sorted by effect, services first, then reference.
-pub fn dependencies(graph: &DependencyGraph, facts: &[NodeFacts], focus: Node) -> Vec<Related> {
+/// it. Sorted by effect, services first, then reference; at most `cap` of them, with the
+/// number of all of them (a service at the top of a catalogue can need thousands).
+pub fn dependencies(
+    graph: &DependencyGraph,
+    facts: &[NodeFacts],
+    focus: Node,
+    cap: usize,
+) -> (Vec<Related>, usize) {
     // A group can lose a member when it has more members than it needs.
     let covered = |n: Node| {
         graph
@@ -140,11 +146,14 @@ pub fn dependencies(graph: &DependencyGraph, facts: &[NodeFacts], focus: Node) -
             .is_some_and(|g| g.members.len() as u32 > g.min_up)
     };
     let mut found: HashMap<Node, (Effect, Node)> = HashMap::new();
+    let mut seen: HashSet<Node> = HashSet::new();
+    let mut queue: VecDeque<Node> = VecDeque::new();
     for effect in [Effect::Full, Effect::Partial, Effect::Redundant] {
         // Breadth-first from the focus, over the edges this pass may use; what an earlier
         // (stronger) pass found keeps its effect and is walked through again.
-        let mut seen: HashMap<Node, ()> = HashMap::from([(focus, ())]);
-        let mut queue = VecDeque::from([focus]);
+        seen.clear();
+        seen.insert(focus);
+        queue.push_back(focus);
         while let Some(n) = queue.pop_front() {
             for e in graph.dependencies_of(n) {
                 let m = e.node;
@@ -154,7 +163,7 @@ pub fn dependencies(graph: &DependencyGraph, facts: &[NodeFacts], focus: Node) -
                 if effect != Effect::Redundant && covered(m) {
                     continue;
                 }
-                if seen.insert(m, ()).is_some() {
+                if !seen.insert(m) {
                     continue;
                 }
                 found.entry(m).or_insert((effect, n));
@@ -163,9 +172,17 @@ pub fn dependencies(graph: &DependencyGraph, facts: &[NodeFacts], focus: Node) -
         }
     }
     found.remove(&focus);
-    let mut out: Vec<Related> = found
-        .iter()
-        .map(|(&node, &(effect, _))| {
+    let total = found.len();
+    let key = |&(n, e): &(Node, Effect)| (e, facts[n as usize].kind != Kind::Service, n);
+    let mut all: Vec<(Node, Effect)> = found.iter().map(|(&n, &(e, _))| (n, e)).collect();
+    if all.len() > cap {
+        all.select_nth_unstable_by_key(cap, key);
+        all.truncate(cap);
+    }
+    all.sort_unstable_by_key(key);
+    let shown = all
+        .into_iter()
+        .map(|(node, effect)| {
             let mut via = vec![node];
             let mut cur = node;
             while cur != focus {
@@ -182,11 +199,7 @@ pub fn dependencies(graph: &DependencyGraph, facts: &[NodeFacts], focus: Node) -
             Related { node, effect, via }
         })
         .collect();
-    out.sort_unstable_by_key(|r| {
-        let f = &facts[r.node as usize];
-        (r.effect, f.kind != Kind::Service, r.node)
-    });
-    out
+    (shown, total)
 }
 
 #[cfg(test)]
@@ -234,7 +247,8 @@ mod tests {
     fn dependencies_say_what_losing_each_one_does() {
         let (_, g) = graph(SPEC);
         let f = facts(&g);
-        let rows = dependencies(&g, &f, node(&g, "s-web"));
+        let (rows, total) = dependencies(&g, &f, node(&g, "s-web"), 100);
+        assert_eq!(total, rows.len());
         assert_eq!(
             show(&g, &rows),
             [
