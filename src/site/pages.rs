@@ -457,8 +457,8 @@ impl<'a> Facts<'a> {
         }
     }
 
-    /// The changes that touch node `n`: upcoming (not yet over) soonest first, and the last
-    /// latest past ones, latest first, as many as `caps` allow.
+    /// The changes that touch node `n`: upcoming (not yet over) soonest first and past ones
+    /// latest first, as many of each as `caps` allow, with how many more there are.
     fn changes_for(&self, n: Node, caps: Caps) -> ChangeLists {
         let mut upcoming = Vec::new();
         let mut past = Vec::new();
