@@ -101,13 +101,23 @@ pub fn check(input: &PolicyInput<'_>) -> (Vec<Diagnostic>, Vec<ChangeVerdict>) {
         .filter_map(|d| input.head.get(&d.reference))
         .collect();
 
-    // Impact of every open change at head, computed once: the changes in play and the ones
-    // they may conflict with.
+    // Impact of the changes in play and of the open changes they may conflict with (those
+    // whose window overlaps one of theirs), computed once. A large repository holds thousands
+    // of open changes; a pull request's window meets few of them.
+    let windows: Vec<_> = in_play
+        .iter()
+        .filter_map(|r| change_spec(r))
+        .map(|c| (c.window.start, c.window.end))
+        .collect();
     let mut impacts: BTreeMap<&str, ImpactSet> = BTreeMap::new();
     for r in input.head.of_kind(Kind::Change) {
         let Some(c) = change_spec(r) else { continue };
         let is_in_play = in_play.iter().any(|p| p.id() == r.id());
-        if is_in_play || !c.status.is_closed() {
+        let may_conflict = !c.status.is_closed()
+            && windows
+                .iter()
+                .any(|&w| overlap(w, (c.window.start, c.window.end)));
+        if is_in_play || may_conflict {
             impacts.insert(
                 r.id(),
                 ImpactSet::compute(input.head, input.head_graph, &affects(c)),

@@ -103,6 +103,7 @@ impl GitRepo {
         skip_dir: &dyn Fn(&str) -> bool,
     ) -> Result<Vec<TreeEntry>, GitError> {
         let tree = self.root_tree(rev)?;
+        let odb = self.repo.odb()?;
         let mut out = Vec::new();
         let mut failure = None;
         tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
@@ -124,7 +125,7 @@ impl GitRepo {
                     } else {
                         EntryKind::File
                     };
-                    let size = match self.repo.odb().and_then(|odb| odb.read_header(entry.id())) {
+                    let size = match odb.read_header(entry.id()) {
                         Ok((size, _)) => size as u64,
                         Err(e) => {
                             failure = Some(e);
