@@ -11,7 +11,7 @@ pub use yaml::{ParsedDocument, ParsedFile, SpanIndex, escape_pointer, parse};
 use crate::diag::{self, Code, Diagnostic, Location, Span};
 use crate::error::CommandError;
 use crate::model::{ConfigSpec, Kind, Limits, Record, RecordRef, RecordSet, Spec};
-use crate::vcs::git::{EntryKind, GitRepo};
+use crate::vcs::git::{EntryKind, GitError, GitRepo};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -172,32 +172,26 @@ fn load_revision(root: &Path, rev: &str) -> Result<Loaded, CommandError> {
         .filter(|e| settings.reads_file(&e.path))
         .collect();
     let cut = cut_at_limit(&mut entries, &settings.limits);
-    let mut blobs = Vec::new();
-    for entry in entries {
-        let link = (entry.kind == EntryKind::Symlink)
-            .then(|| {
-                repo.read(&entry)
-                    .map(|b| String::from_utf8_lossy(&b).into_owned())
-            })
-            .transpose()?;
-        let bytes = if link.is_some() || entry.size > settings.limits.max_file_bytes {
-            Vec::new()
-        } else {
-            repo.read(&entry)?
-        };
-        blobs.push((
-            Candidate {
+    let limits = &settings.limits;
+    let mut results: Vec<FileResult> = repo
+        .read_each(entries, |entry, read| -> Result<FileResult, GitError> {
+            let link = (entry.kind == EntryKind::Symlink)
+                .then(|| read(&entry).map(|b| String::from_utf8_lossy(&b).into_owned()))
+                .transpose()?;
+            let bytes = if link.is_some() || entry.size > limits.max_file_bytes {
+                Vec::new()
+            } else {
+                read(&entry)?
+            };
+            let c = Candidate {
                 path: entry.path,
                 size: entry.size,
                 link,
-            },
-            bytes,
-        ));
-    }
-    let mut results: Vec<FileResult> = blobs
-        .into_par_iter()
-        .map(|(c, bytes)| read_file(&c, bytes, &settings.limits))
-        .collect();
+            };
+            Ok(read_file(&c, bytes, limits))
+        })?
+        .into_iter()
+        .collect::<Result<Vec<FileResult>, GitError>>()?;
     results.extend(cut);
     Ok(merge(results, settings.limits, Some(commit)))
 }

@@ -156,6 +156,37 @@ impl GitRepo {
         Ok(self.repo.find_blob(entry.oid)?.content().to_vec())
     }
 
+    /// Hand every entry to `each` on every core, in order, with a way to read its blob:
+    /// inflating a hundred thousand blobs on one thread is a good part of reading a revision.
+    /// A repository handle cannot be shared between threads, so each thread opens its own.
+    pub fn read_each<R: Send>(
+        &self,
+        entries: Vec<TreeEntry>,
+        each: impl Fn(TreeEntry, &dyn Fn(&TreeEntry) -> Result<Vec<u8>, GitError>) -> R + Sync + Send,
+    ) -> Result<Vec<R>, GitError> {
+        use rayon::prelude::*;
+        let path = self.repo.path().to_path_buf();
+        entries
+            .into_par_iter()
+            .map_init(
+                || git2::Repository::open(&path),
+                |repo, entry| {
+                    let repo = repo.as_ref().map_err(|e| {
+                        GitError::Git(git2::Error::from_str(&format!(
+                            "cannot open {}: {}",
+                            path.display(),
+                            e.message()
+                        )))
+                    })?;
+                    let read = |e: &TreeEntry| -> Result<Vec<u8>, GitError> {
+                        Ok(repo.find_blob(e.oid)?.content().to_vec())
+                    };
+                    Ok(each(entry, &read))
+                },
+            )
+            .collect()
+    }
+
     /// The bytes of one file under the cabinet root at `rev`, or `None` if it is absent.
     pub fn read_path(&self, rev: &str, path: &str) -> Result<Option<Vec<u8>>, GitError> {
         let tree = self.root_tree(rev)?;
