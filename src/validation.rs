@@ -4,7 +4,8 @@
 use crate::checks;
 use crate::diag::{self, Diagnostic, Severity};
 use crate::error::CommandError;
-use crate::load::{self, Source};
+use crate::graph::DependencyGraph;
+use crate::load::{self, Loaded, Source};
 use crate::model::RecordSet;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -24,6 +25,8 @@ pub struct Validation {
     pub commit: Option<String>,
     /// The reading limits in force (from cabinet.yaml).
     pub limits: crate::model::Limits,
+    /// The dependency graph of `records`.
+    pub graph: DependencyGraph,
 }
 
 impl Validation {
@@ -55,20 +58,26 @@ impl Validation {
 
 /// Load and check the repository rooted at `root`.
 pub fn run(root: &Path, source: &Source) -> Result<Validation, CommandError> {
-    let loaded = load::load(root, source)?;
+    Ok(of(load::load(root, source)?))
+}
+
+/// Check what was loaded.
+pub fn of(loaded: Loaded) -> Validation {
     let mut diagnostics = loaded.diagnostics;
-    diagnostics.extend(checks::run(&loaded.records));
+    let (found, graph) = checks::run(&loaded.records);
+    diagnostics.extend(found);
     load::locate(&mut diagnostics, &loaded.texts, &loaded.limits);
     for d in &mut diagnostics {
         d.related.sort();
     }
     diag::sort(&mut diagnostics);
-    Ok(Validation {
+    Validation {
         records: loaded.records,
         skipped: loaded.skipped,
         diagnostics,
         texts: loaded.texts,
         commit: loaded.commit,
         limits: loaded.limits,
-    })
+        graph,
+    }
 }

@@ -146,9 +146,18 @@ pub fn of_records(
     }
 }
 
+/// One revision's records and their dependency graph.
+#[derive(Clone, Copy)]
+pub struct Revision<'a> {
+    pub records: &'a RecordSet,
+    pub graph: &'a DependencyGraph,
+}
+
 /// The impact of the difference between two revisions. `policy` should come from the base
 /// revision, so that a pull request cannot loosen the rules that score it.
-pub fn between(base: &RecordSet, head: &RecordSet, policy: &RiskPolicy) -> ChangeSetReport {
+pub fn between(base: Revision<'_>, head: Revision<'_>, policy: &RiskPolicy) -> ChangeSetReport {
+    let (base_graph, head_graph) = (base.graph, head.graph);
+    let (base, head) = (base.records, head.records);
     let records = diff::diff(base, head);
     let mut changed = Vec::new();
     let mut changes = Vec::new();
@@ -169,8 +178,8 @@ pub fn between(base: &RecordSet, head: &RecordSet, policy: &RiskPolicy) -> Chang
     }
     changed.sort();
     changed.dedup();
-    let at_head = ImpactSet::compute(head, &DependencyGraph::build(head), &changed);
-    let at_base = ImpactSet::compute(base, &DependencyGraph::build(base), &changed);
+    let at_head = ImpactSet::compute(head, head_graph, &changed);
+    let at_base = ImpactSet::compute(base, base_graph, &changed);
     let impact = ImpactSet::merge(at_head, at_base);
     let ctx = context(&changes, head, Some(base), &changed);
     let risk = risk::assess(&impact, &ctx, policy);
@@ -212,6 +221,21 @@ mod tests {
         )
     }
 
+    fn between_sets(base: &RecordSet, head: &RecordSet) -> ChangeSetReport {
+        let (base_graph, head_graph) = (DependencyGraph::build(base), DependencyGraph::build(head));
+        between(
+            Revision {
+                records: base,
+                graph: &base_graph,
+            },
+            Revision {
+                records: head,
+                graph: &head_graph,
+            },
+            &RiskPolicy::default(),
+        )
+    }
+
     fn ids(r: &ChangeSetReport) -> Vec<String> {
         r.impact
             .impacted
@@ -224,7 +248,7 @@ mod tests {
     fn editing_a_service_makes_it_a_changed_record() {
         let base = set(&(ci("db", "") + &svc("pay", 1, "ci:db")));
         let head = set(&(ci("db", "") + &svc("pay", 1, "")));
-        let r = between(&base, &head, &RiskPolicy::default());
+        let r = between_sets(&base, &head);
         assert_eq!(r.impact.changed, vec![RecordRef::new(Kind::Service, "pay")]);
         // The service itself was edited (its dependency removed): it is the changed record.
         assert_eq!(ids(&r), vec!["service:pay"]);
@@ -235,7 +259,7 @@ mod tests {
         let records = ci("db", "") + &svc("pay", 1, "ci:db");
         let base = set(&records);
         let head = set(&(records.clone() + &chg("CHG-1", "ci:db", "")));
-        let r = between(&base, &head, &RiskPolicy::default());
+        let r = between_sets(&base, &head);
         assert_eq!(
             r.impact.changed,
             vec![RecordRef::new(Kind::ConfigurationItem, "db")]
@@ -254,7 +278,7 @@ mod tests {
             + &ci("other", "")
             + &svc("pay", 2, "")
             + &svc("shop", 1, "service:pay")));
-        let r = between(&base, &head, &RiskPolicy::default());
+        let r = between_sets(&base, &head);
         let got = ids(&r);
         assert!(got.contains(&"service:shop".to_string()), "{got:?}");
     }
@@ -286,7 +310,7 @@ mod tests {
         let base =
             set(&(records.clone() + &chg("CHG-1", "ci:db", "").replace("risk: low", "risk: high")));
         let head = set(&(records + &chg("CHG-1", "ci:db", "")));
-        let r = between(&base, &head, &RiskPolicy::default());
+        let r = between_sets(&base, &head);
         assert_eq!(r.risk.level, Risk::High);
     }
 }

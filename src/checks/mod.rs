@@ -12,18 +12,18 @@ use crate::diag::Diagnostic;
 use crate::graph::DependencyGraph;
 use crate::model::RecordSet;
 
-/// Run every semantic check.
+/// Run every semantic check, and hand back the dependency graph they were run on.
 ///
 /// The checks that need the dependency graph run beside the others (on a large repository
 /// building the graph is a good part of the time); the findings come out in the same order
 /// either way.
-pub fn run(set: &RecordSet) -> Vec<Diagnostic> {
-    let (by_graph, (mut out, rest)) = rayon::join(
+pub fn run(set: &RecordSet) -> (Vec<Diagnostic>, DependencyGraph) {
+    let ((by_graph, graph), (mut out, rest)) = rayon::join(
         || {
             let graph = DependencyGraph::build(set);
             let mut out = Vec::new();
             lifecycle::check(set, &graph, &mut out);
-            out
+            (out, graph)
         },
         || {
             let (mut first, mut rest) = (Vec::new(), Vec::new());
@@ -37,5 +37,5 @@ pub fn run(set: &RecordSet) -> Vec<Diagnostic> {
     );
     out.extend(by_graph);
     out.extend(rest);
-    out
+    (out, graph)
 }

@@ -75,11 +75,13 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<ExitStatus, CommandE
     if let (Some(remote), Some(pr)) = (&remote, &pull_request) {
         remote.publish(&root, &args.base, &g, pr)?;
     }
-    Ok(if g.ok() {
+    let status = if g.ok() {
         ExitStatus::Ok
     } else {
         ExitStatus::Blocked
-    })
+    };
+    super::leak(g);
+    Ok(status)
 }
 
 fn read_pull_request(

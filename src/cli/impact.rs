@@ -1,7 +1,7 @@
 //! `cabinet impact`.
 
 use super::GlobalArgs;
-use crate::changeset;
+use crate::changeset::{self, Revision};
 use crate::diag::{self, Severity};
 use crate::error::{CommandError, ExitStatus};
 use crate::graph::DependencyGraph;
@@ -44,6 +44,12 @@ pub enum Format {
 /// `validate` is the command that reports them.
 pub fn load_records(root: &Path, source: &Source) -> Result<Loaded, CommandError> {
     let loaded = load::load(root, source)?;
+    warn_of_problems(&loaded, source);
+    Ok(loaded)
+}
+
+/// Say on stderr how many record problems a revision has (invalid records are left out).
+fn warn_of_problems(loaded: &Loaded, source: &Source) {
     let errors = loaded
         .diagnostics
         .iter()
@@ -58,7 +64,6 @@ pub fn load_records(root: &Path, source: &Source) -> Result<Loaded, CommandError
             "{errors} record problem(s) in {which}; invalid records are left out (run `cabinet validate` to see them)"
         ));
     }
-    Ok(loaded)
 }
 
 pub(crate) fn resolve_refs(
@@ -96,20 +101,35 @@ pub fn run(global: &GlobalArgs, args: &ImpactArgs) -> Result<ExitStatus, Command
     let format = global.format(Format::Human)?;
     let root = global.root()?;
     let (report, base_commit, head_commit) = match &args.base {
-        Some(base) => {
+        Some(base_rev) => {
             if !args.refs.is_empty() {
                 return Err(CommandError::usage("name records or give --base, not both")
                     .hint("with --base the changed records come from the difference between the revisions"));
             }
-            let base = load_records(&root, &Source::Revision(base.clone()))?;
             let head_source = args.head.clone().map_or(Source::WorkTree, Source::Revision);
-            let head = load_records(&root, &head_source)?;
+            let (base, head) = load::load_pair(&root, base_rev, &head_source)?;
+            warn_of_problems(&base, &Source::Revision(base_rev.clone()));
+            warn_of_problems(&head, &head_source);
             let policy = base
                 .records
                 .policy()
                 .map(|(_, p)| p.risk.clone())
                 .unwrap_or_default();
-            let report = changeset::between(&base.records, &head.records, &policy);
+            let (base_graph, head_graph) = rayon::join(
+                || DependencyGraph::build(&base.records),
+                || DependencyGraph::build(&head.records),
+            );
+            let report = changeset::between(
+                Revision {
+                    records: &base.records,
+                    graph: &base_graph,
+                },
+                Revision {
+                    records: &head.records,
+                    graph: &head_graph,
+                },
+                &policy,
+            );
             (report, base.commit, head.commit)
         }
         None => {

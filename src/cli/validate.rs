@@ -47,9 +47,11 @@ pub fn run(global: &GlobalArgs, args: &ValidateArgs) -> Result<ExitStatus, Comma
         Format::Sarif => report::sarif::write(out, &v, &style),
         Format::Junit => report::junit::write(out, &v),
     })?;
-    Ok(if v.ok() {
+    let status = if v.ok() {
         ExitStatus::Ok
     } else {
         ExitStatus::Blocked
-    })
+    };
+    super::leak(v);
+    Ok(status)
 }

@@ -5,7 +5,6 @@
 use crate::model::{Record, RecordRef, RecordSet};
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -88,37 +87,42 @@ impl RecordDiff {
 }
 
 /// Compare two record sets. Sorted by reference.
+///
+/// When a kind and id is written twice, the first record (in file order) is the one compared,
+/// as everywhere else.
 pub fn diff(base: &RecordSet, head: &RecordSet) -> Vec<RecordDiff> {
-    let (b, h) = (by_reference(base), by_reference(head));
     let mut out = Vec::new();
-    for (r, rec) in &h {
-        match b.get(r) {
+    for rec in first_of_each(head) {
+        match base.get_id(rec.kind(), rec.id()) {
             None => out.push(RecordDiff {
-                reference: r.clone(),
-                status: Status::Added,
                 file: rec.origin.file.clone(),
+                reference: rec.reference(),
+                status: Status::Added,
                 fields: Vec::new(),
             }),
+            // Most records of a pull request are untouched: equal typed values say so without
+            // turning both into JSON.
+            Some(old) if old.metadata == rec.metadata && old.spec == rec.spec => {}
             Some(old) => {
                 let mut fields = Vec::new();
                 compare("", &old.to_value(), &rec.to_value(), &mut fields);
                 if !fields.is_empty() {
                     out.push(RecordDiff {
-                        reference: r.clone(),
-                        status: Status::Modified,
                         file: rec.origin.file.clone(),
+                        reference: rec.reference(),
+                        status: Status::Modified,
                         fields,
                     });
                 }
             }
         }
     }
-    for (r, rec) in &b {
-        if !h.contains_key(r) {
+    for rec in first_of_each(base) {
+        if head.get_id(rec.kind(), rec.id()).is_none() {
             out.push(RecordDiff {
-                reference: r.clone(),
-                status: Status::Removed,
                 file: rec.origin.file.clone(),
+                reference: rec.reference(),
+                status: Status::Removed,
                 fields: Vec::new(),
             });
         }
@@ -127,12 +131,9 @@ pub fn diff(base: &RecordSet, head: &RecordSet) -> Vec<RecordDiff> {
     out
 }
 
-fn by_reference(set: &RecordSet) -> BTreeMap<RecordRef, &Record> {
-    let mut m = BTreeMap::new();
-    for r in set.iter() {
-        m.entry(r.reference()).or_insert(r);
-    }
-    m
+/// The records a lookup by reference finds: the first of each kind and id.
+fn first_of_each(set: &RecordSet) -> impl Iterator<Item = &Record> {
+    set.iter().filter(|r| set.is_first(r))
 }
 
 fn join(path: &str, key: &str) -> String {

@@ -11,10 +11,10 @@ pub use yaml::{ParsedDocument, ParsedFile, SpanIndex, escape_pointer, parse};
 use crate::diag::{self, Code, Diagnostic, Location, Span};
 use crate::error::CommandError;
 use crate::model::{ConfigSpec, Kind, Limits, Record, RecordRef, RecordSet, Spec};
-use crate::vcs::git::{EntryKind, GitError, GitRepo};
+use crate::vcs::git::{BlobId, EntryKind, GitError, GitRepo};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -31,7 +31,7 @@ pub enum Source {
 }
 
 /// What loading a repository produced.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub struct Loaded {
     pub records: RecordSet,
     /// Every document read (records, invalid ones and skipped ones).
@@ -125,7 +125,50 @@ impl Settings {
     }
 }
 
+/// The files of one revision, read but not merged yet.
+struct Files {
+    results: Vec<FileResult>,
+    /// The text cabinet.yaml's settings were read from (`None` when it is a link).
+    config_text: Option<String>,
+    settings: Settings,
+    commit: Option<String>,
+}
+
+impl Files {
+    fn merge(self) -> Loaded {
+        merge(self.results, self.settings.limits, self.commit)
+    }
+}
+
 fn load_worktree(root: &Path) -> Result<Loaded, CommandError> {
+    Ok(read_worktree(root)?.merge())
+}
+
+fn load_revision(root: &Path, rev: &str) -> Result<Loaded, CommandError> {
+    let repo = GitRepo::discover(root)?;
+    Ok(read_revision(&repo, rev, None)?.merge())
+}
+
+/// Read two revisions of one repository: `head` in full, then `base` from what differs.
+///
+/// A pull request touches a few files of thousands, and what a file yields depends only on its
+/// bytes and the repository's settings; so the files of `base` that hold the same bytes as in
+/// `head` (the same blob id) are taken from `head`'s reading, and only the others are read from
+/// git. When cabinet.yaml differs between the two, the settings may too, and `base` is read in
+/// full. Either way `base` is exactly what `load(root, Revision(base))` gives.
+pub fn load_pair(root: &Path, base: &str, head: &Source) -> Result<(Loaded, Loaded), CommandError> {
+    let repo = GitRepo::discover(root)?;
+    // A mistyped base is reported before the head is read.
+    repo.resolve(base)?;
+    let head = match head {
+        Source::WorkTree => read_worktree(root)?,
+        Source::Revision(rev) => read_revision(&repo, rev, None)?,
+    };
+    let base = read_revision(&repo, base, Some(&head))?;
+    Ok(rayon::join(|| base.merge(), || head.merge()))
+}
+
+fn read_worktree(root: &Path) -> Result<Files, CommandError> {
     let config_path = root.join(CONFIG_FILE);
     // Like every other link, a linked cabinet.yaml is not followed (a revision sees only the
     // target's path too): its settings are not read, and the walk reports the link.
@@ -141,31 +184,55 @@ fn load_worktree(root: &Path) -> Result<Loaded, CommandError> {
     let settings = Settings::from_config_text(config_text.as_deref());
     let mut candidates = walk(root, &settings)?;
     let cut = cut_at_limit(&mut candidates, &settings.limits);
+    let limits = &settings.limits;
     let mut results: Vec<FileResult> = candidates
         .par_iter()
-        .map(|c| {
-            let bytes = if c.link.is_some() || c.size > settings.limits.max_file_bytes {
-                Ok(Vec::new())
-            } else {
-                std::fs::read(root.join(&c.path))
+        .map(|c| -> std::io::Result<FileResult> {
+            if c.link.is_some() {
+                return Ok(read_file(c, Vec::new(), limits));
+            }
+            // The size comes from the open file (the walk does not stat), which is also the
+            // size of what is read.
+            let mut file = std::fs::File::open(root.join(&c.path))?;
+            let size = file.metadata()?.len();
+            let mut bytes = Vec::new();
+            if size <= limits.max_file_bytes {
+                bytes.reserve_exact(usize::try_from(size).unwrap_or(0));
+                std::io::Read::read_to_end(&mut file, &mut bytes)?;
+            }
+            let c = Candidate {
+                path: c.path.clone(),
+                size,
+                link: None,
             };
-            bytes.map(|b| read_file(c, b, &settings.limits))
+            Ok(read_file(&c, bytes, limits))
         })
         .collect::<Result<_, _>>()
         .map_err(|e| {
             CommandError::failure(format!("cannot read a file under {}: {e}", root.display()))
         })?;
     results.extend(cut);
-    Ok(merge(results, settings.limits, None))
+    Ok(Files {
+        results,
+        config_text,
+        settings,
+        commit: None,
+    })
 }
 
-fn load_revision(root: &Path, rev: &str) -> Result<Loaded, CommandError> {
-    let repo = GitRepo::discover(root)?;
+/// Read `rev` from git; with `known` (another revision of the same repository, already read
+/// under the same settings), take every file whose bytes `known` has already read from it.
+fn read_revision(repo: &GitRepo, rev: &str, known: Option<&Files>) -> Result<Files, CommandError> {
     let commit = repo.resolve(rev)?;
     let config = repo.read_path(&commit, CONFIG_FILE)?.ok_or_else(|| {
         CommandError::usage(format!("there is no {CONFIG_FILE} at revision `{rev}`"))
     })?;
-    let settings = Settings::from_config_text(std::str::from_utf8(&config).ok());
+    let config_text = std::str::from_utf8(&config).ok().map(str::to_string);
+    let settings = Settings::from_config_text(config_text.as_deref());
+    let known: HashMap<&str, &FileResult> = known
+        .filter(|k| k.config_text == config_text)
+        .map(|k| k.results.iter().map(|r| (r.path.as_str(), r)).collect())
+        .unwrap_or_default();
     let mut entries: Vec<_> = repo
         .list(&commit, &|dir| settings.skips_dir(dir))?
         .into_iter()
@@ -174,26 +241,38 @@ fn load_revision(root: &Path, rev: &str) -> Result<Loaded, CommandError> {
     let cut = cut_at_limit(&mut entries, &settings.limits);
     let limits = &settings.limits;
     let mut results: Vec<FileResult> = repo
-        .read_each(entries, |entry, read| -> Result<FileResult, GitError> {
+        .read_each(entries, |entry, blobs| -> Result<FileResult, GitError> {
+            let id = entry.id();
+            if entry.kind == EntryKind::File
+                && let Some(same) = known.get(entry.path.as_str()).filter(|k| k.holds(id))
+            {
+                return Ok((*same).clone());
+            }
+            let mut bytes = blobs.read(&entry)?;
+            let size = bytes.len() as u64;
             let link = (entry.kind == EntryKind::Symlink)
-                .then(|| read(&entry).map(|b| String::from_utf8_lossy(&b).into_owned()))
-                .transpose()?;
-            let bytes = if link.is_some() || entry.size > limits.max_file_bytes {
-                Vec::new()
-            } else {
-                read(&entry)?
-            };
+                .then(|| String::from_utf8_lossy(&std::mem::take(&mut bytes)).into_owned());
+            if size > limits.max_file_bytes {
+                bytes = Vec::new();
+            }
             let c = Candidate {
                 path: entry.path,
-                size: entry.size,
+                size,
                 link,
             };
-            Ok(read_file(&c, bytes, limits))
+            let mut result = read_file(&c, bytes, limits);
+            result.blob = Some(id);
+            Ok(result)
         })?
         .into_iter()
         .collect::<Result<Vec<FileResult>, GitError>>()?;
     results.extend(cut);
-    Ok(merge(results, settings.limits, Some(commit)))
+    Ok(Files {
+        results,
+        config_text,
+        settings,
+        commit: Some(commit),
+    })
 }
 
 /// Anything with a path: a file of the work tree or a blob of a revision.
@@ -224,6 +303,7 @@ fn cut_at_limit<T: Pathed>(files: &mut Vec<T>, limits: &Limits) -> Option<FileRe
     files.truncate(limits.max_records);
     Some(FileResult {
         path: first_dropped.clone(),
+        blob: None,
         text: None,
         records: Vec::new(),
         documents: 0,
@@ -243,6 +323,9 @@ fn cut_at_limit<T: Pathed>(files: &mut Vec<T>, limits: &Limits) -> Option<FileRe
 }
 
 /// List the YAML files of a working tree, honouring .gitignore like git does.
+///
+/// The walk neither sorts nor stats (the list is sorted once at the end, and a file's size is
+/// read when it is opened): on a large repository both cost more than the walk itself.
 fn walk(root: &Path, settings: &Settings) -> Result<Vec<Candidate>, CommandError> {
     let mut out = Vec::new();
     let root_owned = root.to_path_buf();
@@ -252,7 +335,6 @@ fn walk(root: &Path, settings: &Settings) -> Result<Vec<Candidate>, CommandError
         .git_global(false)
         .require_git(false)
         .follow_links(false)
-        .sort_by_file_name(|a, b| a.cmp(b))
         .filter_entry({
             let skip: Vec<String> = vec![settings.site_out.clone()];
             let exclude = settings.exclude.clone();
@@ -278,42 +360,49 @@ fn walk(root: &Path, settings: &Settings) -> Result<Vec<Candidate>, CommandError
             // Sockets, pipes and devices are not files git could hold; reading one could block.
             continue;
         }
+        let name = entry.file_name().as_encoded_bytes();
+        if !(name.ends_with(b".yaml") || name.ends_with(b".yml")) {
+            continue;
+        }
         let path = relative(root, entry.path());
         if !settings.reads_file(&path) {
             continue;
         }
-        if file_type.is_symlink() {
+        let link = if file_type.is_symlink() {
             let target = std::fs::read_link(entry.path())?;
-            out.push(Candidate {
-                path,
-                size: 0,
-                link: Some(target.to_string_lossy().into_owned()),
-            });
+            Some(target.to_string_lossy().into_owned())
         } else {
-            let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
-            out.push(Candidate {
-                path,
-                size,
-                link: None,
-            });
-        }
+            None
+        };
+        out.push(Candidate {
+            path,
+            size: 0,
+            link,
+        });
     }
-    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out.sort_unstable_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
 }
 
+/// `path` relative to `root`, with `/` between its parts on every platform.
 fn relative(root: &Path, path: &Path) -> String {
-    path.strip_prefix(root)
-        .unwrap_or(path)
-        .components()
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    if std::path::MAIN_SEPARATOR == '/' {
+        return rel.to_string_lossy().into_owned();
+    }
+    rel.components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect::<Vec<_>>()
         .join("/")
 }
 
 /// What one file yielded.
+#[derive(Clone)]
 struct FileResult {
     path: String,
+    /// The blob the file was read from, for a revision.
+    blob: Option<BlobId>,
+    /// The text of a file that was read in full (valid UTF-8, within the size limit).
     text: Option<Arc<str>>,
     records: Vec<Record>,
     documents: usize,
@@ -321,6 +410,20 @@ struct FileResult {
     diagnostics: Vec<Diagnostic>,
     /// Records present but invalid.
     invalid: Vec<RecordRef>,
+}
+
+impl FileResult {
+    /// This is the reading of a regular file that holds exactly the blob `id`.
+    fn holds(&self, id: BlobId) -> bool {
+        let Some(text) = &self.text else {
+            // A link, a file over the size limit, or not UTF-8: nothing worth reusing.
+            return false;
+        };
+        match self.blob {
+            Some(blob) => blob == id,
+            None => BlobId::of(text.as_bytes()) == Some(id),
+        }
+    }
 }
 
 /// The kind and id a document claims, if it claims both.
@@ -333,6 +436,7 @@ fn written_reference(value: &serde_json::Value) -> Option<RecordRef> {
 fn read_file(c: &Candidate, bytes: Vec<u8>, limits: &Limits) -> FileResult {
     let mut result = FileResult {
         path: c.path.clone(),
+        blob: None,
         text: None,
         records: Vec::new(),
         documents: 0,

@@ -7,17 +7,29 @@ use std::collections::{HashMap, HashSet};
 #[derive(Debug, Default, Clone)]
 pub struct RecordSet {
     records: Vec<Record>,
-    index: HashMap<(Kind, String), usize>,
+    /// Per kind (in `Kind::ALL` order), id → position in `records`: a lookup by `&str`
+    /// allocates nothing.
+    index: [HashMap<String, usize>; Kind::ALL.len()],
     /// Records that exist but failed their schema: references to them are not dangling.
     invalid: HashSet<RecordRef>,
+}
+
+/// Two sets are equal when they hold the same records in the same order and the same invalid
+/// references (the index follows from the records).
+impl PartialEq for RecordSet {
+    fn eq(&self, other: &RecordSet) -> bool {
+        self.records == other.records && self.invalid == other.invalid
+    }
 }
 
 impl RecordSet {
     /// Index records; when two share a kind and id, the first (in file order) wins the lookup.
     pub fn new(records: Vec<Record>) -> RecordSet {
-        let mut index = HashMap::with_capacity(records.len());
+        let mut index: [HashMap<String, usize>; Kind::ALL.len()] = Default::default();
         for (i, r) in records.iter().enumerate() {
-            index.entry((r.kind(), r.id().to_string())).or_insert(i);
+            index[r.kind() as usize]
+                .entry(r.id().to_string())
+                .or_insert(i);
         }
         RecordSet {
             records,
@@ -51,13 +63,26 @@ impl RecordSet {
     }
 
     pub fn get(&self, r: &RecordRef) -> Option<&Record> {
-        self.index
-            .get(&(r.kind, r.id.clone()))
-            .map(|&i| &self.records[i])
+        self.get_id(r.kind, &r.id)
+    }
+
+    /// The record of `kind` with `id` (the first, when it is written twice).
+    pub fn get_id(&self, kind: Kind, id: &str) -> Option<&Record> {
+        self.position(kind, id).map(|i| &self.records[i])
     }
 
     pub fn contains(&self, r: &RecordRef) -> bool {
-        self.index.contains_key(&(r.kind, r.id.clone()))
+        self.position(r.kind, &r.id).is_some()
+    }
+
+    /// This record is the one a lookup by its kind and id finds (not a later duplicate).
+    pub fn is_first(&self, record: &Record) -> bool {
+        self.get_id(record.kind(), record.id())
+            .is_some_and(|first| std::ptr::eq(first, record))
+    }
+
+    fn position(&self, kind: Kind, id: &str) -> Option<usize> {
+        self.index[kind as usize].get(id).copied()
     }
 
     /// Records of one kind, in file order.

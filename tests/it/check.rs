@@ -630,17 +630,7 @@ fn every_format_renders_the_same_verdict() {
 fn the_acme_history_trips_each_finding_as_the_readme_says() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("acme");
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ci/acme-history.sh");
-    let status = std::process::Command::new("bash")
-        .arg(&script)
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(
-        status.status.success(),
-        "{}",
-        String::from_utf8_lossy(&status.stderr)
-    );
+    acme_history(&out);
     let expect = [
         ("pr/pg-upgrade", 0, vec![]),
         ("pr/search-tier", 1, vec!["missing-change-record"]),

@@ -14,5 +14,6 @@ mod github;
 mod graph;
 mod hostile;
 mod impact;
+mod load_pair;
 mod schedule;
 mod site;

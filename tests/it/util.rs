@@ -177,3 +177,19 @@ pub fn findings(report: &serde_json::Value) -> Vec<(String, String, u64, u64)> {
         })
         .collect()
 }
+
+/// Builds the acme example's scripted git history (`ci/acme-history.sh`) at
+/// `out`: main plus one `pr/*` branch per finding the README walks through.
+pub fn acme_history(out: &Path) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("ci/acme-history.sh");
+    let run = std::process::Command::new("bash")
+        .arg(&script)
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+}
