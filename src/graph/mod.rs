@@ -56,14 +56,17 @@ pub struct DependencyGraph {
     fwd: Vec<Edge>,
     rev_offsets: Vec<u32>,
     rev: Vec<Edge>,
-    /// `rev` as bare dependents with `SOFT` for a partial edge, and `fwd` as bare
-    /// dependencies: a third of the memory, which is what the walks over the whole graph
-    /// read (more of it stays in cache).
+    /// `rev` and `fwd` as bare nodes with `SOFT` for a partial edge: a third of the memory,
+    /// which is what the walks over the whole graph read (more of it stays in cache).
     rev_packed: Vec<u32>,
-    fwd_nodes: Vec<u32>,
+    fwd_packed: Vec<u32>,
     group_of: Vec<u32>,
-    /// Whether each node is in a redundancy group (a byte each, so a walk's test is cheap).
+    /// Whether each node is in a redundancy group, a byte each and a bit each (so a walk's
+    /// test is cheap).
     grouped: Vec<bool>,
+    grouped_bits: Vec<u64>,
+    /// Per group, how many members down take it down (`members - minUp + 1`, at least 1).
+    fails_at: Vec<u32>,
     pub groups: Vec<Group>,
 }
 
@@ -141,15 +144,26 @@ impl DependencyGraph {
                 )
             }),
         );
-        let rev_packed = rev
+        let packed = |edges: &[Edge]| -> Vec<u32> {
+            edges
+                .iter()
+                .map(|e| match e.impact {
+                    Impact::Full => e.node,
+                    Impact::Partial => e.node | SOFT,
+                })
+                .collect()
+        };
+        let rev_packed = packed(&rev);
+        let fwd_packed = packed(&fwd);
+        let grouped: Vec<bool> = group_of.iter().map(|&g| g != NO_GROUP).collect();
+        let mut grouped_bits = vec![0u64; n.div_ceil(64)];
+        for (i, _) in grouped.iter().enumerate().filter(|(_, g)| **g) {
+            grouped_bits[i / 64] |= 1 << (i % 64);
+        }
+        let fails_at = groups
             .iter()
-            .map(|e| match e.impact {
-                Impact::Full => e.node,
-                Impact::Partial => e.node | SOFT,
-            })
+            .map(|g| (g.members.len() as u32 + 1).saturating_sub(g.min_up).max(1))
             .collect();
-        let fwd_nodes = fwd.iter().map(|e| e.node).collect();
-        let grouped = group_of.iter().map(|&g| g != NO_GROUP).collect();
         DependencyGraph {
             nodes,
             index,
@@ -158,9 +172,11 @@ impl DependencyGraph {
             rev_offsets,
             rev,
             rev_packed,
-            fwd_nodes,
+            fwd_packed,
             group_of,
             grouped,
+            grouped_bits,
+            fails_at,
             groups,
         }
     }
@@ -209,9 +225,25 @@ impl DependencyGraph {
         (g != NO_GROUP).then(|| &self.groups[g as usize])
     }
 
+    /// What `n` depends on (as `dependencies_of`), each a node with `SOFT` set for a soft edge.
+    pub fn dependencies_packed(&self, n: Node) -> &[u32] {
+        let i = n as usize;
+        &self.fwd_packed[self.fwd_offsets[i] as usize..self.fwd_offsets[i + 1] as usize]
+    }
+
     /// For every node, whether it is in a redundancy group.
     pub fn grouped(&self) -> &[bool] {
         &self.grouped
+    }
+
+    /// Whether `n` is in a redundancy group (one bit per node: it stays in cache).
+    pub fn is_grouped(&self, n: Node) -> bool {
+        self.grouped_bits[n as usize / 64] >> (n % 64) & 1 != 0
+    }
+
+    /// How many members of group `g` down take the group down.
+    pub fn fails_at(&self, g: usize) -> u32 {
+        self.fails_at[g]
     }
 
     pub fn group_index(&self, n: Node) -> u32 {
@@ -285,20 +317,21 @@ impl DependencyGraph {
     /// smallest reference along the shortest cycle through it; sorted.
     ///
     /// Tarjan's algorithm, iterative, over the compact adjacency, with Pearce's single
-    /// index array (no petgraph copy, no recursion, little memory touched at random): on a
-    /// million records and three million edges it takes well under the 200 ms budget.
+    /// index array, which also holds whether a component is complete (no petgraph copy, no
+    /// recursion, one read at random per edge): see BENCHMARKS.md for a million records.
     pub fn cycles(&self) -> Vec<Vec<Node>> {
-        const ROOT: u8 = 1;
-        const DONE: u8 = 2;
+        // Set on a node whose component is complete (its number is in the other bits).
+        const DONE: u32 = 1 << 31;
         let n = self.len();
         // 0: not visited; then the discovery order, lowered to the lowest order reachable
-        // while the node is open; once its component is complete, the component (from 1).
+        // while the node is open; once its component is complete, the component (from 1)
+        // with `DONE`. One array, so each edge looked at costs one read at random.
         let mut rindex = vec![0u32; n];
-        let mut flags = vec![0u8; n];
         // Finished nodes whose component is not complete yet.
         let mut stack: Vec<Node> = Vec::new();
-        // The depth-first path: a node and the position of its next edge in `fwd_nodes`.
-        let mut path: Vec<(Node, u32)> = Vec::new();
+        // The depth-first path: a node, the position of its next edge in `fwd_packed`, and
+        // whether the node is still the root of its component (reaches nothing lower).
+        let mut path: Vec<(Node, u32, bool)> = Vec::new();
         let mut next = 1u32;
         let mut components = 0u32;
         let mut looped: Vec<(Node, u32)> = Vec::new();
@@ -308,45 +341,45 @@ impl DependencyGraph {
             }
             rindex[root as usize] = next;
             next += 1;
-            flags[root as usize] = ROOT;
-            path.push((root, self.fwd_offsets[root as usize]));
-            'path: while let Some((v, pos)) = path.last_mut() {
+            path.push((root, self.fwd_offsets[root as usize], true));
+            'path: while let Some((v, pos, is_root)) = path.last_mut() {
                 let v = *v;
                 let vi = v as usize;
                 let end = self.fwd_offsets[vi + 1];
                 while *pos < end {
-                    let w = self.fwd_nodes[*pos as usize];
+                    let w = self.fwd_packed[*pos as usize] & !SOFT;
                     *pos += 1;
                     let wi = w as usize;
-                    if rindex[wi] == 0 {
+                    let rw = rindex[wi];
+                    if rw == 0 {
                         rindex[wi] = next;
                         next += 1;
-                        flags[wi] = ROOT;
-                        path.push((w, self.fwd_offsets[wi]));
+                        path.push((w, self.fwd_offsets[wi], true));
                         continue 'path;
                     }
-                    if flags[wi] & DONE == 0 && rindex[wi] < rindex[vi] {
-                        rindex[vi] = rindex[wi];
-                        flags[vi] &= !ROOT;
+                    if rw & DONE == 0 && rw < rindex[vi] {
+                        rindex[vi] = rw;
+                        *is_root = false;
                     }
                 }
                 // `v` is finished: its parent on the path reaches what it reaches.
+                let is_root = *is_root;
                 path.pop();
-                if let Some(&(p, _)) = path.last() {
-                    let pi = p as usize;
+                if let Some((p, _, parent_root)) = path.last_mut() {
+                    let pi = *p as usize;
                     if rindex[vi] < rindex[pi] {
                         rindex[pi] = rindex[vi];
-                        flags[pi] &= !ROOT;
+                        *parent_root = false;
                     }
                 }
-                if flags[vi] & ROOT == 0 {
+                if !is_root {
                     stack.push(v);
                     continue;
                 }
                 // `v` roots a component: itself and the finished nodes above it that
                 // reach no lower.
                 components += 1;
-                let c = components;
+                let c = components | DONE;
                 let mut size = 1usize;
                 let mut smallest = v;
                 while let Some(&w) = stack.last() {
@@ -355,13 +388,11 @@ impl DependencyGraph {
                     }
                     stack.pop();
                     rindex[w as usize] = c;
-                    flags[w as usize] = DONE;
                     size += 1;
                     smallest = smallest.min(w);
                 }
                 rindex[vi] = c;
-                flags[vi] = DONE;
-                if size > 1 || self.fwd_nodes_of(v).contains(&v) {
+                if size > 1 || self.dependencies_of(v).iter().any(|e| e.node == v) {
                     looped.push((smallest, c));
                 }
             }
@@ -372,11 +403,6 @@ impl DependencyGraph {
             .collect();
         out.sort();
         out
-    }
-
-    fn fwd_nodes_of(&self, n: Node) -> &[u32] {
-        let i = n as usize;
-        &self.fwd_nodes[self.fwd_offsets[i] as usize..self.fwd_offsets[i + 1] as usize]
     }
 
     /// The shortest cycle from `start` back to itself inside one component (breadth-first).

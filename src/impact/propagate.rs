@@ -11,7 +11,7 @@
 //! goes down (hard edges from what is down, and groups that lose too many members), then one
 //! breadth-first walk from the seeds that degrades what is not down and gives every
 //! impacted node a shortest explanation. On a million records and three million edges an
-//! impact touching everything takes well under the 100 ms budget (see BENCHMARKS.md).
+//! impact touching everything takes about 155 ms (see BENCHMARKS.md).
 
 use crate::graph::{DependencyGraph, Node, SOFT};
 use crate::model::Impact;
@@ -28,7 +28,7 @@ const GROUPED: u8 = 8;
 
 /// The result of one propagation: the state of every node and, for each impacted node, the
 /// previous node on a shortest explanation from a seed.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct Propagation {
     state: Vec<u8>,
     parent: Vec<Node>,
@@ -86,151 +86,358 @@ fn contribution(source: u8, edge: Impact) -> u8 {
     }
 }
 
+/// How the walks expand a level: from each node of the level to what depends on it
+/// (`Push`), or from each node not reached yet to what it depends on (`Pull`). Both give the
+/// same result; `Auto` pushes small levels and pulls large ones.
+///
+/// Pulling is the direction-optimising breadth-first search of Beamer, Asanović and
+/// Patterson (2012): when a level is larger than half of what is left, scanning what is left
+/// in node order (its dependencies are stored together) and testing a bitmap of the level,
+/// which stays in cache, reads memory front to back where pushing reads it at random.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Direction {
+    Auto,
+    #[cfg(test)]
+    Push,
+    #[cfg(test)]
+    Pull,
+    /// Level `k` pulls when bit `k % 64` is set (to test any mix of the two).
+    #[cfg(test)]
+    Mixed(u64),
+}
+
+impl Direction {
+    /// Whether to pull a level of `level` nodes when `left` nodes are not reached yet.
+    fn pulls(self, level: usize, left: usize, depth: usize) -> bool {
+        // `depth` only chooses in tests.
+        let _ = depth;
+        match self {
+            Direction::Auto => level * 2 > left,
+            #[cfg(test)]
+            Direction::Push => false,
+            #[cfg(test)]
+            Direction::Pull => true,
+            #[cfg(test)]
+            Direction::Mixed(bits) => bits >> (depth % 64) & 1 != 0,
+        }
+    }
+}
+
 /// Take `seeds` down and compute what follows.
 pub fn propagate(graph: &DependencyGraph, seeds: &[Node]) -> Propagation {
+    propagate_with(graph, seeds, Direction::Auto)
+}
+
+pub(crate) fn propagate_with(
+    graph: &DependencyGraph,
+    seeds: &[Node],
+    direction: Direction,
+) -> Propagation {
     let n = graph.len();
     let mut seeds: Vec<Node> = seeds.to_vec();
     seeds.sort_unstable();
     seeds.dedup();
-    let mut state: Vec<u8> = graph
+    let state: Vec<u8> = graph
         .grouped()
         .iter()
         .map(|&g| if g { GROUPED } else { NONE })
         .collect();
     debug_assert_eq!(state.len(), n);
-    let mut group_down = vec![0u32; graph.groups.len()];
-    let mut group_is_down = vec![false; graph.groups.len()];
-    down(
+    let mut walk = Walk {
         graph,
-        &seeds,
-        &mut state,
-        &mut group_down,
-        &mut group_is_down,
-    );
-    let (parent, order) = explain(graph, &seeds, &mut state, &group_is_down);
-    Propagation {
+        direction,
         state,
+        group_down: vec![0u32; graph.groups.len()],
+        group_is_down: vec![false; graph.groups.len()],
+        bits: Bits::default(),
+    };
+    walk.down(&seeds);
+    let (parent, order) = walk.explain(&seeds);
+    Propagation {
+        state: walk.state,
         parent,
         order,
         seeds,
-        group_down,
+        group_down: walk.group_down,
     }
 }
 
-/// What goes down: the seeds, then whatever depends through a hard edge on something down,
-/// that is on a node outside any group, or on any member of a group that has fewer than
-/// `minUp` members up. Level by level, each level in node order (see `ascending`).
-fn down(
-    graph: &DependencyGraph,
-    seeds: &[Node],
-    state: &mut [u8],
-    group_down: &mut [u32],
-    group_is_down: &mut [bool],
-) {
-    let mut take_down = |x: Node, next: &mut Vec<Node>| {
-        let b = &mut state[x as usize];
+/// One bit per node.
+#[derive(Default)]
+struct Bits(Vec<u64>);
+
+impl Bits {
+    fn with(&mut self, n: usize) -> &mut Self {
+        if self.0.is_empty() {
+            self.0.resize(n.div_ceil(64), 0);
+        }
+        self
+    }
+
+    fn set(&mut self, x: Node) {
+        self.0[x as usize / 64] |= 1 << (x % 64);
+    }
+
+    fn has(&self, x: Node) -> bool {
+        self.0[x as usize / 64] >> (x % 64) & 1 != 0
+    }
+
+    /// Clear the bits of `xs` (cheaper than clearing all when `xs` is small).
+    fn unset_all(&mut self, xs: &[Node]) {
+        for &x in xs {
+            self.0[x as usize / 64] = 0;
+        }
+    }
+}
+
+/// The state of one propagation while it runs.
+struct Walk<'g> {
+    graph: &'g DependencyGraph,
+    direction: Direction,
+    state: Vec<u8>,
+    group_down: Vec<u32>,
+    group_is_down: Vec<bool>,
+    /// Scratch space for `ascending`.
+    bits: Bits,
+}
+
+impl Walk<'_> {
+    /// Take `x` down. Returns false if it already was. The nodes whose dependents must be
+    /// looked at next go to `next`: `x`, or, for a member of a redundancy group, the whole
+    /// group when this member takes it down (its dependents see the group).
+    fn take_down(&mut self, x: Node, next: &mut Vec<Node>) -> bool {
+        let b = &mut self.state[x as usize];
         if *b & STATE == FULL {
-            return;
+            return false;
         }
         *b |= FULL;
         if *b & GROUPED == 0 {
             next.push(x);
-            return;
+            return true;
         }
-        let g = graph.group_index(x);
-        // A member down: its dependents see the group, which may now be down for all of them.
-        let gi = g as usize;
-        group_down[gi] += 1;
-        let group = &graph.groups[gi];
-        let up = group.members.len() as u32 - group_down[gi];
-        if up < group.min_up && !group_is_down[gi] {
-            group_is_down[gi] = true;
-            next.extend_from_slice(&group.members);
+        let gi = self.graph.group_index(x) as usize;
+        self.group_down[gi] += 1;
+        if self.group_down[gi] >= self.graph.fails_at(gi) && !self.group_is_down[gi] {
+            self.group_is_down[gi] = true;
+            next.extend_from_slice(&self.graph.groups[gi].members);
         }
-    };
-    let mut level: Vec<Node> = Vec::new();
-    let mut next: Vec<Node> = Vec::new();
-    let mut bits: Vec<u64> = Vec::new();
-    for &s in seeds {
-        take_down(s, &mut level);
+        true
     }
-    while !level.is_empty() {
-        ascending(&mut level, &mut bits, graph.len());
-        for &y in &level {
-            for &d in graph.dependents_packed(y) {
-                if d & SOFT == 0 {
-                    take_down(d, &mut next);
+
+    /// What goes down: the seeds, then whatever depends through a hard edge on something
+    /// down, that is on a node outside any group, or on any member of a group that has fewer
+    /// than `minUp` members up. Level by level (each level in node order, see `ascending`).
+    fn down(&mut self, seeds: &[Node]) {
+        let graph = self.graph;
+        let n = graph.len();
+        let mut level: Vec<Node> = Vec::new();
+        let mut next: Vec<Node> = Vec::new();
+        let mut reached = 0usize;
+        for &s in seeds {
+            reached += usize::from(self.take_down(s, &mut level));
+        }
+        // For pulling: the nodes not down yet, in node order, and the level as a bitmap.
+        let mut left: Option<Vec<Node>> = None;
+        let mut frontier = Bits::default();
+        let mut depth = 0;
+        while !level.is_empty() {
+            if self.direction.pulls(level.len(), n - reached, depth) {
+                frontier.with(n);
+                for &y in &level {
+                    frontier.set(y);
+                }
+                let left = left.get_or_insert_with(|| {
+                    (0..n as Node)
+                        .filter(|&x| self.state[x as usize] & STATE != FULL)
+                        .collect()
+                });
+                let mut keep = 0;
+                for i in 0..left.len() {
+                    let x = left[i];
+                    if self.state[x as usize] & STATE == FULL {
+                        continue;
+                    }
+                    let hit = graph
+                        .dependencies_packed(x)
+                        .iter()
+                        .any(|&d| d & SOFT == 0 && frontier.has(d));
+                    if hit && self.take_down(x, &mut next) {
+                        reached += 1;
+                        continue;
+                    }
+                    left[keep] = x;
+                    keep += 1;
+                }
+                left.truncate(keep);
+                frontier.unset_all(&level);
+            } else {
+                ascending(&mut level, &mut self.bits, n);
+                for &y in &level {
+                    for &d in graph.dependents_packed(y) {
+                        if d & SOFT == 0 {
+                            reached += usize::from(self.take_down(d, &mut next));
+                        }
+                    }
                 }
             }
-        }
-        std::mem::swap(&mut level, &mut next);
-        next.clear();
-    }
-}
-
-/// Sort one level of a walk (distinct nodes): a walk that takes its nodes in node order reads
-/// the adjacency arrays front to back instead of at random, which on a large graph is most of
-/// its cost. A small level is sorted; a large one goes through a bitmap of all nodes.
-fn ascending(level: &mut [Node], bits: &mut Vec<u64>, n: usize) {
-    if level.len() * 1024 < n {
-        level.sort_unstable();
-        return;
-    }
-    if bits.is_empty() {
-        bits.resize(n.div_ceil(64), 0);
-    }
-    for &x in level.iter() {
-        bits[x as usize / 64] |= 1 << (x % 64);
-    }
-    let mut k = 0;
-    for (w, word) in bits.iter_mut().enumerate() {
-        let mut b = std::mem::take(word);
-        while b != 0 {
-            level[k] = (w * 64) as Node + b.trailing_zeros();
-            k += 1;
-            b &= b - 1;
+            std::mem::swap(&mut level, &mut next);
+            next.clear();
+            depth += 1;
         }
     }
-    debug_assert_eq!(k, level.len(), "a level holds distinct nodes");
-}
 
-/// Breadth-first from the seeds over the edges that explain each state, so every impacted
-/// node gets a shortest explanation. The walk goes level by level, each level in node order
-/// (sorted by reference), and a node's explanation continues the first node of the previous
-/// level that explains it: the choice among equally short paths is deterministic.
-///
-/// The same walk finds what is degraded: a node that is not down is degraded exactly when
-/// it depends on something impacted along an edge that passes on a degradation (any edge
-/// from something degraded, a soft edge from something down), and the first such edge
-/// reached is its explanation. Returns the parents and the impacted nodes in walk order.
-fn explain(
-    graph: &DependencyGraph,
-    seeds: &[Node],
-    state: &mut [u8],
-    group_is_down: &[bool],
-) -> (Vec<Node>, Vec<Node>) {
-    let mut parent = vec![NO_PARENT; graph.len()];
-    let mut group_done = vec![false; graph.groups.len()];
-    // Everything reached is impacted: the seeds, then one level after the other.
-    let mut order: Vec<Node> = Vec::new();
-    for &s in seeds {
-        state[s as usize] |= SEEN;
-        order.push(s);
+    /// Breadth-first from the seeds over the edges that explain each state, so every impacted
+    /// node gets a shortest explanation. The walk goes level by level, each level in node
+    /// order (sorted by reference), and a node's explanation continues the first node of the
+    /// previous level that explains it: the choice among equally short paths is
+    /// deterministic.
+    ///
+    /// The same walk finds what is degraded: a node that is not down is degraded exactly when
+    /// it depends on something impacted along an edge that passes on a degradation (any edge
+    /// from something degraded, a soft edge from something down), and the first such edge
+    /// reached is its explanation. Returns the parents and the impacted nodes in walk order.
+    fn explain(&mut self, seeds: &[Node]) -> (Vec<Node>, Vec<Node>) {
+        let graph = self.graph;
+        let n = graph.len();
+        let groups = graph.groups.len();
+        let mut parent = vec![NO_PARENT; n];
+        let mut group_done = vec![false; groups];
+        // Everything reached is impacted: the seeds, then one level after the other. (Room
+        // for all: growing a large vector copies it each time; the unused room is given back
+        // at the end.)
+        let mut order: Vec<Node> = Vec::with_capacity(n);
+        for &s in seeds {
+            self.state[s as usize] |= SEEN;
+            order.push(s);
+        }
+        let mut dependents: Vec<u32> = Vec::new();
+        // For pulling: the nodes not reached yet, in node order; the level's nodes outside
+        // any group, down and degraded, as bitmaps; per group, the member that explains it
+        // in this level.
+        let mut left: Option<Vec<Node>> = None;
+        let mut down = Bits::default();
+        let mut degraded = Bits::default();
+        let mut explainer = vec![NO_PARENT; groups];
+        let mut claimed: Vec<Node> = Vec::new();
+        let mut start = 0;
+        let mut depth = 0;
+        while start < order.len() {
+            let end = order.len();
+            depth += 1;
+            if !self.direction.pulls(end - start, n - end, depth) {
+                self.push_level(
+                    &mut order,
+                    start..end,
+                    &mut parent,
+                    &mut group_done,
+                    &mut dependents,
+                );
+                ascending(&mut order[end..], &mut self.bits, n);
+                start = end;
+                continue;
+            }
+            down.with(n);
+            degraded.with(n);
+            let mut explaining: Vec<usize> = Vec::new();
+            for &u in &order[start..end] {
+                let b = self.state[u as usize];
+                if b & GROUPED == 0 {
+                    if b & STATE == FULL {
+                        down.set(u);
+                    } else {
+                        degraded.set(u);
+                    }
+                    continue;
+                }
+                let g = graph.group_index(u) as usize;
+                if b & STATE == FULL && self.group_is_down[g] && !group_done[g] {
+                    group_done[g] = true;
+                    explainer[g] = u;
+                    explaining.push(g);
+                }
+            }
+            let left = left.get_or_insert_with(|| {
+                (0..n as Node)
+                    .filter(|&x| self.state[x as usize] & SEEN == 0)
+                    .collect()
+            });
+            let mut keep = 0;
+            for i in 0..left.len() {
+                let x = left[i];
+                let b = self.state[x as usize];
+                if b & SEEN != 0 {
+                    continue;
+                }
+                let is_down = b & STATE == FULL;
+                // The first node of the level (in node order) with an edge that explains `x`.
+                let mut best = NO_PARENT;
+                for &d in graph.dependencies_packed(x) {
+                    let u = d & !SOFT;
+                    let (by, own) = if graph.is_grouped(u) {
+                        match explainer[graph.group_index(u) as usize] {
+                            NO_PARENT => continue,
+                            m => (m, FULL),
+                        }
+                    } else if down.has(u) {
+                        (u, FULL)
+                    } else if degraded.has(u) {
+                        (u, PARTIAL)
+                    } else {
+                        continue;
+                    };
+                    let impact = if d & SOFT == 0 {
+                        Impact::Full
+                    } else {
+                        Impact::Partial
+                    };
+                    let c = contribution(own, impact);
+                    if by < best && c != NONE && is_down == (c == FULL) {
+                        best = by;
+                    }
+                }
+                if best == NO_PARENT {
+                    left[keep] = x;
+                    keep += 1;
+                    continue;
+                }
+                self.state[x as usize] |= if is_down { FULL } else { PARTIAL } | SEEN;
+                parent[x as usize] = best;
+                claimed.push(x);
+            }
+            left.truncate(keep);
+            down.unset_all(&order[start..end]);
+            degraded.unset_all(&order[start..end]);
+            for g in explaining {
+                explainer[g] = NO_PARENT;
+            }
+            // Scanned in node order: the new level is sorted already.
+            order.append(&mut claimed);
+            start = end;
+        }
+        order.shrink_to_fit();
+        (parent, order)
     }
-    let mut dependents: Vec<u32> = Vec::new();
-    let mut bits: Vec<u64> = Vec::new();
-    let mut start = 0;
-    while start < order.len() {
-        let end = order.len();
-        for i in start..end {
+
+    /// Expand the level `order[range]` by pushing: each node claims the dependents it
+    /// explains, which are appended to `order`.
+    fn push_level(
+        &mut self,
+        order: &mut Vec<Node>,
+        range: std::ops::Range<usize>,
+        parent: &mut [Node],
+        group_done: &mut [bool],
+        dependents: &mut Vec<u32>,
+    ) {
+        let graph = self.graph;
+        for i in range {
             let u = order[i];
-            let own = state[u as usize] & STATE;
-            let edges = if state[u as usize] & GROUPED == 0 {
+            let own = self.state[u as usize] & STATE;
+            let edges = if self.state[u as usize] & GROUPED == 0 {
                 // The dependents of one node are stored in node order.
                 graph.dependents_packed(u)
             } else {
                 let g = graph.group_index(u);
-                if own != FULL || !group_is_down[g as usize] || group_done[g as usize] {
+                if own != FULL || !self.group_is_down[g as usize] || group_done[g as usize] {
                     // A degraded member is still up and explains nothing behind its group,
                     // nor does a member of a group that is still up.
                     continue;
@@ -247,7 +454,7 @@ fn explain(
             };
             for &d in edges {
                 let x = d & !SOFT;
-                let b = &mut state[x as usize];
+                let b = &mut self.state[x as usize];
                 if *b & SEEN != 0 {
                     continue;
                 }
@@ -268,8 +475,29 @@ fn explain(
                 }
             }
         }
-        ascending(&mut order[end..], &mut bits, graph.len());
-        start = end;
     }
-    (parent, order)
+}
+
+/// Sort one level of a walk (distinct nodes): a walk that takes its nodes in node order reads
+/// the adjacency arrays front to back instead of at random, which on a large graph is most of
+/// its cost. A small level is sorted; a large one goes through a bitmap of all nodes.
+fn ascending(level: &mut [Node], bits: &mut Bits, n: usize) {
+    if level.len() * 1024 < n {
+        level.sort_unstable();
+        return;
+    }
+    let bits = bits.with(n);
+    for &x in level.iter() {
+        bits.set(x);
+    }
+    let mut k = 0;
+    for (w, word) in bits.0.iter_mut().enumerate() {
+        let mut b = std::mem::take(word);
+        while b != 0 {
+            level[k] = (w * 64) as Node + b.trailing_zeros();
+            k += 1;
+            b &= b - 1;
+        }
+    }
+    debug_assert_eq!(k, level.len(), "a level holds distinct nodes");
 }

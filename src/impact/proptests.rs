@@ -9,6 +9,7 @@
 //! Records are built directly (no YAML) except where file order is the point, which goes
 //! through `records_from_str` like a file on disk.
 
+use super::propagate::{Direction, propagate_with};
 use super::{ImpactSet, propagate};
 use crate::graph::{DependencyGraph, Node};
 use crate::model::{
@@ -749,6 +750,21 @@ fn check_cycles(m: &Model) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// Pushing and pulling are two ways of walking one level: every level of a walk may take
+/// either, with the same states, explanations, order and group counts.
+fn check_directions(m: &Model, pulls: u64) -> Result<(), TestCaseError> {
+    let b = build(m);
+    let seeds: Vec<Node> = m.seeds.iter().map(|&s| b.node[s]).collect();
+    let push = propagate_with(&b.graph, &seeds, Direction::Push);
+    prop_assert_eq!(&propagate_with(&b.graph, &seeds, Direction::Pull), &push);
+    prop_assert_eq!(&propagate_with(&b.graph, &seeds, Direction::Auto), &push);
+    prop_assert_eq!(
+        &propagate_with(&b.graph, &seeds, Direction::Mixed(pulls)),
+        &push
+    );
+    Ok(())
+}
+
 fn edge() -> impl Strategy<Value = (u32, u32, bool)> {
     (any::<u32>(), any::<u32>(), any::<bool>())
 }
@@ -789,6 +805,11 @@ proptest! {
     #[test]
     fn every_explanation_is_a_shortest_chain_of_real_steps_on_a_digraph(m in models(DIGRAPH_MIXED)) {
         check_via(&m)?;
+    }
+
+    #[test]
+    fn pushing_and_pulling_walk_to_the_same_result(m in models(DIGRAPH_MIXED), pulls in any::<u64>()) {
+        check_directions(&m, pulls)?;
     }
 
     #[test]
