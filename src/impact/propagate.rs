@@ -78,10 +78,11 @@ impl Propagation {
     }
 }
 
-fn contribution(source: u8, edge: Impact) -> u8 {
-    match (source, edge) {
-        (FULL, Impact::Full) => FULL,
-        (FULL, Impact::Partial) | (PARTIAL, _) => PARTIAL,
+/// What a source in state `source` passes on along a packed edge (`SOFT` set for partial).
+fn contribution(source: u8, edge: u32) -> u8 {
+    match (source, edge & SOFT == 0) {
+        (FULL, true) => FULL,
+        (FULL, false) | (PARTIAL, _) => PARTIAL,
         _ => NONE,
     }
 }
@@ -385,12 +386,7 @@ impl Walk<'_> {
                     } else {
                         continue;
                     };
-                    let impact = if d & SOFT == 0 {
-                        Impact::Full
-                    } else {
-                        Impact::Partial
-                    };
-                    let c = contribution(own, impact);
+                    let c = contribution(own, d);
                     if by < best && c != NONE && is_down == (c == FULL) {
                         best = by;
                     }
@@ -460,12 +456,7 @@ impl Walk<'_> {
                 }
                 // The source is `own` for a node outside any group, and down for a member
                 // of a group that is down.
-                let impact = if d & SOFT == 0 {
-                    Impact::Full
-                } else {
-                    Impact::Partial
-                };
-                let c = contribution(own, impact);
+                let c = contribution(own, d);
                 // A node down is explained by what passes on an outage; one that is not
                 // down is degraded by what passes on a degradation.
                 if c != NONE && (*b & STATE == FULL) == (c == FULL) {
