@@ -6,8 +6,10 @@ use crate::load::Source;
 use crate::site::{self, SiteFile, SiteInput};
 use crate::templates::Templates;
 use crate::vcs::git::{GitError, GitRepo};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Build the catalogue site
 #[derive(Debug, clap::Args)]
@@ -88,9 +90,15 @@ fn build(global: &GlobalArgs, args: &BuildArgs) -> Result<ExitStatus, CommandErr
         commit: loaded.commit.clone(),
         in_git,
     };
-    let files = site::build(&input, &templates)?;
-    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
-    publish(&out, &files)?;
+    // Pages go to disk as they are rendered, into a folder beside `out` that takes its
+    // place only once the whole site is there.
+    let staging = Staging::create(&out)?;
+    if let Err(e) = site::build(&input, &templates, &staging) {
+        staging.discard();
+        return Err(e);
+    }
+    let pages = staging.pages.load(Ordering::Relaxed);
+    staging.publish(&out)?;
     let shown = out.display().to_string();
     super::emit(|w| {
         writeln!(
@@ -162,73 +170,104 @@ fn check_output(root: &Path, out: &Path) -> Result<(), CommandError> {
     Ok(())
 }
 
-/// Write the site beside `out` and swap it in whole.
-fn publish(out: &Path, files: &[SiteFile]) -> Result<(), CommandError> {
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "site".to_string());
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent)
-        .map_err(|e| CommandError::failure(format!("cannot create {}: {e}", parent.display())))?;
-    let pid = std::process::id();
-    let staging = parent.join(format!(".{name}.building-{pid}"));
-    let retired = parent.join(format!(".{name}.old-{pid}"));
-    let _ = std::fs::remove_dir_all(&staging);
-    let written = write_all(&staging, files);
-    if let Err(e) = written {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(CommandError::failure(format!(
-            "cannot write the site to {}: {e}",
-            staging.display()
-        )));
-    }
-    // Two renames: the old site steps aside, the new one takes its name. Between them a
-    // reader may find no site for a moment, never half of one.
-    let had_old = out.exists();
-    if had_old && let Err(e) = std::fs::rename(out, &retired) {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(CommandError::failure(format!(
-            "cannot move the previous site {} aside: {e}",
-            out.display()
-        )));
-    }
-    if let Err(e) = std::fs::rename(&staging, out) {
-        if had_old {
-            let _ = std::fs::rename(&retired, out);
-        }
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(CommandError::failure(format!(
-            "cannot move the new site into {}: {e}",
-            out.display()
-        )));
-    }
-    if had_old {
-        let _ = std::fs::remove_dir_all(&retired);
-    }
-    Ok(())
+/// The folder a site is written to while it is built: beside the output, named after it and
+/// this process, so that a failed build leaves the previous site untouched.
+struct Staging {
+    dir: PathBuf,
+    /// Folders made so far, relative to `dir`.
+    folders: Mutex<HashSet<String>>,
+    /// HTML pages written.
+    pages: AtomicUsize,
 }
 
-fn write_all(dir: &Path, files: &[SiteFile]) -> std::io::Result<()> {
-    use rayon::prelude::*;
-    std::fs::create_dir_all(dir)?;
-    let mut folders: Vec<&str> = files
-        .iter()
-        .filter_map(|f| f.path.rsplit_once('/').map(|(d, _)| d))
-        .collect();
-    folders.sort_unstable();
-    folders.dedup();
-    for f in folders {
-        std::fs::create_dir_all(dir.join(f))?;
+impl Staging {
+    fn create(out: &Path) -> Result<Staging, CommandError> {
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let dir = parent.join(format!(
+            ".{}.building-{}",
+            file_name(out),
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| CommandError::failure(format!("cannot create {}: {e}", dir.display())))?;
+        Ok(Staging {
+            dir,
+            folders: Mutex::new(HashSet::new()),
+            pages: AtomicUsize::new(0),
+        })
     }
-    files
-        .par_iter()
-        .try_for_each(|f| std::fs::write(dir.join(&f.path), &f.bytes))?;
-    std::fs::write(
-        dir.join(MARKER),
-        "This folder is a site built by `cabinet site build`; the next build replaces it.\n",
-    )
+
+    fn discard(self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+
+    /// Mark the folder as a site and swap it in for `out` whole.
+    fn publish(self, out: &Path) -> Result<(), CommandError> {
+        if let Err(e) = std::fs::write(
+            self.dir.join(MARKER),
+            "This folder is a site built by `cabinet site build`; the next build replaces it.\n",
+        ) {
+            let shown = self.dir.join(MARKER).display().to_string();
+            self.discard();
+            return Err(CommandError::failure(format!("cannot write {shown}: {e}")));
+        }
+        let retired =
+            self.dir
+                .with_file_name(format!(".{}.old-{}", file_name(out), std::process::id()));
+        // Two renames: the old site steps aside, the new one takes its name. Between them a
+        // reader may find no site for a moment, never half of one.
+        let had_old = out.exists();
+        if had_old && let Err(e) = std::fs::rename(out, &retired) {
+            self.discard();
+            return Err(CommandError::failure(format!(
+                "cannot move the previous site {} aside: {e}",
+                out.display()
+            )));
+        }
+        if let Err(e) = std::fs::rename(&self.dir, out) {
+            if had_old {
+                let _ = std::fs::rename(&retired, out);
+            }
+            self.discard();
+            return Err(CommandError::failure(format!(
+                "cannot move the new site into {}: {e}",
+                out.display()
+            )));
+        }
+        if had_old {
+            let _ = std::fs::remove_dir_all(&retired);
+        }
+        Ok(())
+    }
+}
+
+fn file_name(out: &Path) -> String {
+    out.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "site".to_string())
+}
+
+impl site::Sink for Staging {
+    fn put(&self, file: SiteFile) -> Result<(), CommandError> {
+        let target = self.dir.join(&file.path);
+        let failed = |e: std::io::Error| {
+            CommandError::failure(format!("cannot write {}: {e}", target.display()))
+        };
+        if let Some((folder, _)) = file.path.rsplit_once('/') {
+            let mut made = self.folders.lock().unwrap_or_else(|e| e.into_inner());
+            if !made.contains(folder) {
+                std::fs::create_dir_all(self.dir.join(folder)).map_err(failed)?;
+                made.insert(folder.to_string());
+            }
+        }
+        std::fs::write(&target, &file.bytes).map_err(failed)?;
+        if file.path.ends_with(".html") {
+            self.pages.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(())
+    }
 }

@@ -1,10 +1,11 @@
-//! The catalogue site: records in, rendered files out, all in memory. `cli/site.rs` writes
-//! them to disk; nothing here does I/O or reads the clock.
+//! The catalogue site: records in, rendered files out. Each file goes to a [`Sink`] as soon as
+//! it is rendered, so a large site is never held in memory whole; `cli/site.rs` provides the
+//! sink that writes to disk. Nothing here does I/O or reads the clock.
 //!
 //! Three steps: facts about every record (links, names, the dependency graph, what each
 //! change touches), page view models (`pages`), and rendering through the overridable
-//! minijinja templates in `templates/site/`. Pages are rendered in parallel (rayon); the
-//! output is sorted by path, so it never depends on scheduling.
+//! minijinja templates in `templates/site/`. Pages are rendered in parallel (rayon): a sink
+//! sees them in no particular order, but every file's bytes are the same on every run.
 
 mod diagram;
 mod markdown;
@@ -23,6 +24,7 @@ use crate::templates::Templates;
 use crate::vcs::git::FileCommit;
 use jiff::Timestamp;
 use std::collections::HashMap;
+use std::sync::Mutex;
 
 /// What the build reads.
 pub struct SiteInput<'a> {
@@ -44,9 +46,123 @@ pub struct SiteFile {
     pub bytes: Vec<u8>,
 }
 
-/// Build the whole site. A template error (a broken override) is the only failure.
-pub fn build(input: &SiteInput<'_>, templates: &Templates) -> Result<Vec<SiteFile>, CommandError> {
-    let mut files = pages::render_all(input, templates)?;
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+/// Where the build puts each file as it is rendered. Called from several threads at once,
+/// in no particular order, at most once per path. An error stops the build and is its result.
+pub trait Sink: Sync {
+    fn put(&self, file: SiteFile) -> Result<(), CommandError>;
+}
+
+/// A sink that keeps every file in memory.
+#[derive(Default)]
+pub struct Collect(Mutex<Vec<SiteFile>>);
+
+impl Collect {
+    /// The files, sorted by path.
+    pub fn into_sorted(self) -> Vec<SiteFile> {
+        let mut files = self.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files
+    }
+}
+
+impl Sink for Collect {
+    fn put(&self, file: SiteFile) -> Result<(), CommandError> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).push(file);
+        Ok(())
+    }
+}
+
+/// Build the whole site into `sink`. A template error (a broken override) and the sink's
+/// own errors are the only failures; after one, the sink may hold part of the site.
+pub fn build(
+    input: &SiteInput<'_>,
+    templates: &Templates,
+    sink: &dyn Sink,
+) -> Result<(), CommandError> {
+    pages::render_all(input, templates, sink)
+}
+
+/// Build the whole site in memory: every file, sorted by path.
+pub fn build_in_memory(
+    input: &SiteInput<'_>,
+    templates: &Templates,
+) -> Result<Vec<SiteFile>, CommandError> {
+    let files = Collect::default();
+    build(input, templates, &files)?;
+    Ok(files.into_sorted())
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    const CATALOGUE: &str = "---\napiVersion: cabinet/v1\nkind: ConfigurationItem\nmetadata: {id: db}\nspec: {type: database, owner: t, environment: production, lifecycle: live}\n---\napiVersion: cabinet/v1\nkind: Service\nmetadata: {id: api}\nspec: {tier: 1, owner: t, lifecycle: live, dependsOn: [ci:db]}\n---\napiVersion: cabinet/v1\nkind: Team\nmetadata: {id: t}\nspec: {members: [{github: octocat}]}\n";
+
+    /// Run `run` on the site input of the records in `yaml`, outside git.
+    pub(crate) fn with_site<R>(yaml: &str, run: impl FnOnce(&SiteInput<'_>, &Templates) -> R) -> R {
+        let (records, diags) = crate::load::records_from_str("c.yaml", yaml);
+        assert!(diags.is_empty(), "{diags:?}");
+        let set = RecordSet::new(records);
+        let history = HashMap::new();
+        let input = SiteInput {
+            records: &set,
+            history: &history,
+            now: "2026-11-22T09:00:00Z".parse().unwrap(),
+            commit: None,
+            in_git: false,
+        };
+        run(&input, &Templates::new(None))
+    }
+
+    /// Fails on its `fail_at`-th file.
+    struct Failing {
+        seen: AtomicUsize,
+        fail_at: usize,
+    }
+
+    impl Sink for Failing {
+        fn put(&self, file: SiteFile) -> Result<(), CommandError> {
+            if self.seen.fetch_add(1, Ordering::SeqCst) + 1 == self.fail_at {
+                return Err(CommandError::failure(format!("disk full at {}", file.path)));
+            }
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn every_file_reaches_the_sink_once_whatever_the_order() {
+        let files = with_site(CATALOGUE, |input, t| build_in_memory(input, t).unwrap());
+        let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        let mut unique = paths.clone();
+        unique.dedup();
+        assert_eq!(paths, unique, "a path was written twice");
+        for want in [
+            "index.html",
+            "services/api.html",
+            "cis/db.html",
+            "teams/t.html",
+            "assets/site.css",
+        ] {
+            assert!(paths.contains(&want), "{want} missing from {paths:?}");
+        }
+        // The order files are rendered in does not change their bytes.
+        let again = with_site(CATALOGUE, |input, t| build_in_memory(input, t).unwrap());
+        assert_eq!(files, again);
+    }
+
+    #[test]
+    fn an_error_from_the_sink_stops_the_build_and_is_its_result() {
+        let total = with_site(CATALOGUE, |input, t| {
+            build_in_memory(input, t).unwrap().len()
+        });
+        for fail_at in [1, total / 2, total] {
+            let sink = Failing {
+                seen: AtomicUsize::new(0),
+                fail_at,
+            };
+            let err = with_site(CATALOGUE, |input, t| build(input, t, &sink)).unwrap_err();
+            assert!(err.to_string().contains("disk full at"), "{err}");
+        }
+    }
 }

@@ -6,7 +6,7 @@ use super::diagram::{self, Label};
 use super::markdown;
 use super::paths;
 use super::reach::{self, Effect, NodeFacts, Related};
-use super::{SiteFile, SiteInput};
+use super::{Sink, SiteFile, SiteInput};
 use crate::error::CommandError;
 use crate::graph::{DependencyGraph, Node};
 use crate::impact::propagate;
@@ -1229,7 +1229,11 @@ struct CisPage {
 }
 
 /// Render every page and asset.
-pub fn render_all(input: &SiteInput<'_>, t: &Templates) -> Result<Vec<SiteFile>, CommandError> {
+pub fn render_all(
+    input: &SiteInput<'_>,
+    t: &Templates,
+    sink: &dyn Sink,
+) -> Result<(), CommandError> {
     let f = Facts::gather(input);
     let set = f.set;
     let config = set.config();
@@ -1246,7 +1250,11 @@ pub fn render_all(input: &SiteInput<'_>, t: &Templates) -> Result<Vec<SiteFile>,
         now: time(input.now),
         in_git: input.in_git,
     };
-    let out = Renderer { t, site: &site };
+    let out = Renderer {
+        t,
+        site: &site,
+        sink,
+    };
 
     // Service and CI pages, in parallel; each also says whether its record is a single
     // point of failure, which the risks page collects.
@@ -1259,7 +1267,7 @@ pub fn render_all(input: &SiteInput<'_>, t: &Templates) -> Result<Vec<SiteFile>,
     let (first, last) = feed_span(set, policy, f.now);
     let (feed, node_pages) = rayon::join(
         || schedule::build(set, policy, first, last),
-        || -> Vec<Result<(SiteFile, Option<SinglePoint>), CommandError>> {
+        || -> Result<Vec<SinglePoint>, CommandError> {
             node_records
                 .par_iter()
                 .map(|&(n, r)| {
@@ -1268,40 +1276,24 @@ pub fn render_all(input: &SiteInput<'_>, t: &Templates) -> Result<Vec<SiteFile>,
                     match &r.spec {
                         Spec::Service(s) => {
                             let (page, single) = service_page(&f, r, s, n);
-                            Ok((
-                                out.page(
-                                    "site/service.html",
-                                    path,
-                                    "../",
-                                    "services",
-                                    title,
-                                    &page,
-                                )?,
-                                single,
-                            ))
+                            out.page("site/service.html", path, "../", "services", title, &page)?;
+                            Ok(single)
                         }
                         Spec::ConfigurationItem(c) => {
                             let (page, single) = ci_page(&f, r, c, n);
-                            Ok((
-                                out.page("site/ci.html", path, "../", "cis", title, &page)?,
-                                single,
-                            ))
+                            out.page("site/ci.html", path, "../", "cis", title, &page)?;
+                            Ok(single)
                         }
                         _ => Err(CommandError::failure(
                             "a graph node is neither a service nor a CI",
                         )),
                     }
                 })
+                .filter_map(Result::transpose)
                 .collect()
         },
     );
-    let mut files = Vec::with_capacity(node_pages.len() + 64);
-    let mut singles = Vec::new();
-    for p in node_pages {
-        let (file, single) = p?;
-        files.push(file);
-        singles.extend(single);
-    }
+    let mut singles = node_pages?;
 
     let lines = lines(&f);
     // SLA, team and change pages.
@@ -1309,51 +1301,45 @@ pub fn render_all(input: &SiteInput<'_>, t: &Templates) -> Result<Vec<SiteFile>,
         .into_iter()
         .flat_map(|k| unique(set, k))
         .collect();
-    let other_pages: Vec<Result<SiteFile, CommandError>> = others
-        .par_iter()
-        .map(|&r| {
-            let path = f.page_of(r.kind(), r.id()).unwrap_or_default();
-            let title = r.metadata.display_name().to_string();
-            match &r.spec {
-                Spec::Sla(s) => {
-                    let page = SlaPage {
-                        common: f.common(r),
-                        sla: sla_details(f.link(Kind::Sla, r.id()), s),
-                        services: lines
-                            .services
-                            .iter()
-                            .filter(|(_, l)| {
-                                l.sla
-                                    .as_ref()
-                                    .is_some_and(|x| x.reference == r.reference().to_string())
-                            })
-                            .map(|(_, l)| l.clone())
-                            .collect(),
-                    };
-                    out.page("site/sla.html", path, "../", "home", title, &page)
-                }
-                Spec::Team(tm) => {
-                    let page = team_page(&f, r, tm, &lines);
-                    out.page("site/team.html", path, "../", "home", title, &page)
-                }
-                Spec::Change(c) => {
-                    let page = change_page(&f, r, c);
-                    out.page(
-                        "site/change.html",
-                        path,
-                        "../",
-                        "calendar",
-                        format!("{}: {}", r.id(), title),
-                        &page,
-                    )
-                }
-                _ => Err(CommandError::failure("unexpected record kind")),
+    others.par_iter().try_for_each(|&r| {
+        let path = f.page_of(r.kind(), r.id()).unwrap_or_default();
+        let title = r.metadata.display_name().to_string();
+        match &r.spec {
+            Spec::Sla(s) => {
+                let page = SlaPage {
+                    common: f.common(r),
+                    sla: sla_details(f.link(Kind::Sla, r.id()), s),
+                    services: lines
+                        .services
+                        .iter()
+                        .filter(|(_, l)| {
+                            l.sla
+                                .as_ref()
+                                .is_some_and(|x| x.reference == r.reference().to_string())
+                        })
+                        .map(|(_, l)| l.clone())
+                        .collect(),
+                };
+                out.page("site/sla.html", path, "../", "home", title, &page)
             }
-        })
-        .collect();
-    for p in other_pages {
-        files.push(p?);
-    }
+            Spec::Team(tm) => {
+                let page = team_page(&f, r, tm, &lines);
+                out.page("site/team.html", path, "../", "home", title, &page)
+            }
+            Spec::Change(c) => {
+                let page = change_page(&f, r, c);
+                out.page(
+                    "site/change.html",
+                    path,
+                    "../",
+                    "calendar",
+                    format!("{}: {}", r.id(), title),
+                    &page,
+                )
+            }
+            _ => Err(CommandError::failure("unexpected record kind")),
+        }
+    })?;
 
     // Home.
     let mut tiers: Vec<Group<ServiceLine>> = Vec::new();
@@ -1439,14 +1425,14 @@ pub fn render_all(input: &SiteInput<'_>, t: &Templates) -> Result<Vec<SiteFile>,
         slas,
         upcoming: upcoming.iter().take(10).cloned().collect(),
     };
-    files.push(out.page(
+    out.page(
         "site/index.html",
         "index.html".into(),
         "",
         "home",
         site.title.clone(),
         &home,
-    )?);
+    )?;
 
     // The feed covers every change record and freeze; the page shows windows ahead.
     let ahead = Timestamp::from_second(f.now.as_second() + WINDOW_DAYS * 86_400).unwrap_or(f.now);
@@ -1500,21 +1486,21 @@ pub fn render_all(input: &SiteInput<'_>, t: &Templates) -> Result<Vec<SiteFile>,
             })
             .collect(),
     };
-    files.push(out.page(
+    out.page(
         "site/calendar.html",
         "calendar.html".into(),
         "",
         "calendar",
         "Change calendar".into(),
         &calendar,
-    )?);
+    )?;
     let mut ics = Vec::new();
     crate::report::schedule::ics(&mut ics, &feed, &site.title, f.now)
         .map_err(|e| CommandError::failure(format!("cannot write the calendar feed: {e}")))?;
-    files.push(SiteFile {
+    sink.put(SiteFile {
         path: "calendar.ics".into(),
         bytes: ics,
-    });
+    })?;
 
     // Known risks.
     singles.sort_by(|a, b| {
@@ -1561,14 +1547,14 @@ pub fn render_all(input: &SiteInput<'_>, t: &Templates) -> Result<Vec<SiteFile>,
             .map(|(_, l)| l.clone())
             .collect(),
     };
-    files.push(out.page(
+    out.page(
         "site/risks.html",
         "risks.html".into(),
         "",
         "risks",
         "Known risks".into(),
         &risks,
-    )?);
+    )?;
 
     // The CI index, by type.
     let mut ci_groups: BTreeMap<String, Vec<CiLine>> = BTreeMap::new();
@@ -1588,22 +1574,22 @@ pub fn render_all(input: &SiteInput<'_>, t: &Templates) -> Result<Vec<SiteFile>,
             })
             .collect(),
     };
-    files.push(out.page(
+    out.page(
         "site/cis.html",
         "cis.html".into(),
         "",
         "cis",
         "Configuration items".into(),
         &cis,
-    )?);
-    files.push(out.page(
+    )?;
+    out.page(
         "site/search.html",
         "search.html".into(),
         "",
         "search",
         "Search".into(),
         &(),
-    )?);
+    )?;
 
     // The search index, as JSON for fetch() and as a script for file:// (where browsers
     // refuse fetch()).
@@ -1615,24 +1601,24 @@ pub fn render_all(input: &SiteInput<'_>, t: &Templates) -> Result<Vec<SiteFile>,
         .replace('<', "\\u003c")
         .replace('>', "\\u003e")
         .replace('&', "\\u0026");
-    files.push(SiteFile {
+    sink.put(SiteFile {
         path: "assets/search-index.js".into(),
         bytes: format!("window.cabinetSearchIndex = {json};\n").into_bytes(),
-    });
-    files.push(SiteFile {
+    })?;
+    sink.put(SiteFile {
         path: "search.json".into(),
         bytes: json.into_bytes(),
-    });
+    })?;
     for (name, path) in [
         ("site/site.css", "assets/site.css"),
         ("site/search.js", "assets/search.js"),
     ] {
-        files.push(SiteFile {
+        sink.put(SiteFile {
             path: path.into(),
             bytes: t.render(name, ())?.into_bytes(),
-        });
+        })?;
     }
-    Ok(files)
+    Ok(())
 }
 
 /// From the earliest to the latest change window or freeze, and at least a day around now.
@@ -1727,6 +1713,7 @@ fn search_index(f: &Facts<'_>, lines: &Lines) -> SearchIndex {
 struct Renderer<'a> {
     t: &'a Templates,
     site: &'a SiteInfo,
+    sink: &'a dyn Sink,
 }
 
 impl Renderer<'_> {
@@ -1738,7 +1725,7 @@ impl Renderer<'_> {
         nav: &'static str,
         title: String,
         page: &T,
-    ) -> Result<SiteFile, CommandError> {
+    ) -> Result<(), CommandError> {
         let frame = Frame {
             site: self.site,
             root,
@@ -1747,7 +1734,7 @@ impl Renderer<'_> {
             page,
         };
         let text = self.t.render(template, frame)?;
-        Ok(SiteFile {
+        self.sink.put(SiteFile {
             path,
             bytes: text.into_bytes(),
         })
@@ -1805,29 +1792,20 @@ mod tests {
             "2026-12-02T02:00:00Z",
             "scheduled",
         );
-        let (records, diags) = crate::load::records_from_str("c.yaml", &yaml);
-        assert!(diags.is_empty(), "{diags:?}");
-        let set = RecordSet::new(records);
-        let history = HashMap::new();
-        let input = SiteInput {
-            records: &set,
-            history: &history,
-            now: "2026-11-22T09:00:00Z".parse().unwrap(),
-            commit: None,
-            in_git: false,
-        };
-        let f = Facts::gather(&input);
-        let mut want: HashMap<String, Vec<String>> = HashMap::new();
-        for c in schedule::conflicts(&set, &f.graph) {
-            want.entry(c.changes.0.clone())
-                .or_default()
-                .push(c.changes.1.clone());
-            want.entry(c.changes.1).or_default().push(c.changes.0);
-        }
-        for list in want.values_mut() {
-            list.sort();
-        }
-        assert_eq!(want.len(), 3, "{want:?}");
-        assert_eq!(f.conflicts, want);
+        crate::site::tests::with_site(&yaml, |input, _| {
+            let f = Facts::gather(input);
+            let mut want: HashMap<String, Vec<String>> = HashMap::new();
+            for c in schedule::conflicts(input.records, &f.graph) {
+                want.entry(c.changes.0.clone())
+                    .or_default()
+                    .push(c.changes.1.clone());
+                want.entry(c.changes.1).or_default().push(c.changes.0);
+            }
+            for list in want.values_mut() {
+                list.sort();
+            }
+            assert_eq!(want.len(), 3, "{want:?}");
+            assert_eq!(f.conflicts, want);
+        });
     }
 }
