@@ -213,7 +213,7 @@ fn draw<'a>(
     let _ = write!(
         svg,
         r#"<svg class="diagram" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" aria-labelledby="diagram-title"><title id="diagram-title">Dependencies of {}: what it needs to the right, what needs it to the left</title><defs><marker id="diagram-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="arrow"/></marker></defs>"#,
-        escape(focus_label.name)
+        Escaped(focus_label.name)
     );
     // Edges first, so boxes sit on top of them. An edge joins adjacent columns only: the
     // dependent on the left, what it needs on the right.
@@ -270,42 +270,37 @@ fn draw<'a>(
                         Kind::Service => "service",
                         _ => "ci",
                     };
-                    let detail = match (l.kind, l.tier) {
-                        (Kind::Service, Some(t)) => format!("service · tier {t}"),
-                        (Kind::Service, None) => "service".to_string(),
-                        _ => "configuration item".to_string(),
-                    };
-                    let class = if *n == focus {
-                        format!("node {kind} focus")
+                    let r = graph.reference(*n);
+                    let close = if *n == focus {
+                        let _ = write!(svg, r#"<g class="node {kind} focus">"#);
+                        "</g>"
                     } else {
-                        format!("node {kind}")
+                        let _ = write!(
+                            svg,
+                            r#"<a href="{base}{}" class="node {kind}">"#,
+                            Escaped(&l.href)
+                        );
+                        "</a>"
                     };
-                    let reference = graph.reference(*n).to_string();
-                    let body = format!(
-                        r#"<rect x="{x}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="6"/><text x="{}" y="{}" class="name">{}</text><text x="{}" y="{}" class="detail">{}</text>"#,
+                    let _ = write!(
+                        svg,
+                        r#"<title>{} ({}:{})</title><rect x="{x}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="6"/><text x="{}" y="{}" class="name">{}</text><text x="{}" y="{}" class="detail">"#,
+                        Escaped(l.name),
+                        r.kind.ref_prefix(),
+                        Escaped(&r.id),
                         x + 10,
                         y + 19,
-                        escape(&shorten(l.name, NAME_CHARS)),
+                        Shortened(l.name, NAME_CHARS),
                         x + 10,
                         y + 36,
-                        escape(&detail),
                     );
-                    if *n == focus {
-                        let _ = write!(
-                            svg,
-                            r#"<g class="{class}"><title>{} ({})</title>{body}</g>"#,
-                            escape(l.name),
-                            escape(&reference)
-                        );
-                    } else {
-                        let _ = write!(
-                            svg,
-                            r#"<a href="{base}{}" class="{class}"><title>{} ({})</title>{body}</a>"#,
-                            escape(&l.href),
-                            escape(l.name),
-                            escape(&reference)
-                        );
-                    }
+                    let _ = match (l.kind, l.tier) {
+                        (Kind::Service, Some(t)) => write!(svg, "service · tier {t}"),
+                        (Kind::Service, None) => write!(svg, "service"),
+                        _ => write!(svg, "configuration item"),
+                    };
+                    svg.push_str("</text>");
+                    svg.push_str(close);
                 }
                 Slot::More(count) => {
                     let (x, y) = more_at[&c.index];
@@ -325,32 +320,50 @@ fn draw<'a>(
     svg
 }
 
-/// At most `max` characters, with an ellipsis when cut.
-fn shorten(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_string()
-    } else {
-        let mut s: String = text.chars().take(max - 1).collect();
-        s.push('…');
-        s
+/// Text escaped for SVG written by hand, written straight into the output: markup
+/// characters become entities, control characters spaces.
+struct Escaped<'a>(&'a str);
+
+impl std::fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = self.0;
+        let mut plain = 0;
+        for (i, c) in text.char_indices() {
+            let entity = match c {
+                '&' => "&amp;",
+                '<' => "&lt;",
+                '>' => "&gt;",
+                '"' => "&quot;",
+                '\'' => "&#39;",
+                c if c.is_control() => " ",
+                _ => continue,
+            };
+            f.write_str(&text[plain..i])?;
+            f.write_str(entity)?;
+            plain = i + c.len_utf8();
+        }
+        f.write_str(&text[plain..])
     }
 }
 
-/// Text and attribute escaping for SVG written by hand.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
+/// At most `max` characters, escaped, with an ellipsis when cut.
+struct Shortened<'a>(&'a str, usize);
+
+impl std::fmt::Display for Shortened<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Shortened(text, max) = *self;
+        match text.char_indices().nth(max) {
+            None => Escaped(text).fmt(f),
+            Some(_) => {
+                let cut = text
+                    .char_indices()
+                    .nth(max - 1)
+                    .map_or(text.len(), |(i, _)| i);
+                Escaped(&text[..cut]).fmt(f)?;
+                f.write_str("…")
+            }
         }
     }
-    out
 }
 
 #[cfg(test)]
@@ -415,7 +428,13 @@ mod tests {
 
     #[test]
     fn names_are_escaped_and_shortened() {
-        assert_eq!(escape("<b>\"x\"&"), "&lt;b&gt;&quot;x&quot;&amp;");
-        assert_eq!(shorten("abcdef", 4), "abc…");
+        assert_eq!(
+            Escaped("<b>\"x\"&'é\u{7}").to_string(),
+            "&lt;b&gt;&quot;x&quot;&amp;&#39;é "
+        );
+        assert_eq!(Escaped("plain").to_string(), "plain");
+        assert_eq!(Shortened("abcdef", 4).to_string(), "abc…");
+        assert_eq!(Shortened("abcd", 4).to_string(), "abcd");
+        assert_eq!(Shortened("é<éé", 3).to_string(), "é&lt;…");
     }
 }

@@ -63,10 +63,10 @@ pub struct LinkTo {
 }
 
 #[derive(Clone, Debug, Serialize)]
-struct Row {
-    name: String,
-    reference: String,
-    href: String,
+struct Row<'a> {
+    name: &'a str,
+    reference: &'a str,
+    href: &'a str,
     kind: &'static str,
     tier: Option<u8>,
     effect: &'static str,
@@ -196,6 +196,8 @@ struct Facts<'a> {
     /// Per graph node: display name and page (from the root), looked up once.
     node_names: Vec<&'a str>,
     node_hrefs: Vec<String>,
+    /// Per graph node: its reference as text (`ci:db`).
+    node_refs: Vec<String>,
     /// Page paths (from the root) per kind and id.
     pages: HashMap<Kind, HashMap<String, String>>,
     /// Per graph node: the changes that touch it, as (index into `changes`, effect).
@@ -299,8 +301,10 @@ impl<'a> Facts<'a> {
                     .unwrap_or_default()
             })
             .collect();
+        let node_refs = graph.nodes.iter().map(|r| r.to_string()).collect();
         Facts {
             set,
+            node_refs,
             graph,
             node_facts,
             node_names,
@@ -361,13 +365,13 @@ impl<'a> Facts<'a> {
         }
     }
 
-    fn row(&self, rel: &Related, effect: &'static str) -> Row {
+    fn row(&self, rel: &Related, effect: &'static str) -> Row<'_> {
         let r = self.graph.reference(rel.node);
         let f = &self.node_facts[rel.node as usize];
         Row {
-            name: self.node_name(rel.node).to_string(),
-            reference: r.to_string(),
-            href: self.node_href(rel.node).to_string(),
+            name: self.node_name(rel.node),
+            reference: &self.node_refs[rel.node as usize],
+            href: self.node_href(rel.node),
             kind: kind_word(r.kind),
             tier: f.tier,
             effect,
@@ -669,10 +673,10 @@ fn sla_details(link: LinkTo, s: &SlaSpec) -> SlaSummary {
 // Service and CI pages
 
 #[derive(Serialize)]
-struct RelatedLists {
-    needs: Vec<Row>,
+struct RelatedLists<'a> {
+    needs: Vec<Row<'a>>,
     needs_more: usize,
-    needed_by: Vec<Row>,
+    needed_by: Vec<Row<'a>>,
     needed_by_more: usize,
     services_down: usize,
     services_degraded: usize,
@@ -686,7 +690,7 @@ struct RelatedLists {
 }
 
 #[derive(Serialize)]
-struct ServicePage {
+struct ServicePage<'a> {
     #[serde(flatten)]
     common: Common,
     tier: u8,
@@ -696,7 +700,7 @@ struct ServicePage {
     offerings: Vec<Offering>,
     support: Option<Support>,
     #[serde(flatten)]
-    related: RelatedLists,
+    related: RelatedLists<'a>,
 }
 
 /// `model::Support` with every field present (templates use strict undefined checks).
@@ -717,7 +721,7 @@ struct Offering {
 }
 
 #[derive(Serialize)]
-struct CiPage {
+struct CiPage<'a> {
     #[serde(flatten)]
     common: Common,
     ci_type: String,
@@ -727,7 +731,7 @@ struct CiPage {
     redundancy: Option<Redundancy>,
     attributes: Vec<Pair>,
     #[serde(flatten)]
-    related: RelatedLists,
+    related: RelatedLists<'a>,
 }
 
 #[derive(Serialize)]
@@ -752,7 +756,11 @@ struct ChangeLists {
     past_more: usize,
 }
 
-fn related_lists(f: &Facts<'_>, n: Node, caps: Caps) -> (RelatedLists, Option<SinglePoint>) {
+fn related_lists<'a>(
+    f: &'a Facts<'_>,
+    n: Node,
+    caps: Caps,
+) -> (RelatedLists<'a>, Option<SinglePoint>) {
     let (needs, needs_total) = reach::dependencies(&f.graph, &f.node_facts, n, caps.rows);
     // Nothing depends on most records at the top of a catalogue: no walk needed.
     let needed_by = if f.graph.dependents_of(n).is_empty() {
@@ -788,12 +796,12 @@ fn related_lists(f: &Facts<'_>, n: Node, caps: Caps) -> (RelatedLists, Option<Si
     (lists, single)
 }
 
-fn service_page(
-    f: &Facts<'_>,
+fn service_page<'a>(
+    f: &'a Facts<'_>,
     r: &Record,
     s: &ServiceSpec,
     n: Node,
-) -> (ServicePage, Option<SinglePoint>) {
+) -> (ServicePage<'a>, Option<SinglePoint>) {
     let (related, single) = related_lists(f, n, SERVICE_CAPS);
     let page = ServicePage {
         common: f.common(r),
@@ -822,12 +830,12 @@ fn service_page(
     (page, single)
 }
 
-fn ci_page(
-    f: &Facts<'_>,
+fn ci_page<'a>(
+    f: &'a Facts<'_>,
     r: &Record,
     c: &ConfigurationItemSpec,
     n: Node,
-) -> (CiPage, Option<SinglePoint>) {
+) -> (CiPage<'a>, Option<SinglePoint>) {
     let (related, single) = related_lists(f, n, CI_CAPS);
     let page = CiPage {
         common: f.common(r),
@@ -916,7 +924,7 @@ struct CiLine {
 }
 
 #[derive(Serialize)]
-struct ChangePage {
+struct ChangePage<'a> {
     #[serde(flatten)]
     common: Common,
     #[serde(flatten)]
@@ -925,7 +933,7 @@ struct ChangePage {
     requester: String,
     reason: String,
     affects: Vec<LinkTo>,
-    impacted: Vec<Row>,
+    impacted: Vec<Row<'a>>,
     impacted_more: usize,
     services_down: usize,
     services_degraded: usize,
@@ -1056,7 +1064,7 @@ fn team_page(f: &Facts<'_>, r: &Record, t: &TeamSpec, lines: &Lines) -> TeamPage
     }
 }
 
-fn change_page(f: &Facts<'_>, r: &Record, c: &ChangeSpec) -> ChangePage {
+fn change_page<'a>(f: &'a Facts<'_>, r: &Record, c: &ChangeSpec) -> ChangePage<'a> {
     let named: Vec<Node> = c
         .affects
         .iter()
