@@ -15,6 +15,11 @@
 //! - `1m`: the same shape at 1,000,000 records and about 3,000,000 edges, built as records
 //!   directly (reading a million YAML documents would only slow the setup).
 //!
+//! - `1m_cyclic`: the `1m` catalogue where one CI in fifty of the three bottom layers also
+//!   depends on a service, which ties tens of thousands of records into one strongly
+//!   connected component with most of the rest hanging above it: the case where trimming
+//!   by dependencies takes almost nothing and only trimming by dependents helps.
+//!
 //! Budgets: the impact of one record at 100k under 5 ms; at 1M, an impact touching the whole
 //! graph under 100 ms and the cycle check under 200 ms. See BENCHMARKS.md.
 
@@ -400,5 +405,36 @@ fn at_1m(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, at_100k, at_1m);
+/// The other end of the cycle check: the same million records, where one CI in fifty of the
+/// three bottom layers also depends on a service: one large strongly connected component,
+/// with most of the catalogue above it, so that trimming by dependencies removes little.
+fn at_1m_cyclic(c: &mut Criterion) {
+    let mut p = plan(1_000_000, 42);
+    let mut rng = fastrand::Rng::with_seed(11);
+    let services = p.layers[LAYERS.len()].clone();
+    for i in p.layers[0].start..p.layers[2].end {
+        if rng.usize(..50) == 0 {
+            let service = rng.usize(services.clone()) as u32;
+            p.deps[i].push((service, false));
+        }
+    }
+    // No impact is measured here, so no typical or core record is looked for.
+    let graph = DependencyGraph::build(&RecordSet::new(p.records()));
+    drop(p);
+    let t = Instant::now();
+    let cycles = graph.cycles();
+    let largest = cycles.iter().map(Vec::len).max().unwrap_or(0);
+    assert!(!cycles.is_empty(), "the cyclic catalogue must hold a cycle");
+    eprintln!(
+        "1m_cyclic: {} cycles, the longest shown has {largest} nodes ({:.1?})",
+        cycles.len(),
+        t.elapsed()
+    );
+    let mut g = c.benchmark_group("1m_cyclic");
+    g.sample_size(10).measurement_time(Duration::from_secs(10));
+    g.bench_function("cycles", |b| b.iter(|| graph.cycles()));
+    g.finish();
+}
+
+criterion_group!(benches, at_100k, at_1m, at_1m_cyclic);
 criterion_main!(benches);

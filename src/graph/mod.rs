@@ -410,37 +410,71 @@ impl DependencyGraph {
     }
 
     /// Nodes that are on no cycle, found cheaply: a node whose dependencies are all such nodes
-    /// (or that has none) is one. Sweeps over the nodes left in node order, each reading the
-    /// adjacency front to back and a bitmap that stays in cache, while a sweep still removes
-    /// a thirty-second of what is left, at most `SWEEPS` times (so a catalogue that suits
-    /// the sweeps badly pays a few sweeps, never more). On a catalogue without cycles this
-    /// usually takes everything (1M records: 4 sweeps) and the search for cycles has nothing
-    /// left to do; what it leaves is searched as before.
+    /// (or that has none) is one, and so is a node whose dependents all are (or that has
+    /// none): a node on a cycle has a dependency and a dependent on it, which are on it too.
+    /// Sweeps over the nodes left, each reading one adjacency front to back and a bitmap that
+    /// stays in cache: by dependencies in node order, or by dependents in reverse order (each
+    /// order lets a removal reach further within the same sweep). It sweeps one way while a
+    /// sweep removes a thirty-second of what is left, then the other way, and stops when both
+    /// ways have stopped paying in turn, or after `SWEEPS` sweeps (so a catalogue that suits
+    /// them badly pays a few sweeps, never more). On a catalogue without cycles this usually
+    /// takes everything (1M records: 4 sweeps by dependencies), and of one that is nearly all
+    /// one cycle it still takes what hangs off it at either end (1M records with one large
+    /// component: 1 sweep by dependencies, 7 by dependents, 64k left); what it leaves is
+    /// searched as before. In no particular order.
     fn acyclic(&self) -> Vec<Node> {
         const SWEEPS: usize = 8;
         let n = self.len();
         let mut removed = vec![0u64; n.div_ceil(64)];
-        let is_removed = |bits: &[u64], d: u32| {
-            let x = d & !SOFT;
-            bits[x as usize / 64] >> (x % 64) & 1 != 0
-        };
         let mut left: Vec<Node> = (0..n as Node).collect();
-        let mut out = Vec::new();
-        for _ in 0..SWEEPS {
-            let before = left.len();
+        let mut out = Vec::with_capacity(n);
+        // One sweep: keeps in `left` (in its order) what it cannot remove.
+        fn sweep<'g>(
+            left: &mut Vec<Node>,
+            removed: &mut [u64],
+            out: &mut Vec<Node>,
+            edges: impl Fn(Node) -> &'g [u32],
+        ) {
             left.retain(|&v| {
-                let free = self
-                    .dependencies_packed(v)
-                    .iter()
-                    .all(|&d| is_removed(&removed, d));
+                let free = edges(v).iter().all(|&d| {
+                    let x = d & !SOFT;
+                    removed[x as usize / 64] >> (x % 64) & 1 != 0
+                });
                 if free {
                     removed[v as usize / 64] |= 1 << (v % 64);
                     out.push(v);
                 }
                 !free
             });
-            if left.is_empty() || (before - left.len()) * 32 < before {
+        }
+        // Sweeps one way while they pay, then the other way; ends when both ways have
+        // stopped paying one after the other.
+        let mut by_dependents = false;
+        let mut stalled = false;
+        for _ in 0..SWEEPS {
+            let before = left.len();
+            if by_dependents {
+                left.reverse();
+                sweep(&mut left, &mut removed, &mut out, |v| {
+                    self.dependents_packed(v)
+                });
+                left.reverse();
+            } else {
+                sweep(&mut left, &mut removed, &mut out, |v| {
+                    self.dependencies_packed(v)
+                });
+            }
+            if left.is_empty() {
                 break;
+            }
+            if (before - left.len()) * 32 < before {
+                if stalled {
+                    break;
+                }
+                stalled = true;
+                by_dependents = !by_dependents;
+            } else {
+                stalled = false;
             }
         }
         out
