@@ -100,9 +100,12 @@ pub fn diff(base: &RecordSet, head: &RecordSet) -> Vec<RecordDiff> {
                 status: Status::Added,
                 fields: Vec::new(),
             }),
-            // Most records of a pull request are untouched: equal typed values say so without
-            // turning both into JSON.
-            Some(old) if old.metadata == rec.metadata && old.spec == rec.spec => {}
+            // Most records of a pull request are untouched: the same shared record (a file
+            // read once for both revisions), or equal typed values, say so without turning
+            // both into JSON.
+            Some(old)
+                if std::ptr::eq(old, rec)
+                    || (old.metadata == rec.metadata && old.spec == rec.spec) => {}
             Some(old) => {
                 let mut fields = Vec::new();
                 compare("", &old.to_value(), &rec.to_value(), &mut fields);

@@ -404,7 +404,8 @@ struct FileResult {
     blob: Option<BlobId>,
     /// The text of a file that was read in full (valid UTF-8, within the size limit).
     text: Option<Arc<str>>,
-    records: Vec<Record>,
+    /// Shared, so that another revision holding the same bytes takes them without a copy.
+    records: Vec<Arc<Record>>,
     documents: usize,
     skipped: usize,
     diagnostics: Vec<Diagnostic>,
@@ -493,7 +494,7 @@ fn read_file(c: &Candidate, bytes: Vec<u8>, limits: &Limits) -> FileResult {
     for doc in &parsed.documents {
         result.documents += 1;
         match classify(&c.path, doc, &mut result.diagnostics) {
-            Classified::Record(r) => result.records.push(*r),
+            Classified::Record(r) => result.records.push(Arc::from(r)),
             Classified::Skipped => result.skipped += 1,
             Classified::Invalid => {
                 if let Some(r) = written_reference(&doc.value) {
@@ -597,7 +598,7 @@ fn merge(results: Vec<FileResult>, limits: Limits, commit: Option<String>) -> Lo
             .with_help("add a document with `apiVersion: cabinet/v1` and `kind: Config`"),
         );
     }
-    loaded.records = RecordSet::new(records).with_invalid(invalid);
+    loaded.records = RecordSet::shared(records).with_invalid(invalid);
     loaded
 }
 

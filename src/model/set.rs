@@ -2,11 +2,15 @@
 
 use super::{ConfigSpec, Kind, PolicySpec, Record, RecordRef, Spec};
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 /// The records of one revision, in file order, with a lookup by reference.
+///
+/// Records are shared: two revisions read together hold the same record for a file that did
+/// not change (see `load::load_pair`), and cloning a set copies no record.
 #[derive(Debug, Default, Clone)]
 pub struct RecordSet {
-    records: Vec<Record>,
+    records: Vec<Arc<Record>>,
     /// Per kind (in `Kind::ALL` order), id → position in `records`: a lookup by `&str`
     /// allocates nothing.
     index: [HashMap<String, usize>; Kind::ALL.len()],
@@ -25,6 +29,11 @@ impl PartialEq for RecordSet {
 impl RecordSet {
     /// Index records; when two share a kind and id, the first (in file order) wins the lookup.
     pub fn new(records: Vec<Record>) -> RecordSet {
+        RecordSet::shared(records.into_iter().map(Arc::new).collect())
+    }
+
+    /// Index records that may also be held elsewhere (by another revision's set).
+    pub fn shared(records: Vec<Arc<Record>>) -> RecordSet {
         let mut index: [HashMap<String, usize>; Kind::ALL.len()] = Default::default();
         for (i, r) in records.iter().enumerate() {
             index[r.kind() as usize]
@@ -51,7 +60,7 @@ impl RecordSet {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &Record> {
-        self.records.iter()
+        self.records.iter().map(|r| &**r)
     }
 
     pub fn len(&self) -> usize {
@@ -68,7 +77,7 @@ impl RecordSet {
 
     /// The record of `kind` with `id` (the first, when it is written twice).
     pub fn get_id(&self, kind: Kind, id: &str) -> Option<&Record> {
-        self.position(kind, id).map(|i| &self.records[i])
+        self.position(kind, id).map(|i| &*self.records[i])
     }
 
     pub fn contains(&self, r: &RecordRef) -> bool {
@@ -87,7 +96,7 @@ impl RecordSet {
 
     /// Records of one kind, in file order.
     pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &Record> {
-        self.records.iter().filter(move |r| r.kind() == kind)
+        self.iter().filter(move |r| r.kind() == kind)
     }
 
     /// Ids of one kind (for `did you mean`).
@@ -97,7 +106,7 @@ impl RecordSet {
 
     /// The Config record, if there is one.
     pub fn config(&self) -> Option<&ConfigSpec> {
-        self.records.iter().find_map(|r| match &r.spec {
+        self.iter().find_map(|r| match &r.spec {
             Spec::Config(c) => Some(c),
             _ => None,
         })
@@ -105,7 +114,7 @@ impl RecordSet {
 
     /// The Policy record, if there is exactly one or more (the first).
     pub fn policy(&self) -> Option<(&Record, &PolicySpec)> {
-        self.records.iter().find_map(|r| match &r.spec {
+        self.iter().find_map(|r| match &r.spec {
             Spec::Policy(p) => Some((r, p.as_ref())),
             _ => None,
         })
