@@ -79,8 +79,9 @@ for size in sizes:
     if core and leaf:
         print(
             f"- {size}: impact of the core CI minus impact of a record nothing depends on "
-            f"(same load) = {fmt_time(max(core['mean'] - leaf['mean'], 0.0))}: the estimate of the "
-            f"propagation after load (the σ of either run is {fmt_time(max(core['sd'] or 0, leaf['sd'] or 0))})."
+            f"(same load) = {fmt_time(max(core['mean'] - leaf['mean'], 0.0))}: an upper bound of the "
+            f"propagation after load, as it includes describing and printing every record impacted "
+            f"(the σ of either run is {fmt_time(max(core['sd'] or 0, leaf['sd'] or 0))})."
         )
 
 print()
@@ -116,11 +117,20 @@ budget(
     peaks and f"largest {max(peaks) * 1.048576:.0f} MB",
 )
 core, leaf = measured.get((big, "impact-core")), measured.get((big, "impact-leaf"))
-budget(
-    "impact of one record at 100k < 5 ms after load (core minus leaf, see above)",
-    (core and leaf) and core["mean"] - leaf["mean"] < 0.005,
-    (core and leaf) and fmt_time(max(core["mean"] - leaf["mean"], 0.0)),
-)
+# Core minus leaf also counts describing and printing every record the core CI impacts, so it
+# is an upper bound of the propagation: below 5 ms it proves the budget, above it proves
+# nothing, and the propagation alone is criterion's (`cargo bench --bench impact -- 100k`).
+text = "impact of one record at 100k < 5 ms after load (core minus leaf, see above)"
+if not (core and leaf):
+    budget(text, None, None)
+elif core["mean"] - leaf["mean"] < 0.005:
+    budget(text, True, fmt_time(max(core["mean"] - leaf["mean"], 0.0)))
+else:
+    print(
+        f"- {text}: {fmt_time(core['mean'] - leaf['mean'])}, an upper bound that includes printing "
+        "every impacted record — **not decided here**: `cargo bench --bench impact -- 100k/propagate` "
+        "measures the propagation alone"
+    )
 k = measured.get((big, "check"))
 budget("check of a 50-file pull request on 100k records < 3 s end to end", k and k["mean"] < 3, k and fmt_time(k["mean"]))
 site = measured.get(("site", "site"))
