@@ -172,16 +172,8 @@ fn check_output(root: &Path, out: &Path) -> Result<(), CommandError> {
 
 /// The folder a site is written to while it is built: beside the output, named after it and
 /// this process, so that a failed build leaves the previous site untouched.
-///
-/// A file that the previous site (one cabinet built) holds byte for byte is hard-linked from
-/// it instead of written: a rebuild then writes only what changed, and retiring the previous
-/// site only drops links instead of freeing its blocks (on ext4, 62k pages: writing and
-/// deleting 1.3 GB cost ~6 s of a ~19 s rebuild). Nothing is ever written into a file of the
-/// previous site, so it stays exactly as it was until it is swapped out.
 struct Staging {
     dir: PathBuf,
-    /// The site being replaced, when cabinet built it (it holds the marker).
-    previous: Option<PathBuf>,
     /// Folders made so far, relative to `dir`.
     folders: Mutex<HashSet<String>>,
     /// HTML pages written.
@@ -202,10 +194,8 @@ impl Staging {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir)
             .map_err(|e| CommandError::failure(format!("cannot create {}: {e}", dir.display())))?;
-        let previous = out.join(MARKER).is_file().then(|| out.to_path_buf());
         Ok(Staging {
             dir,
-            previous,
             folders: Mutex::new(HashSet::new()),
             pages: AtomicUsize::new(0),
         })
@@ -255,12 +245,6 @@ impl Staging {
     }
 }
 
-/// `path` is a regular file (not a link) whose content is exactly `bytes`.
-fn holds(path: &Path, bytes: &[u8]) -> bool {
-    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
-        && std::fs::read(path).is_ok_and(|old| old == bytes)
-}
-
 fn file_name(out: &Path) -> String {
     out.file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -280,13 +264,7 @@ impl site::Sink for Staging {
                 made.insert(folder.to_string());
             }
         }
-        let kept = self.previous.as_ref().is_some_and(|previous| {
-            let old = previous.join(&file.path);
-            holds(&old, &file.bytes) && std::fs::hard_link(&old, &target).is_ok()
-        });
-        if !kept {
-            std::fs::write(&target, &file.bytes).map_err(failed)?;
-        }
+        std::fs::write(&target, &file.bytes).map_err(failed)?;
         if file.path.ends_with(".html") {
             self.pages.fetch_add(1, Ordering::Relaxed);
         }

@@ -480,15 +480,6 @@ spec: {type: server, owner: ops, environment: production, lifecycle: live}
     }
 }
 
-/// What a build left beside `public/` (its staging and retired folders).
-fn beside_public(repo: &Path) -> Vec<String> {
-    std::fs::read_dir(repo)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".public"))
-        .collect()
-}
-
 #[test]
 fn a_failed_build_leaves_the_previous_site_untouched() {
     let repo = TestRepo::example("acme");
@@ -519,7 +510,11 @@ fn a_failed_build_leaves_the_previous_site_untouched() {
     assert!(run.stderr.contains("nosuchfilter"), "{}", run.stderr);
     assert_eq!(files(&out), before, "the old site changed");
     // Nothing is left behind beside it.
-    let leftovers = beside_public(repo.path());
+    let leftovers: Vec<String> = std::fs::read_dir(repo.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".public"))
+        .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 
     // The same in the repository's own templates/ folder.
@@ -572,87 +567,6 @@ fn two_builds_are_byte_identical() {
     assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
     for (path, bytes) in &a {
         assert!(b[path] == *bytes, "{path} differs between two builds");
-    }
-}
-
-#[test]
-fn a_rebuild_writes_what_changed_and_equals_a_fresh_build() {
-    let repo = TestRepo::example("acme");
-    let run = repo.run(&["--now", NOW, "site", "build"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let out = repo.path().join("public");
-    let before = files(&out);
-
-    let yaml = repo.path().join("services/payments-api.yaml");
-    let source = std::fs::read_to_string(&yaml).unwrap();
-    assert!(source.contains("name: Payments API"));
-    repo.write(
-        "services/payments-api.yaml",
-        source.replace("name: Payments API", "name: Card Payments"),
-    );
-    let run = repo.run(&["--now", NOW, "site", "build"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let rebuilt = files(&out);
-
-    // The same site as a build from nothing.
-    let fresh = repo.path().join("fresh");
-    let run = repo.run(&["--now", NOW, "site", "build", "--out", "fresh"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(
-        rebuilt,
-        files(&fresh),
-        "a rebuild differs from a fresh build"
-    );
-
-    // What changed is new; the rest is as it was.
-    assert!(text(&rebuilt, "services/payments-api.html").contains("Card Payments"));
-    assert_ne!(
-        before["services/payments-api.html"],
-        rebuilt["services/payments-api.html"]
-    );
-    assert_eq!(before["assets/site.css"], rebuilt["assets/site.css"]);
-    let leftovers = beside_public(repo.path());
-    assert!(leftovers.is_empty(), "{leftovers:?}");
-}
-
-/// The previous site's unchanged files are linked, not copied, and linking never writes
-/// into them: once the previous site is gone, each file has one name again.
-#[cfg(unix)]
-#[test]
-fn a_rebuild_links_unchanged_files_from_the_previous_site() {
-    use std::os::unix::fs::MetadataExt;
-    let repo = TestRepo::example("acme");
-    let out = repo.path().join("public");
-    let run = repo.run(&["--now", NOW, "site", "build"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let inode = |rel: &str| std::fs::metadata(out.join(rel)).unwrap().ino();
-    let (css, page) = (
-        inode("assets/site.css"),
-        inode("services/payments-api.html"),
-    );
-    // A file of the previous site that someone changed by hand is not taken over.
-    std::fs::write(out.join("index.html"), "edited by hand").unwrap();
-
-    let run = repo.run(&["--now", NOW, "site", "build"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(
-        inode("assets/site.css"),
-        css,
-        "an unchanged file was rewritten"
-    );
-    assert_eq!(inode("services/payments-api.html"), page);
-    let home = std::fs::read_to_string(out.join("index.html")).unwrap();
-    assert!(home.starts_with("<!DOCTYPE html>"), "{home}");
-    for rel in [
-        "assets/site.css",
-        "services/payments-api.html",
-        "index.html",
-    ] {
-        assert_eq!(
-            std::fs::metadata(out.join(rel)).unwrap().nlink(),
-            1,
-            "{rel}"
-        );
     }
 }
 
