@@ -141,10 +141,13 @@ STARTED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 #   EXPECT: the exit code the command must give (0, or 1 for a blocking verdict).
 #   UNITS: what the command goes through (records or files), for the per-second column.
 #   FACTOR: time multiplier for a sampled run (1 when not sampled).
+# PREPARE, when set, is a command hyperfine runs before every run, untimed.
+PREPARE=""
 measure() {
   local size=$1 slug=$2 label=$3 group=$4 runs=$5 expect=$6 units=$7 factor=$8
   shift 9
-  local logf=$OUT/logs/$size-$slug.log rc=0 warmup=1 ignore=()
+  local logf=$OUT/logs/$size-$slug.log rc=0 warmup=1 ignore=() prepare=()
+  [ -z "$PREPARE" ] || prepare=(--prepare "$PREPARE")
   log "$size: $label"
   /usr/bin/time -f %M -o "$OUT/logs/$size-$slug.rss" "$@" >"$logf" 2>&1 || rc=$?
   if [ "$rc" != "$expect" ]; then
@@ -154,7 +157,7 @@ measure() {
   [ "$expect" = 0 ] || ignore=(--ignore-failure)
   [ "$factor" = 1 ] || warmup=0
   [ "$runs" -gt 1 ] || warmup=0
-  hyperfine --style basic -N --warmup "$warmup" --runs "$runs" "${ignore[@]}" \
+  hyperfine --style basic -N --warmup "$warmup" --runs "$runs" "${ignore[@]}" "${prepare[@]}" \
     --export-json "$OUT/json/$size-$slug.json" --command-name "$label" "$*" >&2
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$size" "$slug" "$label" "$group" "$units" "$factor" \
     "$(tail -n 1 "$OUT/logs/$size-$slug.rss")" "$(pressure)" >>"$OUT/rows.tsv"
@@ -259,7 +262,13 @@ if [ "$SITE" = 1 ]; then
   dir=$(generate site)
   records=$("$CABINET" -C "$dir" validate --format json | python3 -c 'import json, sys; print(json.load(sys.stdin)["records"])')
   echo "$records" >"$OUT/logs/site.records"
-  measure site site "cabinet site build (10,000 services, 50,000 CIs, 2,000 changes)" site "$(runs_for site)" 0 "$records" 1 -- \
+  # Into an empty folder, as in CI from a clean checkout (the folder is removed before each
+  # run, untimed); then over the previous site, which the build swaps out and deletes.
+  PREPARE="rm -rf $OUT/site-fresh"
+  measure site site-fresh "cabinet site build into an empty folder (10,000 services, 50,000 CIs, 2,000 changes)" site "$(runs_for site)" 0 "$records" 1 -- \
+    "$CABINET" -C "$dir" site build --out "$OUT/site-fresh"
+  PREPARE=""
+  measure site site "cabinet site build over the previous site (same repository)" site "$(runs_for site)" 0 "$records" 1 -- \
     "$CABINET" -C "$dir" site build --out "$OUT/site-out"
 fi
 

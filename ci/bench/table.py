@@ -133,5 +133,11 @@ else:
     )
 k = measured.get((big, "check"))
 budget("check of a 50-file pull request on 100k records < 3 s end to end", k and k["mean"] < 3, k and fmt_time(k["mean"]))
-site = measured.get(("site", "site"))
-budget("site build of 10k services and 50k CIs < 10 s", site and site["mean"] < 10, site and fmt_time(site["mean"]))
+# Judged on a build into an empty folder (CI builds from a clean checkout); a rebuild also
+# deletes the previous site, and is shown beside it.
+fresh, rebuild = measured.get(("site", "site-fresh")), measured.get(("site", "site"))
+budget(
+    "site build of 10k services and 50k CIs < 10 s (into an empty folder)",
+    fresh and fresh["mean"] < 10,
+    fresh and fmt_time(fresh["mean"]) + (f"; over the previous site {fmt_time(rebuild['mean'])}" if rebuild else ""),
+)
