@@ -162,3 +162,28 @@ fn a_base_that_does_not_exist_is_reported_before_anything_is_read() {
         .expect_err("an unknown base is an error");
     assert!(err.to_string().contains("no-such-branch"), "{err}");
 }
+
+#[test]
+fn a_file_the_pull_request_leaves_alone_is_one_record_shared_by_both_revisions() {
+    use cabinet::model::Kind;
+    let mut repo = TestRepo::new();
+    repo.write("services/pay.yaml", SERVICE)
+        .write("cis/db.yaml", CI);
+    let base = repo.commit("base");
+    repo.write("services/pay.yaml", SERVICE.replace("tier: 1", "tier: 2"));
+    let head = repo.commit("head");
+    let (base, head) = load::load_pair(repo.path(), &base, &Source::Revision(head)).unwrap();
+    fn record<'a>(l: &'a Loaded, kind: Kind, id: &str) -> &'a cabinet::model::Record {
+        l.records.get_id(kind, id).expect("the record is read")
+    }
+    // Not a copy: the same record in memory, so a large repository is held once.
+    assert!(std::ptr::eq(
+        record(&base, Kind::ConfigurationItem, "db"),
+        record(&head, Kind::ConfigurationItem, "db")
+    ));
+    // What the pull request touched is read at each revision.
+    assert!(!std::ptr::eq(
+        record(&base, Kind::Service, "pay"),
+        record(&head, Kind::Service, "pay")
+    ));
+}
