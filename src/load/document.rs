@@ -3,7 +3,7 @@
 
 use super::yaml::ParsedDocument;
 use crate::diag::{self, Code, Diagnostic, Location};
-use crate::model::{API_VERSION, Envelope, Kind, Metadata, Origin, Record, Spec};
+use crate::model::{API_VERSION, Envelope, Kind, Metadata, Origin, Record, RecordRef, Spec};
 use crate::schema;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -14,12 +14,36 @@ pub enum Classified {
     Record(Box<Record>),
     /// Not a cabinet record (another apiVersion, or none).
     Skipped,
-    /// A cabinet record with problems; the diagnostics say which.
+    /// A cabinet record with problems; the diagnostics say which. It holds the kind and id the
+    /// document claims, if it claims both, so references to it are not reported as dangling.
+    Invalid(Option<RecordRef>),
+}
+
+/// The kind and id a document claims, if it claims both.
+fn written_reference(value: &Value) -> Option<RecordRef> {
+    let kind = Kind::from_name(value.get("kind")?.as_str()?)?;
+    let id = value.get("metadata")?.get("id")?.as_str()?;
+    Some(RecordRef::new(kind, id))
+}
+
+/// Classify one document, pushing every problem found into `out`. The document is consumed: a
+/// valid record takes its strings without copying them.
+pub fn classify(file: &str, doc: ParsedDocument, out: &mut Vec<Diagnostic>) -> Classified {
+    match check(file, &doc, out) {
+        Checked::Valid(kind) => read(file, doc, kind, out),
+        Checked::Skipped => Classified::Skipped,
+        Checked::Invalid => Classified::Invalid(written_reference(&doc.value)),
+    }
+}
+
+enum Checked {
+    Valid(Kind),
+    Skipped,
     Invalid,
 }
 
-/// Classify one document, pushing every problem found into `out`.
-pub fn classify(file: &str, doc: &ParsedDocument, out: &mut Vec<Diagnostic>) -> Classified {
+/// Is the document a cabinet record of a known kind that matches its schema?
+fn check(file: &str, doc: &ParsedDocument, out: &mut Vec<Diagnostic>) -> Checked {
     let here = |p: &str| Location::pointer(file, doc.index, p);
     let Value::Object(map) = &doc.value else {
         let what = match &doc.value {
@@ -32,7 +56,7 @@ pub fn classify(file: &str, doc: &ParsedDocument, out: &mut Vec<Diagnostic>) -> 
                 .at(Location::at(file, doc.index, doc.span))
                 .with_help("a record is a mapping with `apiVersion`, `kind`, `metadata` and `spec`; list files that are not records in `spec.exclude` of cabinet.yaml"),
         );
-        return Classified::Invalid;
+        return Checked::Invalid;
     };
     let kind_name = map.get("kind").and_then(Value::as_str);
     match map.get("apiVersion") {
@@ -46,7 +70,7 @@ pub fn classify(file: &str, doc: &ParsedDocument, out: &mut Vec<Diagnostic>) -> 
                 .at(here("/apiVersion"))
                 .with_help(format!("this version of cabinet reads `{API_VERSION}`")),
             );
-            return Classified::Invalid;
+            return Checked::Invalid;
         }
         None if kind_name.and_then(Kind::from_name).is_some() => {
             out.push(
@@ -62,9 +86,9 @@ pub fn classify(file: &str, doc: &ParsedDocument, out: &mut Vec<Diagnostic>) -> 
                     "add `apiVersion: {API_VERSION}` if this is a record"
                 )),
             );
-            return Classified::Skipped;
+            return Checked::Skipped;
         }
-        _ => return Classified::Skipped,
+        _ => return Checked::Skipped,
     }
     let kind = match map.get("kind") {
         None => {
@@ -73,7 +97,7 @@ pub fn classify(file: &str, doc: &ParsedDocument, out: &mut Vec<Diagnostic>) -> 
                     .at(here(""))
                     .with_help("one of Config, Policy, Team, Service, ConfigurationItem, SLA, Change, ChangeModel"),
             );
-            return Classified::Invalid;
+            return Checked::Invalid;
         }
         Some(Value::String(name)) => match Kind::from_name(name) {
             Some(k) => k,
@@ -85,39 +109,46 @@ pub fn classify(file: &str, doc: &ParsedDocument, out: &mut Vec<Diagnostic>) -> 
                     None => d.with_help("the kinds are Config, Policy, Team, Service, ConfigurationItem, SLA, Change and ChangeModel"),
                 };
                 out.push(d);
-                return Classified::Invalid;
+                return Checked::Invalid;
             }
         },
         Some(_) => {
             out.push(
                 Diagnostic::new(Code::UnknownKind, "`kind` must be a string").at(here("/kind")),
             );
-            return Classified::Invalid;
+            return Checked::Invalid;
         }
     };
     if doc.tainted {
         // The YAML finding already explains this document; a schema check of the stand-in
         // values would only repeat it.
-        return Classified::Invalid;
+        return Checked::Invalid;
     }
     let problems = schema::check(kind, &doc.value, file, doc.index);
     if !problems.is_empty() {
         out.extend(problems);
-        return Classified::Invalid;
+        return Checked::Invalid;
     }
+    Checked::Valid(kind)
+}
+
+/// Type a document that matches its kind's schema.
+fn read(file: &str, doc: ParsedDocument, kind: Kind, out: &mut Vec<Diagnostic>) -> Classified {
     let origin = Origin {
         file: file.to_string(),
         document: doc.index,
     };
+    let claimed = written_reference(&doc.value);
+    let value = doc.value;
     let typed = match kind {
-        Kind::Config => typed(&doc.value, Spec::Config),
-        Kind::Policy => typed(&doc.value, |s| Spec::Policy(Box::new(s))),
-        Kind::Team => typed(&doc.value, Spec::Team),
-        Kind::Service => typed(&doc.value, Spec::Service),
-        Kind::ConfigurationItem => typed(&doc.value, Spec::ConfigurationItem),
-        Kind::Sla => typed(&doc.value, Spec::Sla),
-        Kind::Change => typed(&doc.value, |s| Spec::Change(Box::new(s))),
-        Kind::ChangeModel => typed(&doc.value, Spec::ChangeModel),
+        Kind::Config => typed(value, Spec::Config),
+        Kind::Policy => typed(value, |s| Spec::Policy(Box::new(s))),
+        Kind::Team => typed(value, Spec::Team),
+        Kind::Service => typed(value, Spec::Service),
+        Kind::ConfigurationItem => typed(value, Spec::ConfigurationItem),
+        Kind::Sla => typed(value, Spec::Sla),
+        Kind::Change => typed(value, |s| Spec::Change(Box::new(s))),
+        Kind::ChangeModel => typed(value, Spec::ChangeModel),
     };
     match typed {
         Ok((metadata, spec)) => Classified::Record(Box::new(Record {
@@ -132,23 +163,17 @@ pub fn classify(file: &str, doc: &ParsedDocument, out: &mut Vec<Diagnostic>) -> 
                     Code::SchemaViolation,
                     format!("the record cannot be read: {e}"),
                 )
-                .at(here("/spec")),
+                .at(Location::pointer(file, doc.index, "/spec")),
             );
-            Classified::Invalid
+            Classified::Invalid(claimed)
         }
     }
 }
 
 fn typed<S: DeserializeOwned>(
-    value: &Value,
+    value: Value,
     wrap: impl FnOnce(S) -> Spec,
 ) -> Result<(Metadata, Spec), serde_json::Error> {
-    let envelope = Envelope::<S>::deserialize_from(value)?;
+    let envelope: Envelope<S> = serde_json::from_value(value)?;
     Ok((envelope.metadata, wrap(envelope.spec)))
-}
-
-impl<S: DeserializeOwned> Envelope<S> {
-    fn deserialize_from(value: &Value) -> Result<Self, serde_json::Error> {
-        serde::Deserialize::deserialize(value)
-    }
 }

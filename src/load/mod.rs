@@ -10,7 +10,7 @@ pub use yaml::{ParsedDocument, ParsedFile, SpanIndex, escape_pointer, parse};
 
 use crate::diag::{self, Code, Diagnostic, Location, Span};
 use crate::error::CommandError;
-use crate::model::{ConfigSpec, Kind, Limits, Record, RecordRef, RecordSet, Spec};
+use crate::model::{ConfigSpec, Limits, Record, RecordRef, RecordSet, Spec};
 use crate::vcs::git::{BlobId, EntryKind, GitError, GitRepo};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
@@ -195,11 +195,11 @@ fn read_worktree(root: &Path) -> Result<Files, CommandError> {
             // size of what is read.
             let mut file = std::fs::File::open(root.join(&c.path))?;
             let size = file.metadata()?.len();
-            let mut bytes = Vec::new();
-            if size <= limits.max_file_bytes {
-                bytes.reserve_exact(usize::try_from(size).unwrap_or(0));
-                std::io::Read::read_to_end(&mut file, &mut bytes)?;
-            }
+            let bytes = if size <= limits.max_file_bytes {
+                read_sized(&mut file, usize::try_from(size).unwrap_or(0))?
+            } else {
+                Vec::new()
+            };
             let c = Candidate {
                 path: c.path.clone(),
                 size,
@@ -218,6 +218,32 @@ fn read_worktree(root: &Path) -> Result<Files, CommandError> {
         settings,
         commit: None,
     })
+}
+
+/// Read a file whose size is known: one read for the bytes and one that finds the end (a file
+/// that grew since is read to its new end). `read_to_end` on a `File` would ask the kernel for
+/// the size and the position again, two more system calls per file.
+fn read_sized(file: &mut impl std::io::Read, size: usize) -> std::io::Result<Vec<u8>> {
+    let mut bytes = vec![0; size];
+    let mut filled = 0;
+    while filled < size {
+        match file.read(&mut bytes[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    bytes.truncate(filled);
+    let mut more = [0; 256];
+    loop {
+        match file.read(&mut more) {
+            Ok(0) => return Ok(bytes),
+            Ok(n) => bytes.extend_from_slice(&more[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// Read `rev` from git; with `known` (another revision of the same repository, already read
@@ -427,13 +453,6 @@ impl FileResult {
     }
 }
 
-/// The kind and id a document claims, if it claims both.
-fn written_reference(value: &serde_json::Value) -> Option<RecordRef> {
-    let kind = Kind::from_name(value.get("kind")?.as_str()?)?;
-    let id = value.get("metadata")?.get("id")?.as_str()?;
-    Some(RecordRef::new(kind, id))
-}
-
 fn read_file(c: &Candidate, bytes: Vec<u8>, limits: &Limits) -> FileResult {
     let mut result = FileResult {
         path: c.path.clone(),
@@ -491,16 +510,12 @@ fn read_file(c: &Candidate, bytes: Vec<u8>, limits: &Limits) -> FileResult {
     };
     let parsed = parse(&c.path, &text, limits.max_depth);
     result.diagnostics.extend(parsed.diagnostics);
-    for doc in &parsed.documents {
+    for doc in parsed.documents {
         result.documents += 1;
         match classify(&c.path, doc, &mut result.diagnostics) {
             Classified::Record(r) => result.records.push(Arc::from(r)),
             Classified::Skipped => result.skipped += 1,
-            Classified::Invalid => {
-                if let Some(r) = written_reference(&doc.value) {
-                    result.invalid.push(r);
-                }
-            }
+            Classified::Invalid(claimed) => result.invalid.extend(claimed),
         }
     }
     result.text = Some(Arc::from(text));
@@ -635,10 +650,65 @@ pub fn records_from_str(path: &str, text: &str) -> (Vec<Record>, Vec<Diagnostic>
     let parsed = parse(path, text, Limits::default().max_depth);
     let mut diagnostics = parsed.diagnostics;
     let mut records = Vec::new();
-    for doc in &parsed.documents {
+    for doc in parsed.documents {
         if let Classified::Record(r) = classify(path, doc, &mut diagnostics) {
             records.push(*r);
         }
     }
     (records, diagnostics)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::read_sized;
+    use std::io::Read;
+
+    /// A reader that hands out at most `step` bytes per call, as a pipe or a slow disk may.
+    struct Trickle<'a> {
+        bytes: &'a [u8],
+        step: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.step.min(buf.len()).min(self.bytes.len());
+            buf[..n].copy_from_slice(&self.bytes[..n]);
+            self.bytes = &self.bytes[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_file_of_the_size_it_was_said_to_have_is_read_whole() {
+        let text = b"kind: Service\nmetadata: {id: a}\n";
+        let read = read_sized(&mut &text[..], text.len()).unwrap();
+        assert_eq!(read, text);
+    }
+
+    #[test]
+    fn a_file_that_grew_or_shrank_since_its_size_was_taken_is_read_as_it_is_now() {
+        let text = "x".repeat(1000);
+        assert_eq!(
+            read_sized(&mut text.as_bytes(), 10).unwrap(),
+            text.as_bytes()
+        );
+        assert_eq!(
+            read_sized(&mut text.as_bytes(), 5000).unwrap(),
+            text.as_bytes()
+        );
+        assert_eq!(read_sized(&mut &b""[..], 0).unwrap(), b"");
+    }
+
+    #[test]
+    fn short_reads_are_read_on_to_the_end() {
+        let text = "spec:\n  owner: payments\n".repeat(40);
+        let mut reader = Trickle {
+            bytes: text.as_bytes(),
+            step: 7,
+        };
+        assert_eq!(
+            read_sized(&mut reader, text.len()).unwrap(),
+            text.as_bytes()
+        );
+    }
 }

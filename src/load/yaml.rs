@@ -15,6 +15,7 @@ use serde_json::{Map, Number, Value};
 use serde_saphyr::granit_parser::{
     ErrorKind, Event, Marker, Options, Parser, ScalarStyle, Span as YamlSpan, Tag,
 };
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// One YAML document of a file, as a JSON value.
@@ -247,7 +248,7 @@ impl<'a, 'r> Builder<'a, 'r> {
                     Ok(())
                 }
                 Event::Scalar(text, style, anchor, tag) => {
-                    self.scalar(&text, style, anchor, tag.as_deref(), span)
+                    self.scalar(text, style, anchor, tag.as_deref(), span)
                 }
                 Event::SequenceStart(_, anchor, tag) => {
                     self.start(false, anchor, tag.as_deref(), span)
@@ -322,7 +323,7 @@ impl<'a, 'r> Builder<'a, 'r> {
 
     fn scalar(
         &mut self,
-        text: &str,
+        text: Cow<'_, str>,
         style: ScalarStyle,
         _anchor: usize,
         tag: Option<&Tag>,
@@ -357,7 +358,7 @@ impl<'a, 'r> Builder<'a, 'r> {
         self.complete(value, span, raw)
     }
 
-    fn key(&mut self, text: &str, style: ScalarStyle, span: Span) -> Result<(), Abort> {
+    fn key(&mut self, text: Cow<'_, str>, style: ScalarStyle, span: Span) -> Result<(), Abort> {
         if text == "<<" && style == ScalarStyle::Plain {
             self.push(
                 Diagnostic::new(
@@ -371,15 +372,16 @@ impl<'a, 'r> Builder<'a, 'r> {
         let Some(Frame::Map { map, pending, .. }) = self.stack.last_mut() else {
             return Ok(());
         };
-        let discard = map.contains_key(text);
+        let discard = map.contains_key(text.as_ref());
+        let message = discard.then(|| format!("duplicate key `{text}`"));
         *pending = Some(PendingKey {
-            key: text.to_string(),
+            key: text.into_owned(),
             span,
             discard,
         });
-        if discard {
+        if let Some(message) = message {
             self.push(
-                Diagnostic::new(Code::DuplicateKey, format!("duplicate key `{text}`"))
+                Diagnostic::new(Code::DuplicateKey, message)
                     .at(Location::at(self.path, self.document, span))
                     .with_label("second occurrence")
                     .with_help("YAML tools disagree on which value wins; delete one of them"),
@@ -501,10 +503,11 @@ fn tag_suffix(tag: &Tag) -> &str {
 /// Resolve a scalar by the YAML 1.2 core schema: quoted and block scalars are strings; plain
 /// ones may be null, booleans, integers or floats.
 fn resolve_scalar(
-    text: &str,
+    owned: Cow<'_, str>,
     style: ScalarStyle,
     tag: Option<&Tag>,
 ) -> Result<Value, (Code, String)> {
+    let text = owned.as_ref();
     if let Some(tag) = tag {
         if !tag.is_yaml_core_schema() {
             return Err((
@@ -513,7 +516,7 @@ fn resolve_scalar(
             ));
         }
         return match tag_suffix(tag) {
-            "str" => Ok(Value::String(text.to_string())),
+            "str" => Ok(Value::String(owned.into_owned())),
             "null" => Ok(Value::Null),
             "bool" => match text {
                 "true" | "True" | "TRUE" => Ok(Value::Bool(true)),
@@ -521,7 +524,7 @@ fn resolve_scalar(
                 _ => Err((Code::UnsupportedYaml, format!("`{text}` is not a boolean"))),
             },
             "int" | "float" => match resolve_plain(text) {
-                Ok(v @ Value::Number(_)) => Ok(v),
+                Ok(Some(v @ Value::Number(_))) => Ok(v),
                 Ok(_) => Err((Code::UnsupportedYaml, format!("`{text}` is not a number"))),
                 Err(e) => Err(e),
             },
@@ -532,16 +535,17 @@ fn resolve_scalar(
         };
     }
     if style != ScalarStyle::Plain {
-        return Ok(Value::String(text.to_string()));
+        return Ok(Value::String(owned.into_owned()));
     }
-    resolve_plain(text)
+    Ok(resolve_plain(text)?.unwrap_or_else(|| Value::String(owned.into_owned())))
 }
 
-fn resolve_plain(text: &str) -> Result<Value, (Code, String)> {
+/// A plain scalar's value, or `None` when it is a string.
+fn resolve_plain(text: &str) -> Result<Option<Value>, (Code, String)> {
     match text {
-        "" | "~" | "null" | "Null" | "NULL" => return Ok(Value::Null),
-        "true" | "True" | "TRUE" => return Ok(Value::Bool(true)),
-        "false" | "False" | "FALSE" => return Ok(Value::Bool(false)),
+        "" | "~" | "null" | "Null" | "NULL" => return Ok(Some(Value::Null)),
+        "true" | "True" | "TRUE" => return Ok(Some(Value::Bool(true))),
+        "false" | "False" | "FALSE" => return Ok(Some(Value::Bool(false))),
         ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf" | "-.INF"
         | ".nan" | ".NaN" | ".NAN" => {
             return Err((
@@ -556,10 +560,10 @@ fn resolve_plain(text: &str) -> Result<Value, (Code, String)> {
     let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
     if digits(unsigned) {
         if let Ok(i) = text.parse::<i64>() {
-            return Ok(Value::Number(i.into()));
+            return Ok(Some(Value::Number(i.into())));
         }
         if let Ok(u) = text.trim_start_matches('+').parse::<u64>() {
-            return Ok(Value::Number(u.into()));
+            return Ok(Some(Value::Number(u.into())));
         }
         return Err((
             Code::NumberOutOfRange,
@@ -571,7 +575,7 @@ fn resolve_plain(text: &str) -> Result<Value, (Code, String)> {
         && hex.bytes().all(|b| b.is_ascii_hexdigit())
     {
         return i64::from_str_radix(hex, 16)
-            .map(|i| Value::Number(i.into()))
+            .map(|i| Some(Value::Number(i.into())))
             .map_err(|_| {
                 (
                     Code::NumberOutOfRange,
@@ -584,7 +588,7 @@ fn resolve_plain(text: &str) -> Result<Value, (Code, String)> {
         && oct.bytes().all(|b| (b'0'..=b'7').contains(&b))
     {
         return i64::from_str_radix(oct, 8)
-            .map(|i| Value::Number(i.into()))
+            .map(|i| Some(Value::Number(i.into())))
             .map_err(|_| {
                 (
                     Code::NumberOutOfRange,
@@ -596,14 +600,14 @@ fn resolve_plain(text: &str) -> Result<Value, (Code, String)> {
         && let Ok(f) = text.parse::<f64>()
     {
         return match Number::from_f64(f) {
-            Some(n) if f.is_finite() => Ok(Value::Number(n)),
+            Some(n) if f.is_finite() => Ok(Some(Value::Number(n))),
             _ => Err((
                 Code::NumberOutOfRange,
                 format!("the number `{}` is out of range", shorten(text)),
             )),
         };
     }
-    Ok(Value::String(text.to_string()))
+    Ok(None)
 }
 
 /// `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`, the core schema's float.
