@@ -3,10 +3,10 @@
 use crate::diag::{Code, Diagnostic, Location};
 use crate::load::CONFIG_FILE;
 use crate::model::{Kind, RecordSet, Spec};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 pub(super) fn check(set: &RecordSet, out: &mut Vec<Diagnostic>) {
-    let mut first: HashMap<(Kind, &str), &crate::model::Record> = HashMap::new();
+    let mut first: foldhash::HashMap<(Kind, &str), &crate::model::Record> = Default::default();
     for r in set.iter() {
         match first.get(&(r.kind(), r.id())) {
             Some(original) => out.push(

@@ -8,8 +8,11 @@
 //! petgraph's linked edge lists.
 
 use crate::model::{Dependency, Impact, Kind, Record, RecordRef, RecordSet, Spec};
+use foldhash::fast::RandomState;
+use hashbrown::HashTable;
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::collections::{BTreeMap, HashMap};
+use std::hash::BuildHasher;
 
 /// A node index (position in `DependencyGraph::nodes`).
 pub type Node = u32;
@@ -51,7 +54,9 @@ pub struct Group {
 pub struct DependencyGraph {
     /// Every service and CI, sorted by reference, so node order never depends on file order.
     pub nodes: Vec<RecordRef>,
-    index: HashMap<RecordRef, Node>,
+    /// Nodes found by the hash of their kind and id (see `node_of`).
+    index: HashTable<Node>,
+    hasher: RandomState,
     fwd_offsets: Vec<u32>,
     fwd: Vec<Edge>,
     rev_offsets: Vec<u32>,
@@ -70,6 +75,21 @@ pub struct DependencyGraph {
     pub groups: Vec<Group>,
 }
 
+fn find_node(
+    index: &HashTable<Node>,
+    hasher: &RandomState,
+    nodes: &[RecordRef],
+    kind: Kind,
+    id: &str,
+) -> Option<Node> {
+    index
+        .find(hasher.hash_one((kind, id)), |&j| {
+            let n = &nodes[j as usize];
+            n.kind == kind && n.id == id
+        })
+        .copied()
+}
+
 impl DependencyGraph {
     pub fn build(set: &RecordSet) -> DependencyGraph {
         let mut nodes: Vec<RecordRef> = set
@@ -79,19 +99,26 @@ impl DependencyGraph {
             .collect();
         nodes.sort();
         nodes.dedup();
-        let index: HashMap<RecordRef, Node> = nodes
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.clone(), i as Node))
-            .collect();
+        let hasher = RandomState::default();
+        let mut index = HashTable::with_capacity(nodes.len());
+        for (i, r) in nodes.iter().enumerate() {
+            // `nodes` is deduplicated: every node is new.
+            index.insert_unique(hasher.hash_one((r.kind, r.id.as_str())), i as Node, |&j| {
+                let n = &nodes[j as usize];
+                hasher.hash_one((n.kind, n.id.as_str()))
+            });
+        }
+        let find = |kind: Kind, id: &str| find_node(&index, &hasher, &nodes, kind, id);
         let mut edges: Vec<(Node, Edge)> = Vec::new();
         let mut groups: BTreeMap<String, (u32, Vec<Node>)> = BTreeMap::new();
         let mut group_of = vec![NO_GROUP; nodes.len()];
         for (i, r) in nodes.iter().enumerate() {
             let Some(record) = set.get(r) else { continue };
             for (k, dep) in dependencies(record).iter().enumerate() {
-                let Some(target) =
-                    RecordRef::parse(dep.target()).and_then(|t| index.get(&t).copied())
+                let Some(target) = dep
+                    .target()
+                    .split_once(':')
+                    .and_then(|(prefix, id)| find(Kind::from_ref_prefix(prefix)?, id))
                 else {
                     continue;
                 };
@@ -167,6 +194,7 @@ impl DependencyGraph {
         DependencyGraph {
             nodes,
             index,
+            hasher,
             fwd_offsets,
             fwd,
             rev_offsets,
@@ -194,7 +222,12 @@ impl DependencyGraph {
     }
 
     pub fn node(&self, r: &RecordRef) -> Option<Node> {
-        self.index.get(r).copied()
+        self.node_of(r.kind, &r.id)
+    }
+
+    /// The node of the record of `kind` with `id`, without building a `RecordRef`.
+    pub fn node_of(&self, kind: Kind, id: &str) -> Option<Node> {
+        find_node(&self.index, &self.hasher, &self.nodes, kind, id)
     }
 
     pub fn reference(&self, n: Node) -> &RecordRef {

@@ -14,7 +14,7 @@ use crate::model::{ConfigSpec, Limits, Record, RecordRef, RecordSet, Spec};
 use crate::vcs::git::{BlobId, EntryKind, GitError, GitRepo};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -255,7 +255,7 @@ fn read_revision(repo: &GitRepo, rev: &str, known: Option<&Files>) -> Result<Fil
     })?;
     let config_text = std::str::from_utf8(&config).ok().map(str::to_string);
     let settings = Settings::from_config_text(config_text.as_deref());
-    let known: HashMap<&str, &FileResult> = known
+    let known: foldhash::HashMap<&str, &FileResult> = known
         .filter(|k| k.config_text == config_text)
         .map(|k| k.results.iter().map(|r| (r.path.as_str(), r)).collect())
         .unwrap_or_default();

@@ -1,7 +1,9 @@
 //! All records of one revision, indexed by kind and id.
 
 use super::{ConfigSpec, Kind, PolicySpec, Record, RecordRef, Spec};
-use std::collections::{HashMap, HashSet};
+use foldhash::fast::RandomState;
+use hashbrown::HashTable;
+use std::hash::BuildHasher;
 use std::sync::Arc;
 
 /// The records of one revision, in file order, with a lookup by reference.
@@ -11,11 +13,12 @@ use std::sync::Arc;
 #[derive(Debug, Default, Clone)]
 pub struct RecordSet {
     records: Vec<Arc<Record>>,
-    /// Per kind (in `Kind::ALL` order), id → position in `records`: a lookup by `&str`
-    /// allocates nothing.
-    index: [HashMap<String, usize>; Kind::ALL.len()],
+    /// Positions in `records`, found by the hash of a kind and id: the index copies no id,
+    /// and a lookup by `&str` allocates nothing.
+    index: HashTable<usize>,
+    hasher: RandomState,
     /// Records that exist but failed their schema: references to them are not dangling.
-    invalid: HashSet<RecordRef>,
+    invalid: foldhash::HashSet<RecordRef>,
 }
 
 /// Two sets are equal when they hold the same records in the same order and the same invalid
@@ -34,16 +37,22 @@ impl RecordSet {
 
     /// Index records that may also be held elsewhere (by another revision's set).
     pub fn shared(records: Vec<Arc<Record>>) -> RecordSet {
-        let mut index: [HashMap<String, usize>; Kind::ALL.len()] = Default::default();
+        let hasher = RandomState::default();
+        let hash = |r: &Record| hasher.hash_one((r.kind(), r.id()));
+        let mut index = HashTable::with_capacity(records.len());
         for (i, r) in records.iter().enumerate() {
-            index[r.kind() as usize]
-                .entry(r.id().to_string())
-                .or_insert(i);
+            let same = |&j: &usize| records[j].kind() == r.kind() && records[j].id() == r.id();
+            if let hashbrown::hash_table::Entry::Vacant(v) =
+                index.entry(hash(r), same, |&j| hash(&records[j]))
+            {
+                v.insert(i);
+            }
         }
         RecordSet {
             records,
             index,
-            invalid: HashSet::new(),
+            hasher,
+            invalid: Default::default(),
         }
     }
 
@@ -91,7 +100,13 @@ impl RecordSet {
     }
 
     fn position(&self, kind: Kind, id: &str) -> Option<usize> {
-        self.index[kind as usize].get(id).copied()
+        let hash = self.hasher.hash_one((kind, id));
+        self.index
+            .find(hash, |&j| {
+                let r = &self.records[j];
+                r.kind() == kind && r.id() == id
+            })
+            .copied()
     }
 
     /// Records of one kind, in file order.
@@ -118,5 +133,57 @@ impl RecordSet {
             Spec::Policy(p) => Some((r, p.as_ref())),
             _ => None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RecordSet;
+    use crate::load::records_from_str;
+    use crate::model::{Kind, RecordRef};
+
+    fn set(text: &str) -> RecordSet {
+        let (records, diagnostics) = records_from_str("r.yaml", text);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        RecordSet::new(records)
+    }
+
+    const TWO_OF_A_KIND: &str = "\
+apiVersion: cabinet/v1
+kind: Team
+metadata: {id: payments, name: First}
+spec: {members: []}
+---
+apiVersion: cabinet/v1
+kind: Team
+metadata: {id: payments, name: Second}
+spec: {members: []}
+---
+apiVersion: cabinet/v1
+kind: Service
+metadata: {id: payments}
+spec: {owner: payments, tier: 1, lifecycle: live}
+";
+
+    #[test]
+    fn a_lookup_finds_the_first_record_of_a_kind_and_id() {
+        let s = set(TWO_OF_A_KIND);
+        let team = s.get_id(Kind::Team, "payments").unwrap();
+        assert_eq!(team.metadata.name.as_deref(), Some("First"));
+        let records: Vec<_> = s.iter().collect();
+        assert!(s.is_first(records[0]));
+        assert!(!s.is_first(records[1]));
+    }
+
+    #[test]
+    fn the_same_id_under_another_kind_is_another_record() {
+        let s = set(TWO_OF_A_KIND);
+        assert_eq!(
+            s.get_id(Kind::Service, "payments").unwrap().kind(),
+            Kind::Service
+        );
+        assert!(s.contains(&RecordRef::new(Kind::Team, "payments")));
+        assert!(!s.contains(&RecordRef::new(Kind::Sla, "payments")));
+        assert!(s.get_id(Kind::Team, "payment").is_none());
     }
 }
