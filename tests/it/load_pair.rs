@@ -2,7 +2,7 @@
 //! alone gives: the base is built from the head's reading plus the files whose bytes differ,
 //! so any file it wrongly reuses or forgets shows up here. These tests call the library.
 
-use crate::util::{CONFIG, POLICY, TestRepo, acme_history};
+use crate::util::{CONFIG, POLICY, TestRepo, acme_history, findings};
 use cabinet::load::{self, Loaded, Source};
 use std::path::Path;
 
@@ -186,4 +186,50 @@ fn a_file_the_pull_request_leaves_alone_is_one_record_shared_by_both_revisions()
         record(&base, Kind::Service, "pay"),
         record(&head, Kind::Service, "pay")
     ));
+}
+
+#[test]
+fn the_work_tree_walk_reads_every_record_file_once_and_skips_what_it_must() {
+    let repo = TestRepo::new();
+    // Many folders of many files; .gitignore, `spec.exclude` and `target/` hide broken ones.
+    for folder in 0..40 {
+        for file in 0..8 {
+            repo.write(
+                &format!("teams/group-{folder:02}/team-{file}.yaml"),
+                format!(
+                    "apiVersion: cabinet/v1\nkind: Team\nmetadata: {{id: t-{folder}-{file}}}\nspec:\n  members: [{{github: carol}}]\n"
+                ),
+            );
+        }
+    }
+    let broken = "apiVersion: cabinet/v1\nkind: Team\nmetadata: {id: [\n";
+    repo.write(".gitignore", "scratch/\n")
+        .write("scratch/broken.yaml", broken)
+        .write("target/broken.yaml", broken)
+        .write("drafts/broken.yaml", broken)
+        .write(
+            "cabinet.yaml",
+            CONFIG.replace("spec: {}", "spec: {exclude: [\"drafts/**\"]}"),
+        );
+    let run = repo.run(&["validate", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    // 320 teams, the Config, and the Policy and CAB team of `TestRepo::new`.
+    let report = run.json();
+    assert_eq!(report["records"], 323, "{report}");
+
+    // A broken file anywhere else is read, and reported where it is.
+    repo.write("teams/group-07/broken.yaml", broken);
+    let run = repo.run(&["validate", "--format", "json"]);
+    assert_eq!(run.code, 1);
+    let found: Vec<(String, String)> = findings(&run.json())
+        .into_iter()
+        .map(|(code, file, ..)| (code, file))
+        .collect();
+    assert_eq!(
+        found,
+        [(
+            "invalid-yaml".to_string(),
+            "teams/group-07/broken.yaml".to_string()
+        )]
+    );
 }
