@@ -979,6 +979,18 @@ fn ci_line(f: &Facts<'_>, r: &Record, c: &ConfigurationItemSpec) -> CiLine {
 struct Lines {
     services: Vec<(String, ServiceLine)>,
     cis: Vec<(String, CiLine)>,
+    /// Per owning team, the positions of its lines in `services` and in `cis`, in their
+    /// order: a team page takes its own lines instead of filtering all of them.
+    by_owner: HashMap<String, (Vec<usize>, Vec<usize>)>,
+}
+
+impl Lines {
+    fn owned_by(&self, team: &str) -> (&[usize], &[usize]) {
+        self.by_owner
+            .get(team)
+            .map(|(s, c)| (s.as_slice(), c.as_slice()))
+            .unwrap_or_default()
+    }
 }
 
 fn lines(f: &Facts<'_>) -> Lines {
@@ -1010,7 +1022,18 @@ fn lines(f: &Facts<'_>) -> Lines {
     cis.sort_by(|a, b| {
         (a.1.name.to_lowercase(), &a.1.reference).cmp(&(b.1.name.to_lowercase(), &b.1.reference))
     });
-    Lines { services, cis }
+    let mut by_owner: HashMap<String, (Vec<usize>, Vec<usize>)> = HashMap::new();
+    for (i, (owner, _)) in services.iter().enumerate() {
+        by_owner.entry(owner.clone()).or_default().0.push(i);
+    }
+    for (i, (owner, _)) in cis.iter().enumerate() {
+        by_owner.entry(owner.clone()).or_default().1.push(i);
+    }
+    Lines {
+        services,
+        cis,
+        by_owner,
+    }
 }
 
 /// The records of one kind, one per id (the first in file order, as the lookup does).
@@ -1035,6 +1058,7 @@ fn team_page(f: &Facts<'_>, r: &Record, t: &TeamSpec, lines: &Lines) -> TeamPage
         })
         .collect();
     changes.sort_by(|a, b| (b.0, &a.1.id).cmp(&(a.0, &b.1.id)));
+    let (owned_services, owned_cis) = lines.owned_by(id);
     TeamPage {
         common: f.common(r),
         email: t.contact.as_ref().and_then(|c| c.email.clone()),
@@ -1048,18 +1072,11 @@ fn team_page(f: &Facts<'_>, r: &Record, t: &TeamSpec, lines: &Lines) -> TeamPage
                 email: m.email.clone(),
             })
             .collect(),
-        services: lines
-            .services
+        services: owned_services
             .iter()
-            .filter(|(owner, _)| owner == id)
-            .map(|(_, l)| l.clone())
+            .map(|&i| lines.services[i].1.clone())
             .collect(),
-        cis: lines
-            .cis
-            .iter()
-            .filter(|(owner, _)| owner == id)
-            .map(|(_, l)| l.clone())
-            .collect(),
+        cis: owned_cis.iter().map(|&i| lines.cis[i].1.clone()).collect(),
         changes: changes.into_iter().take(PAST_CAP).map(|(_, c)| c).collect(),
     }
 }
@@ -1314,17 +1331,14 @@ pub fn render_all(
         let title = r.metadata.display_name().to_string();
         match &r.spec {
             Spec::Sla(s) => {
+                let reference = r.reference().to_string();
                 let page = SlaPage {
                     common: f.common(r),
                     sla: sla_details(f.link(Kind::Sla, r.id()), s),
                     services: lines
                         .services
                         .iter()
-                        .filter(|(_, l)| {
-                            l.sla
-                                .as_ref()
-                                .is_some_and(|x| x.reference == r.reference().to_string())
-                        })
+                        .filter(|(_, l)| l.sla.as_ref().is_some_and(|x| x.reference == reference))
                         .map(|(_, l)| l.clone())
                         .collect(),
                 };

@@ -856,3 +856,59 @@ fn a_reader_finds_a_service_in_a_real_browser() {
     let offline = browser.dom(&file_url);
     assert_eq!(first_result(&offline), "cis/stripe.html", "{offline}");
 }
+
+/// Team → the acme services and CIs it owns, as links from a team page, read from the YAML
+/// (kept independent of the code under test).
+fn acme_owned() -> BTreeMap<String, Vec<String>> {
+    let mut owned: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (folder, kind, page_folder) in [
+        ("services", "Service", "services"),
+        ("cis", "ConfigurationItem", "cis"),
+    ] {
+        for entry in walk_yaml(&examples().join("acme").join(folder)) {
+            let text = std::fs::read_to_string(entry).unwrap();
+            for doc in text.split("\n---") {
+                let field = |name: &str| {
+                    doc.lines()
+                        .find_map(|l| l.strip_prefix(name))
+                        .map(|v| v.trim().to_string())
+                };
+                if field("kind: ").as_deref() != Some(kind) {
+                    continue;
+                }
+                let (Some(id), Some(owner)) = (field("  id: "), field("  owner: ")) else {
+                    continue;
+                };
+                let team = owner.strip_prefix("team:").unwrap_or(&owner).to_string();
+                owned
+                    .entry(team)
+                    .or_default()
+                    .push(format!("../{page_folder}/{id}.html"));
+            }
+        }
+    }
+    for links in owned.values_mut() {
+        links.sort();
+    }
+    owned
+}
+
+#[test]
+fn a_team_page_lists_what_the_team_owns_and_nothing_else() {
+    let (_tmp, out) = build_acme();
+    let files = files(&out);
+    let owned = acme_owned();
+    assert!(owned.len() >= 3, "{owned:?}");
+    for team in acme_ids("teams", "Team") {
+        let page = text(&files, &format!("teams/{team}.html"));
+        let owns = section(&page, "id=\"owns-h\"", "id=\"changes-h\"");
+        // The services table also links each service's SLA and team.
+        let mut shown: Vec<String> = links(owns)
+            .into_iter()
+            .filter(|l| l.starts_with("../services/") || l.starts_with("../cis/"))
+            .collect();
+        shown.sort();
+        let expected = owned.get(&team).cloned().unwrap_or_default();
+        assert_eq!(shown, expected, "teams/{team}.html");
+    }
+}
