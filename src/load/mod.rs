@@ -570,6 +570,9 @@ fn merge(results: Vec<FileResult>, limits: Limits, commit: Option<String>) -> Lo
     };
     let mut records = Vec::new();
     let mut invalid = Vec::new();
+    // In path order already: collected, the map is built in one pass instead of by 100k
+    // inserts that each compare paths down the tree.
+    let mut texts = Vec::new();
     let mut over_limit = false;
     for r in results {
         if over_limit {
@@ -596,9 +599,10 @@ fn merge(results: Vec<FileResult>, limits: Limits, commit: Option<String>) -> Lo
         invalid.extend(r.invalid);
         loaded.diagnostics.extend(r.diagnostics);
         if let Some(text) = r.text {
-            loaded.texts.insert(r.path, text);
+            texts.push((r.path, text));
         }
     }
+    loaded.texts = texts.into_iter().collect();
     let configs = records
         .iter()
         .filter(|r| matches!(r.spec, Spec::Config(_)))
