@@ -857,34 +857,43 @@ fn a_reader_finds_a_service_in_a_real_browser() {
     assert_eq!(first_result(&offline), "cis/stripe.html", "{offline}");
 }
 
+/// The YAML documents of the acme files under `folder`, as text.
+fn acme_documents(folder: &str) -> Vec<String> {
+    walk_yaml(&examples().join("acme").join(folder))
+        .into_iter()
+        .flat_map(|entry| {
+            let text = std::fs::read_to_string(entry).unwrap();
+            text.split("\n---").map(str::to_string).collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// The value of the first line of `doc` that starts with `prefix` (`"  owner: "`).
+fn yaml_field(doc: &str, prefix: &str) -> Option<String> {
+    doc.lines()
+        .find_map(|l| l.strip_prefix(prefix))
+        .map(|v| v.trim().to_string())
+}
+
 /// Team → the acme services and CIs it owns, as links from a team page, read from the YAML
 /// (kept independent of the code under test).
 fn acme_owned() -> BTreeMap<String, Vec<String>> {
     let mut owned: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (folder, kind, page_folder) in [
-        ("services", "Service", "services"),
-        ("cis", "ConfigurationItem", "cis"),
-    ] {
-        for entry in walk_yaml(&examples().join("acme").join(folder)) {
-            let text = std::fs::read_to_string(entry).unwrap();
-            for doc in text.split("\n---") {
-                let field = |name: &str| {
-                    doc.lines()
-                        .find_map(|l| l.strip_prefix(name))
-                        .map(|v| v.trim().to_string())
-                };
-                if field("kind: ").as_deref() != Some(kind) {
-                    continue;
-                }
-                let (Some(id), Some(owner)) = (field("  id: "), field("  owner: ")) else {
-                    continue;
-                };
-                let team = owner.strip_prefix("team:").unwrap_or(&owner).to_string();
-                owned
-                    .entry(team)
-                    .or_default()
-                    .push(format!("../{page_folder}/{id}.html"));
+    for (folder, kind) in [("services", "Service"), ("cis", "ConfigurationItem")] {
+        for doc in acme_documents(folder) {
+            if yaml_field(&doc, "kind: ").as_deref() != Some(kind) {
+                continue;
             }
+            let (Some(id), Some(owner)) =
+                (yaml_field(&doc, "  id: "), yaml_field(&doc, "  owner: "))
+            else {
+                continue;
+            };
+            let team = owner.strip_prefix("team:").unwrap_or(&owner).to_string();
+            owned
+                .entry(team)
+                .or_default()
+                .push(format!("../{folder}/{id}.html"));
         }
     }
     for links in owned.values_mut() {
@@ -910,5 +919,35 @@ fn a_team_page_lists_what_the_team_owns_and_nothing_else() {
         shown.sort();
         let expected = owned.get(&team).cloned().unwrap_or_default();
         assert_eq!(shown, expected, "teams/{team}.html");
+    }
+}
+
+#[test]
+fn an_sla_page_lists_the_services_that_run_under_it_and_nothing_else() {
+    let (_tmp, out) = build_acme();
+    let files = files(&out);
+    // Service page link → SLA, from the YAML (kept independent of the code under test).
+    let mut under: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for doc in acme_documents("services") {
+        if let (Some(id), Some(sla)) = (yaml_field(&doc, "  id: "), yaml_field(&doc, "  sla: ")) {
+            let sla = sla.strip_prefix("sla:").unwrap_or(&sla).to_string();
+            under
+                .entry(sla)
+                .or_default()
+                .push(format!("../services/{id}.html"));
+        }
+    }
+    assert!(!under.is_empty());
+    for sla in acme_ids("slas", "SLA") {
+        let page = text(&files, &format!("slas/{sla}.html"));
+        let mut shown: Vec<String> = links(&page)
+            .into_iter()
+            .filter(|l| l.starts_with("../services/"))
+            .collect();
+        shown.sort();
+        shown.dedup();
+        let mut expected = under.get(&sla).cloned().unwrap_or_default();
+        expected.sort();
+        assert_eq!(shown, expected, "slas/{sla}.html");
     }
 }
