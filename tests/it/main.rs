@@ -4,6 +4,7 @@
 mod util;
 
 mod approvals;
+mod attacks;
 mod broken;
 mod check;
 mod cli_basics;

@@ -1,0 +1,1 @@
+//! Attacks: approvals (see mod.rs).

@@ -1,0 +1,1 @@
+//! Attacks: hook (see mod.rs).

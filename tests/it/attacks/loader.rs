@@ -1,0 +1,1 @@
+//! Attacks: loader (see mod.rs).

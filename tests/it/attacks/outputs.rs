@@ -1,0 +1,1 @@
+//! Attacks: outputs (see mod.rs).

@@ -1,0 +1,1 @@
+//! Attacks: records (see mod.rs).
