@@ -599,6 +599,14 @@ fn resolve_plain(text: &str) -> Result<Option<Value>, (Code, String)> {
     if looks_like_float(bytes)
         && let Ok(f) = text.parse::<f64>()
     {
+        // JSON Schema counts a number with no fraction as an integer (`tier: 2.0` passes
+        // `"type": "integer"`, in every validator), so the record reads it as one too: the
+        // schema and the typed record must never disagree.
+        const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53: every integer below is exact
+        if f.fract() == 0.0 && f.abs() < EXACT {
+            #[allow(clippy::cast_possible_truncation)]
+            return Ok(Some(Value::Number((f as i64).into())));
+        }
         return match Number::from_f64(f) {
             Some(n) if f.is_finite() => Ok(Some(Value::Number(n))),
             _ => Err((
@@ -681,7 +689,7 @@ mod tests {
         assert!(diags.is_empty(), "{diags:?}");
         assert_eq!(
             docs[0],
-            json!({"a": 1, "b": -2.5, "c": true, "d": null, "e": "1", "f": 31, "g": "yes", "h": 1000.0})
+            json!({"a": 1, "b": -2.5, "c": true, "d": null, "e": "1", "f": 31, "g": "yes", "h": 1000})
         );
     }
 

@@ -27,6 +27,7 @@ pub fn schema_for(kind: Kind) -> Value {
         Kind::Change => generate::<ChangeSpec>(),
         Kind::ChangeModel => generate::<ChangeModelSpec>(),
     };
+    standard_formats(&mut schema);
     let root = schema
         .as_object_mut()
         .expect("schemars generates an object schema");
@@ -59,6 +60,70 @@ pub fn schema_for(kind: Kind) -> Value {
         );
     }
     schema
+}
+
+/// The formats JSON Schema 2020-12 defines. schemars also writes Rust's numeric types as
+/// formats (`uint8`, `uint32`, `double` ...), which strict validators (ajv by default) refuse
+/// as unknown.
+const STANDARD_FORMATS: &[&str] = &[
+    "date-time",
+    "date",
+    "time",
+    "duration",
+    "email",
+    "idn-email",
+    "hostname",
+    "idn-hostname",
+    "ipv4",
+    "ipv6",
+    "uri",
+    "uri-reference",
+    "iri",
+    "iri-reference",
+    "uuid",
+    "uri-template",
+    "json-pointer",
+    "relative-json-pointer",
+    "regex",
+];
+
+/// Replace every non-standard `format` by what it meant: a Rust integer type becomes the
+/// bounds of that type (unless the schema bounds it already, more tightly), so that the
+/// schema still refuses what the typed record could not hold; `double` and `float` say
+/// nothing a `number` does not.
+fn standard_formats(schema: &mut Value) {
+    match schema {
+        Value::Object(map) => {
+            let format = map
+                .get("format")
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            if let Some(format) = format.filter(|f| !STANDARD_FORMATS.contains(&f.as_str())) {
+                map.remove("format");
+                let (min, max): (Option<i64>, Option<u64>) = match format.as_str() {
+                    "uint8" => (Some(0), Some(u8::MAX.into())),
+                    "uint16" => (Some(0), Some(u16::MAX.into())),
+                    "uint32" => (Some(0), Some(u32::MAX.into())),
+                    "uint64" | "uint" => (Some(0), None),
+                    "int8" => (Some(i8::MIN.into()), Some(i8::MAX as u64)),
+                    "int16" => (Some(i16::MIN.into()), Some(i16::MAX as u64)),
+                    "int32" => (Some(i32::MIN.into()), Some(i32::MAX as u64)),
+                    _ => (None, None),
+                };
+                if let Some(min) = min {
+                    map.entry("minimum").or_insert(json!(min));
+                }
+                if let Some(max) = max {
+                    map.entry("maximum").or_insert(json!(max));
+                }
+            }
+            for value in map.values_mut() {
+                standard_formats(value);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(standard_formats),
+        _ => {}
+    }
 }
 
 fn generate<S: JsonSchema>() -> Value {
@@ -539,6 +604,89 @@ mod tests {
             Value::Array(items) => items.iter().for_each(|v| lookahead_patterns(v, out)),
             _ => {}
         }
+    }
+
+    /// A strict validator (unknown formats are an error, as in ajv's default strict mode)
+    /// compiles every published schema.
+    #[test]
+    fn every_published_schema_uses_only_standard_formats() {
+        fn formats(v: &Value, out: &mut BTreeSet<String>) {
+            match v {
+                Value::Object(m) => {
+                    if let Some(Value::String(f)) = m.get("format") {
+                        out.insert(f.clone());
+                    }
+                    m.values().for_each(|v| formats(v, out));
+                }
+                Value::Array(a) => a.iter().for_each(|v| formats(v, out)),
+                _ => {}
+            }
+        }
+        for kind in Kind::ALL {
+            let schema = schema_for(kind);
+            let mut used = BTreeSet::new();
+            formats(&schema, &mut used);
+            for f in &used {
+                assert!(
+                    STANDARD_FORMATS.contains(&f.as_str()),
+                    "{kind}: format `{f}`"
+                );
+            }
+            jsonschema::options()
+                .should_validate_formats(true)
+                .should_ignore_unknown_formats(false)
+                .build(&schema)
+                .unwrap_or_else(|e| panic!("{kind}: a strict validator refuses the schema: {e}"));
+        }
+    }
+
+    /// What the published schema accepts, `validate` reads, and the other way round: a JSON
+    /// Schema validator cannot tell `2.0` from `2`, so neither may cabinet.
+    #[test]
+    fn the_published_schema_and_validate_agree_on_numbers() {
+        let validator = jsonschema::options()
+            .should_validate_formats(true)
+            .build(&schema_for(Kind::Service))
+            .unwrap();
+        for tier in [
+            "2", "2.0", "4e0", "2.5", "\"2\"", "5", "0", "-1", "300", "1e300",
+        ] {
+            let text = format!(
+                "apiVersion: cabinet/v1\nkind: Service\nmetadata: {{id: s}}\nspec: {{owner: ops, tier: {tier}, lifecycle: planned}}\n"
+            );
+            let parsed = crate::load::parse("s.yaml", &text, 64);
+            let schema_says = parsed.documents.len() == 1
+                && parsed.diagnostics.is_empty()
+                && validator.is_valid(&parsed.documents[0].value);
+            let (records, diagnostics) = crate::load::records_from_str("s.yaml", &text);
+            let validate_says = records.len() == 1 && diagnostics.is_empty();
+            assert_eq!(schema_says, validate_says, "tier: {tier} {diagnostics:?}");
+            assert_eq!(
+                validate_says,
+                ["2", "2.0", "4e0"].contains(&tier),
+                "tier: {tier}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_integer_format_becomes_the_bounds_of_its_type() {
+        let mut schema = json!({"properties": {
+            "a": {"type": "integer", "format": "uint8", "maximum": 4},
+            "b": {"type": "integer", "format": "uint32"},
+            "c": {"type": "number", "format": "double"},
+            "d": {"type": "string", "format": "email"}
+        }});
+        standard_formats(&mut schema);
+        assert_eq!(
+            schema,
+            json!({"properties": {
+                "a": {"type": "integer", "minimum": 0, "maximum": 4},
+                "b": {"type": "integer", "minimum": 0, "maximum": 4294967295u64},
+                "c": {"type": "number"},
+                "d": {"type": "string", "format": "email"}
+            }})
+        );
     }
 
     #[test]

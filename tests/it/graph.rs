@@ -94,7 +94,6 @@ fn fixture() -> TestRepo {
 
 /// Whether `dot` can be run. In CI (`CI` set) it must be: `.ci/run` installs Graphviz, and a
 /// test that skips there would prove nothing. Elsewhere a missing `dot` skips the rendering.
-#[allow(clippy::print_stderr)]
 fn graphviz() -> bool {
     let found = Command::new("dot")
         .arg("-V")
@@ -106,7 +105,7 @@ fn graphviz() -> bool {
             "Graphviz `dot` is not on PATH but CI is set: install the Debian package `graphviz` \
              (.ci/run does this with apt-get when `dot` is missing)"
         );
-        eprintln!("note: Graphviz `dot` is not installed; the DOT output is not rendered");
+        note_skip("Graphviz `dot` is not installed; the DOT output is not rendered");
     }
     found
 }

@@ -639,6 +639,9 @@ fn tool(program: &str, args: &[&str], install: &str) -> bool {
         ok || std::env::var_os("CI").is_none(),
         "`{program}` is missing; {install}"
     );
+    if !ok {
+        note_skip(&format!("`{program}` is not installed ({install})"));
+    }
     ok
 }
 

@@ -193,3 +193,11 @@ pub fn acme_history(out: &Path) {
         String::from_utf8_lossy(&run.stderr)
     );
 }
+
+/// Say that a test skips a check because an optional tool is missing. Written to the
+/// process's stderr directly, past the test harness's capture, so that `cargo test` names
+/// every skip even when the test passes.
+pub fn note_skip(what: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "note: skipped: {what}");
+}
