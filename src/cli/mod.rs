@@ -2,10 +2,12 @@
 //! write to the terminal.
 
 mod check;
+mod completions;
 mod explain;
 mod graph;
 mod impact;
 mod init;
+mod man;
 mod schedule;
 mod schema;
 mod site;
@@ -22,7 +24,7 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(
     name = "cabinet",
-    version,
+    version = env!("CABINET_LONG_VERSION"),
     propagate_version = true,
     max_term_width = 100
 )]
@@ -68,6 +70,8 @@ pub enum Command {
     Schema(schema::SchemaArgs),
     Site(site::SiteArgs),
     Explain(explain::ExplainArgs),
+    Completions(completions::CompletionsArgs),
+    Man(man::ManArgs),
 }
 
 /// Run the parsed command line.
@@ -88,6 +92,8 @@ pub fn run(cli: Cli) -> Result<ExitStatus, CommandError> {
         Command::Schema(args) => schema::run(&cli.global, args),
         Command::Site(args) => site::run(&cli.global, args),
         Command::Explain(args) => explain::run(&cli.global, args),
+        Command::Completions(args) => completions::run(&cli.global, args),
+        Command::Man(args) => man::run(&cli.global, args),
     }
 }
 

@@ -108,3 +108,69 @@ fn schema_check_fails_when_a_schema_drifts() {
         run.stdout
     );
 }
+
+#[test]
+fn the_version_names_the_release() {
+    let run = cabinet_in_tmp(&["--version"]);
+    assert_eq!(run.code, 0);
+    assert!(
+        run.stdout
+            .starts_with(&format!("cabinet {}", env!("CARGO_PKG_VERSION"))),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn completions_are_generated_for_every_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let run = cabinet_in_tmp(&["completions", shell]);
+        assert_eq!(run.code, 0, "{shell}: {}", run.stderr);
+        for word in ["validate", "check", "--approvals", "schedule"] {
+            assert!(run.stdout.contains(word), "{shell} lacks {word}");
+        }
+    }
+    let bash = cabinet_in_tmp(&["completions", "bash"]).stdout;
+    let syntax = std::process::Command::new("bash")
+        .args(["-n", "-c", &bash])
+        .output()
+        .expect("bash runs");
+    assert!(
+        syntax.status.success(),
+        "{}",
+        String::from_utf8_lossy(&syntax.stderr)
+    );
+    assert_eq!(cabinet_in_tmp(&["completions", "tcsh"]).code, 2);
+}
+
+#[test]
+fn man_writes_a_page_per_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("man1");
+    let run = cabinet_in_tmp(&["man", "--out", out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for page in [
+        "cabinet.1",
+        "cabinet-check.1",
+        "cabinet-validate.1",
+        "cabinet-site-build.1",
+    ] {
+        let text =
+            std::fs::read_to_string(out.join(page)).unwrap_or_else(|e| panic!("{page}: {e}"));
+        assert!(
+            text.starts_with(".ie") || text.contains(".TH"),
+            "{page}:\n{text}"
+        );
+    }
+    let check = std::fs::read_to_string(out.join("cabinet-check.1")).unwrap();
+    assert!(
+        check.contains("approvals") && check.contains("base"),
+        "{check}"
+    );
+}
+
+/// Run `cabinet` in an empty temporary folder (commands that need no repository).
+fn cabinet_in_tmp(args: &[&str]) -> Run {
+    let dir = tempfile::tempdir().unwrap();
+    run_in(dir.path(), args)
+}

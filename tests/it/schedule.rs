@@ -16,7 +16,7 @@ fn acme(args: &[&str]) -> Run {
 /// (`.ci/run` installs it, and with `CI` set it must be there) it parses the same text too and
 /// must list the same events.
 fn parse_ics(ics: &str) -> Vec<String> {
-    use icalendar::{Component, DatePerhapsTime, EventLike as _};
+    use icalendar::{Component, DatePerhapsTime};
     let calendar: icalendar::Calendar = icalendar::parser::unfold(ics)
         .parse()
         .unwrap_or_else(|e| panic!("the feed is not iCalendar: {e}\n{ics}"));
