@@ -27,6 +27,8 @@ pub(super) fn check(set: &RecordSet, out: &mut Vec<Diagnostic>) {
 
     let policies: Vec<_> = set.of_kind(Kind::Policy).collect();
     match policies.as_slice() {
+        // An invalid Policy is not a missing one: its own findings say what is wrong.
+        [] if set.has_invalid(Kind::Policy) => {}
         [] => out.push(
             Diagnostic::new(
                 Code::MissingPolicy,

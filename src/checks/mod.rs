@@ -14,10 +14,20 @@ use crate::model::RecordSet;
 
 /// Run every semantic check, and hand back the dependency graph they were run on.
 ///
+/// With `whole` false (a limit stopped the reading, so records are missing) only the checks
+/// that hold for any part of the set run: every reference to a record left unread would
+/// otherwise be reported as dangling, and the graph's findings would be about a graph that is
+/// not the repository's.
+///
 /// The checks that need the dependency graph run beside the others (on a large repository
 /// building the graph is a good part of the time); the findings come out in the same order
 /// either way.
-pub fn run(set: &RecordSet) -> (Vec<Diagnostic>, DependencyGraph) {
+pub fn run(set: &RecordSet, whole: bool) -> (Vec<Diagnostic>, DependencyGraph) {
+    if !whole {
+        let mut out = Vec::new();
+        identity::check(set, &mut out);
+        return (out, DependencyGraph::build(set));
+    }
     let ((by_graph, graph), (mut out, rest)) = rayon::join(
         || {
             let graph = DependencyGraph::build(set);

@@ -107,7 +107,55 @@ pub(crate) fn resolve(text: &str, bare: Option<Kind>) -> Option<RecordRef> {
     }
 }
 
+/// How many ids, in all, a `did you mean` may compare a missing id with. Each missing id is
+/// looked up once however often it is referred to, and past this budget the findings carry no
+/// suggestion: a pull request that removes a record a million others depend on costs linear
+/// time, not a scan of every id per reference.
+const SUGGESTION_BUDGET: usize = 2_000_000;
+
+/// Near misses of missing ids, each looked up once, within a budget of comparisons.
+struct Suggestions<'a> {
+    ids: std::collections::HashMap<Kind, Vec<&'a str>>,
+    found: std::collections::HashMap<RecordRef, Option<&'a str>>,
+    budget: usize,
+}
+
+impl<'a> Suggestions<'a> {
+    fn new(set: &'a RecordSet, budget: usize) -> Self {
+        let mut ids: std::collections::HashMap<Kind, Vec<&'a str>> = Default::default();
+        for r in set.iter() {
+            ids.entry(r.kind()).or_default().push(r.id());
+        }
+        Suggestions {
+            ids,
+            found: Default::default(),
+            budget,
+        }
+    }
+
+    fn near(&mut self, target: &RecordRef) -> Option<&'a str> {
+        if let Some(known) = self.found.get(target) {
+            return *known;
+        }
+        let candidates = self.ids.get(&target.kind).map_or(&[][..], Vec::as_slice);
+        let near = if candidates.len() <= self.budget {
+            self.budget -= candidates.len();
+            diag::closest(&target.id, candidates.iter().copied())
+        } else {
+            self.budget = 0;
+            None
+        };
+        self.found.insert(target.clone(), near);
+        near
+    }
+}
+
 pub(super) fn check(set: &RecordSet, out: &mut Vec<Diagnostic>) {
+    check_within(set, SUGGESTION_BUDGET, out);
+}
+
+fn check_within(set: &RecordSet, budget: usize, out: &mut Vec<Diagnostic>) {
+    let mut suggestions = Suggestions::new(set, budget);
     for r in set.iter() {
         for (pointer, text, bare) in references(r) {
             let Some(target) = resolve(text, bare) else {
@@ -122,7 +170,7 @@ pub(super) fn check(set: &RecordSet, out: &mut Vec<Diagnostic>) {
             )
             .at(r.at(pointer))
             .with_label(format!("no {} has the id `{}`", target.kind, target.id));
-            if let Some(near) = diag::closest(&target.id, set.ids(target.kind)) {
+            if let Some(near) = suggestions.near(&target) {
                 let suggestion = match bare {
                     Some(_) => near.to_string(),
                     None => RecordRef::new(target.kind, near).to_string(),
@@ -144,5 +192,74 @@ pub(super) fn check(set: &RecordSet, out: &mut Vec<Diagnostic>) {
             }
             out.push(d);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::records_from_str;
+
+    fn set(yaml: &str) -> RecordSet {
+        let (records, diagnostics) = records_from_str("x.yaml", yaml);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        RecordSet::new(records)
+    }
+
+    const TEAM: &str =
+        "apiVersion: cabinet/v1\nkind: Team\nmetadata: {id: payments, name: P}\nspec: {}\n";
+
+    fn service(id: &str, owner: &str) -> String {
+        format!(
+            "---\napiVersion: cabinet/v1\nkind: Service\nmetadata: {{id: {id}, name: S}}\nspec: {{owner: {owner}, tier: 2, lifecycle: live}}\n"
+        )
+    }
+
+    fn helps(set: &RecordSet, budget: usize) -> Vec<Option<String>> {
+        let mut out = Vec::new();
+        check_within(set, budget, &mut out);
+        out.into_iter().map(|d| d.help).collect()
+    }
+
+    #[test]
+    fn a_near_miss_is_suggested_for_every_reference_to_it() {
+        let yaml = format!(
+            "{TEAM}{}{}",
+            service("a", "paymnets"),
+            service("b", "paymnets")
+        );
+        let set = set(&yaml);
+        let expected = Some("did you mean `payments`?".to_string());
+        assert_eq!(helps(&set, 100), vec![expected.clone(), expected]);
+    }
+
+    #[test]
+    fn a_missing_id_is_compared_with_the_ids_once_however_often_it_is_named() {
+        let yaml = format!(
+            "{TEAM}{}{}",
+            service("a", "paymnets"),
+            service("b", "paymnets")
+        );
+        let set = set(&yaml);
+        let mut suggestions = Suggestions::new(&set, 1);
+        let target = RecordRef::new(Kind::Team, "paymnets");
+        assert_eq!(suggestions.near(&target), Some("payments"));
+        assert_eq!(suggestions.budget, 0);
+        // The second time costs nothing: the budget of one comparison is already spent.
+        assert_eq!(suggestions.near(&target), Some("payments"));
+    }
+
+    #[test]
+    fn past_the_budget_the_finding_stays_and_the_suggestion_goes() {
+        let yaml = format!(
+            "{TEAM}{}{}",
+            service("a", "paymnets"),
+            service("b", "paymnts")
+        );
+        let set = set(&yaml);
+        let found = helps(&set, 1);
+        assert_eq!(found.len(), 2, "both references are still reported");
+        assert_eq!(found[0].as_deref(), Some("did you mean `payments`?"));
+        assert_eq!(found[1], None);
     }
 }

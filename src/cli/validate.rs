@@ -15,8 +15,12 @@ use crate::vcs::git;
 pub struct ValidateArgs {
     /// Read the records of this git revision (a branch, tag, sha or `HEAD~3`) instead of the
     /// working tree
-    #[arg(long, value_name = "REV")]
+    #[arg(long, value_name = "REV", conflicts_with = "staged")]
     pub rev: Option<String>,
+    /// Read what is staged for the next commit (git's index) instead of the working tree: what
+    /// a pre-commit hook must check, since unstaged edits are not part of the commit
+    #[arg(long)]
+    pub staged: bool,
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -33,6 +37,7 @@ pub fn run(global: &GlobalArgs, args: &ValidateArgs) -> Result<ExitStatus, Comma
     let root = global.root()?;
     let source = match &args.rev {
         Some(rev) => Source::Revision(rev.clone()),
+        None if args.staged => Source::Revision(git::GitRepo::discover(&root)?.stage()?),
         None => Source::WorkTree,
     };
     let v = validation::run(&root, &source)?;

@@ -83,7 +83,7 @@ codes! {
         "The kinds are Config, Policy, Team, Service, ConfigurationItem, SLA, Change and ChangeModel. Kinds are case-sensitive.";
     UnsupportedApiVersion = "unsupported-api-version", Error,
         "a cabinet document has an apiVersion this version does not read",
-        "This version of cabinet reads `apiVersion: cabinet/v1`. A document with another `cabinet/...` version would otherwise be skipped silently.";
+        "This version of cabinet reads `apiVersion: cabinet/v1`. A document with another `cabinet/...` version, or a record kind with `apiVersion` misspelt (`Cabinet/v1`) or empty, would otherwise be skipped silently, and a pull request could make a record vanish from review by changing one letter.";
     MissingApiVersion = "missing-api-version", Warning,
         "a document looks like a record but has no `apiVersion`, so it is skipped",
         "Documents without `apiVersion: cabinet/v1` are not records and are skipped. This one has a `kind` cabinet knows, so it is probably a record with a missing or misspelt `apiVersion`.";
@@ -93,6 +93,12 @@ codes! {
     SymlinkSkipped = "symlink-skipped", Warning,
         "a symbolic link to a YAML file is not followed",
         "Links are not followed, so that the working tree and a git revision read exactly the same records. The file the link points at is read on its own if it is under the repository.";
+    NotAFile = "not-a-file", Warning,
+        "something named like a record file is not a regular file",
+        "A folder, named pipe, socket or device whose name ends in `.yaml` or `.yml` is not read as records (reading a pipe could block forever; a folder's files are read on their own). Rename it, or list it in `spec.exclude` in cabinet.yaml.";
+    FileNameNotUtf8 = "file-name-not-utf8", Error,
+        "a record file's name is not valid UTF-8",
+        "File names are shown in reports, links and annotations, which are UTF-8; a name that is not could not be named exactly, so the file is not read. The working tree and a revision report it alike. Rename the file.";
     // --- schema ---
     SchemaViolation = "schema-violation", Error,
         "a field does not match the record's schema",
@@ -189,6 +195,12 @@ codes! {
     StatusRegression = "status-regression", Error,
         "a change record moves backwards in its lifecycle, or is edited after completion",
         "A change moves forward: draft, requested, approved, scheduled, implementing, then completed, failed or rolled-back (or cancelled at any point before). Once it is over, only its `outcome` (and description, links and labels) may still change.";
+    ChangeRecordDeleted = "change-record-deleted", Error,
+        "a pull request deletes a change record that is past draft",
+        "Change records are the audit trail: a change that was requested, scheduled or run stays on record, and deleting it would also remove the conflicts and the failure history it weighs in other changes' risk. Set `status: cancelled` instead (a draft may be deleted).";
+    InvalidPolicy = "invalid-policy", Error,
+        "the base revision's Policy record is invalid, so the gate cannot judge by it",
+        "The gate judges a pull request by the base revision's Policy. When that Policy does not pass validation, cabinet does not fall back on the defaults (which would be a weaker policy than the one written): every pull request is blocked until a pull request that fixes the Policy is merged by the repository's administrators. `cabinet validate` on the base branch names what is wrong.";
     WindowInThePast = "window-in-the-past", Warning,
         "a change that has not run has a window that is already over",
         "The window ended before now (`--now`). Move the window, or record what happened (`status` and `outcome`).";

@@ -3,10 +3,11 @@
 
 use crate::approval::{self, ApprovalInput, Decision, ImpactedService, pr::PullRequest};
 use crate::changeset::{self, ChangeSetReport, Revision};
-use crate::diag::{self, Diagnostic, Severity};
+use crate::diag::{self, Code, Diagnostic, Severity};
 use crate::error::CommandError;
 use crate::graph::DependencyGraph;
 use crate::load::{self, Source};
+use crate::model::Kind;
 use crate::policy::{self, ChangeVerdict, PolicyInput};
 use crate::validation::{self, Validation};
 use jiff::Timestamp;
@@ -51,6 +52,31 @@ impl GateReport {
     }
 }
 
+/// The base revision's Policy is invalid: the gate fails closed rather than judge by the
+/// built-in defaults, which are weaker than any policy written.
+fn invalid_base_policy(base: &load::Loaded) -> Diagnostic {
+    let file = base
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .find_map(|d| {
+            let file = d.location.as_ref()?.file.as_str();
+            base.texts
+                .get(file)
+                .is_some_and(|t| t.contains("kind: Policy"))
+                .then(|| file.to_string())
+        });
+    let mut d = Diagnostic::new(
+        Code::InvalidPolicy,
+        "the base revision's Policy record is invalid; nothing can be judged by it",
+    )
+    .with_help("merge a fix of the Policy first (`cabinet validate` on the base branch says what is wrong)");
+    if let Some(file) = file {
+        d = d.at(diag::Location::file(&file));
+    }
+    d
+}
+
 /// Run the gate on the pull request from `base` to `head`.
 pub fn run(
     root: &Path,
@@ -60,6 +86,13 @@ pub fn run(
     pull_request: Option<&PullRequest>,
 ) -> Result<GateReport, CommandError> {
     let (base_loaded, head_loaded) = load::load_pair(root, base, head)?;
+    if base_loaded.truncated {
+        // The base revision decides the verdict; read in part, it cannot.
+        return Err(CommandError::failure(format!(
+            "the base revision `{base}` holds more records than `spec.limits.maxRecords` allows; the gate cannot judge a pull request against part of it"
+        ))
+        .hint("raise `spec.limits.maxRecords` in cabinet.yaml on the base branch"));
+    }
     let (validation, base_graph) = rayon::join(
         || validation::of(head_loaded),
         || DependencyGraph::build(&base_loaded.records),
@@ -89,6 +122,9 @@ pub fn run(
         now,
     };
     let (mut findings, changes) = policy::check(&input);
+    if base_policy.is_none() && base_loaded.records.has_invalid(Kind::Policy) {
+        findings.push(invalid_base_policy(&base_loaded));
+    }
     load::locate(&mut findings, &validation.texts, &validation.limits);
     for d in &mut findings {
         d.related.sort();

@@ -19,10 +19,15 @@ pub enum Classified {
     Invalid(Option<RecordRef>),
 }
 
-/// The kind and id a document claims, if it claims both.
+/// The kind and id a document claims, if it claims a kind (the id is empty when it claims
+/// none: an invalid Policy is still known to exist).
 fn written_reference(value: &Value) -> Option<RecordRef> {
     let kind = Kind::from_name(value.get("kind")?.as_str()?)?;
-    let id = value.get("metadata")?.get("id")?.as_str()?;
+    let id = value
+        .get("metadata")
+        .and_then(|m| m.get("id"))
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     Some(RecordRef::new(kind, id))
 }
 
@@ -87,6 +92,32 @@ fn check(file: &str, doc: &ParsedDocument, out: &mut Vec<Diagnostic>) -> Checked
                 )),
             );
             return Checked::Skipped;
+        }
+        // A known kind with an apiVersion that is cabinet's but for its spelling, or empty,
+        // is a record written wrong, not someone else's document: skipping it in silence
+        // would let a record vanish from review by a change of case.
+        Some(v)
+            if kind_name.and_then(Kind::from_name).is_some()
+                && v.as_str().is_none_or(|s| {
+                    s.trim().to_ascii_lowercase().starts_with("cabinet/")
+                        || s.trim().eq_ignore_ascii_case("cabinet")
+                }) =>
+        {
+            out.push(
+                Diagnostic::new(
+                    Code::UnsupportedApiVersion,
+                    format!(
+                        "apiVersion {} is not `{API_VERSION}`",
+                        match v {
+                            Value::String(s) => format!("`{s}`"),
+                            other => format!("`{other}`"),
+                        }
+                    ),
+                )
+                .at(here("/apiVersion"))
+                .with_help(format!("write `apiVersion: {API_VERSION}`")),
+            );
+            return Checked::Invalid;
         }
         _ => return Checked::Skipped,
     }

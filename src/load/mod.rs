@@ -11,7 +11,7 @@ pub use yaml::{ParsedDocument, ParsedFile, SpanIndex, escape_pointer, parse};
 use crate::diag::{self, Code, Diagnostic, Location, Span};
 use crate::error::CommandError;
 use crate::model::{ConfigSpec, Limits, Record, RecordRef, RecordSet, Spec};
-use crate::vcs::git::{BlobId, EntryKind, GitError, GitRepo};
+use crate::vcs::git::{BlobId, Bounded, EntryKind, GitError, GitRepo, is_record_name};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -45,6 +45,9 @@ pub struct Loaded {
     pub limits: Limits,
     /// The commit read, for a revision.
     pub commit: Option<String>,
+    /// A limit stopped the reading: some records were not read, so the checks that need the
+    /// whole set (references, the graph) cannot be trusted and are not run.
+    pub truncated: bool,
 }
 
 /// Walk up from `start` to the folder that holds cabinet.yaml.
@@ -64,24 +67,43 @@ pub fn load(root: &Path, source: &Source) -> Result<Loaded, CommandError> {
     }
 }
 
-/// A file to read: a path relative to the root, and how to get its bytes.
+/// A file to read: a path relative to the root, and what it is.
 struct Candidate {
     path: String,
     size: u64,
-    /// `Some(target)` for a symbolic link.
-    link: Option<String>,
+    what: What,
 }
 
+/// What sits at a path named like a record file.
+#[derive(Clone, PartialEq, Eq)]
+enum What {
+    File,
+    /// A symbolic link, with its target.
+    Link(String),
+    /// A folder, pipe, socket or device: never read.
+    NotAFile(&'static str),
+    /// A name that is not UTF-8: never read.
+    BadName,
+}
+
+/// Above this, cabinet.yaml is refused before its settings are read (they decide the other
+/// limits, so this one is fixed).
+const CONFIG_MAX_BYTES: u64 = 1024 * 1024;
+
 /// The options that come from cabinet.yaml before anything else is read.
+#[derive(Clone)]
 struct Settings {
     limits: Limits,
     exclude: GlobSet,
     site_out: String,
+    /// The text of cabinet.yaml these came from (`None` when it is a link).
+    source: Option<String>,
 }
 
 impl Settings {
-    fn from_config_text(text: Option<&str>) -> Settings {
+    fn from_config_text(text: Option<String>) -> Settings {
         let config = text
+            .as_deref()
             .map(|t| parse(CONFIG_FILE, t, Limits::default().max_depth))
             .and_then(|parsed| {
                 parsed.documents.iter().find_map(|d| {
@@ -109,6 +131,47 @@ impl Settings {
                 .unwrap_or_else(|| "public".to_string())
                 .trim_matches('/')
                 .to_string(),
+            source: text,
+        }
+    }
+
+    /// The settings of the working tree's cabinet.yaml.
+    fn of_worktree(root: &Path) -> Result<Settings, CommandError> {
+        let config_path = root.join(CONFIG_FILE);
+        // Like every other link, a linked cabinet.yaml is not followed (a revision sees only
+        // the target's path too): its settings are not read, and the walk reports the link.
+        let linked =
+            std::fs::symlink_metadata(&config_path).is_ok_and(|m| m.file_type().is_symlink());
+        if linked {
+            return Ok(Settings::from_config_text(None));
+        }
+        let cannot = |e: std::io::Error| {
+            CommandError::usage(format!("cannot read {}: {e}", config_path.display()))
+                .hint("run `cabinet init` to create a repository, or pass `-C DIR`")
+        };
+        let file = std::fs::File::open(&config_path).map_err(cannot)?;
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(file, CONFIG_MAX_BYTES + 1),
+            &mut bytes,
+        )
+        .map_err(cannot)?;
+        if bytes.len() as u64 > CONFIG_MAX_BYTES {
+            return Err(config_too_large(&config_path.display().to_string()));
+        }
+        Ok(Settings::from_config_text(String::from_utf8(bytes).ok()))
+    }
+
+    /// The settings of cabinet.yaml at a commit.
+    fn of_revision(repo: &GitRepo, commit: &str, rev: &str) -> Result<Settings, CommandError> {
+        match repo.read_path(commit, CONFIG_FILE, CONFIG_MAX_BYTES)? {
+            None => Err(CommandError::usage(format!(
+                "there is no {CONFIG_FILE} at revision `{rev}`"
+            ))),
+            Some(Bounded::TooLarge(_)) => Err(config_too_large(&format!("{rev}:{CONFIG_FILE}"))),
+            Some(Bounded::Bytes(bytes)) => {
+                Ok(Settings::from_config_text(String::from_utf8(bytes).ok()))
+            }
         }
     }
 
@@ -120,16 +183,27 @@ impl Settings {
             || self.exclude.is_match(path)
     }
 
-    fn reads_file(&self, path: &str) -> bool {
-        (path.ends_with(".yaml") || path.ends_with(".yml")) && !self.exclude.is_match(path)
+    /// A folder on the way to `path` is one never read.
+    fn skips_parent_of(&self, path: &str) -> bool {
+        path.match_indices('/')
+            .any(|(at, _)| self.skips_dir(&path[..at]))
     }
+
+    fn reads_file(&self, path: &str) -> bool {
+        is_record_name(path.as_bytes()) && !self.exclude.is_match(path)
+    }
+}
+
+fn config_too_large(what: &str) -> CommandError {
+    CommandError::usage(format!(
+        "{what} is larger than {CONFIG_MAX_BYTES} bytes; its settings are not read"
+    ))
+    .hint("cabinet.yaml holds settings only; move records to files of their own")
 }
 
 /// The files of one revision, read but not merged yet.
 struct Files {
     results: Vec<FileResult>,
-    /// The text cabinet.yaml's settings were read from (`None` when it is a link).
-    config_text: Option<String>,
     settings: Settings,
     commit: Option<String>,
 }
@@ -141,54 +215,50 @@ impl Files {
 }
 
 fn load_worktree(root: &Path) -> Result<Loaded, CommandError> {
-    Ok(read_worktree(root)?.merge())
+    Ok(read_worktree(root, Settings::of_worktree(root)?)?.merge())
 }
 
 fn load_revision(root: &Path, rev: &str) -> Result<Loaded, CommandError> {
     let repo = GitRepo::discover(root)?;
-    Ok(read_revision(&repo, rev, None)?.merge())
+    let commit = repo.resolve(rev)?;
+    let settings = Settings::of_revision(&repo, &commit, rev)?;
+    Ok(read_revision(&repo, &commit, None, settings)?.merge())
 }
 
 /// Read two revisions of one repository: `head` in full, then `base` from what differs.
 ///
+/// Both are read under `base`'s settings (what is excluded, the limits): the pull request
+/// is judged, so it cannot decide what is read or how. Its own cabinet.yaml is still read,
+/// and validated, as a record.
+///
 /// A pull request touches a few files of thousands, and what a file yields depends only on its
-/// bytes and the repository's settings; so the files of `base` that hold the same bytes as in
-/// `head` (the same blob id) are taken from `head`'s reading, and only the others are read from
-/// git. When cabinet.yaml differs between the two, the settings may too, and `base` is read in
-/// full. Either way `base` is exactly what `load(root, Revision(base))` gives.
+/// bytes and the settings; so the files of `base` that hold the same bytes as in `head` (the
+/// same blob id) are taken from `head`'s reading, and only the others are read from git.
+/// `base` is exactly what `load(root, Revision(base))` gives.
 pub fn load_pair(root: &Path, base: &str, head: &Source) -> Result<(Loaded, Loaded), CommandError> {
     let repo = GitRepo::discover(root)?;
     // A mistyped base is reported before the head is read.
-    repo.resolve(base)?;
+    let base_commit = repo.resolve(base)?;
+    let settings = Settings::of_revision(&repo, &base_commit, base)?;
     let head = match head {
-        Source::WorkTree => read_worktree(root)?,
-        Source::Revision(rev) => read_revision(&repo, rev, None)?,
+        Source::WorkTree => read_worktree(root, settings.clone())?,
+        Source::Revision(rev) => {
+            let commit = repo.resolve(rev)?;
+            read_revision(&repo, &commit, None, settings.clone())?
+        }
     };
-    let base = read_revision(&repo, base, Some(&head))?;
+    let base = read_revision(&repo, &base_commit, Some(&head), settings)?;
     Ok(rayon::join(|| base.merge(), || head.merge()))
 }
 
-fn read_worktree(root: &Path) -> Result<Files, CommandError> {
-    let config_path = root.join(CONFIG_FILE);
-    // Like every other link, a linked cabinet.yaml is not followed (a revision sees only the
-    // target's path too): its settings are not read, and the walk reports the link.
-    let linked = std::fs::symlink_metadata(&config_path).is_ok_and(|m| m.file_type().is_symlink());
-    let config_text = if linked {
-        None
-    } else {
-        Some(std::fs::read_to_string(&config_path).map_err(|e| {
-            CommandError::usage(format!("cannot read {}: {e}", config_path.display()))
-                .hint("run `cabinet init` to create a repository, or pass `-C DIR`")
-        })?)
-    };
-    let settings = Settings::from_config_text(config_text.as_deref());
-    let mut candidates = walk(root, &settings)?;
+fn read_worktree(root: &Path, settings: Settings) -> Result<Files, CommandError> {
+    let mut candidates = list_worktree(root, &settings)?;
     let cut = cut_at_limit(&mut candidates, &settings.limits);
     let limits = &settings.limits;
     let mut results: Vec<FileResult> = candidates
         .par_iter()
         .map(|c| -> std::io::Result<FileResult> {
-            if c.link.is_some() {
+            if c.what != What::File {
                 return Ok(read_file(c, Vec::new(), limits));
             }
             // The size comes from the open file (the walk does not stat), which is also the
@@ -196,14 +266,16 @@ fn read_worktree(root: &Path) -> Result<Files, CommandError> {
             let mut file = std::fs::File::open(root.join(&c.path))?;
             let size = file.metadata()?.len();
             let bytes = if size <= limits.max_file_bytes {
-                read_sized(&mut file, usize::try_from(size).unwrap_or(0))?
+                // A file that grew since is read only up to one byte past the limit.
+                let mut bounded = std::io::Read::take(&mut file, limits.max_file_bytes + 1);
+                read_sized(&mut bounded, usize::try_from(size).unwrap_or(0))?
             } else {
                 Vec::new()
             };
             let c = Candidate {
                 path: c.path.clone(),
-                size,
-                link: None,
+                size: size.max(bytes.len() as u64),
+                what: What::File,
             };
             Ok(read_file(&c, bytes, limits))
         })
@@ -214,7 +286,6 @@ fn read_worktree(root: &Path) -> Result<Files, CommandError> {
     results.extend(cut);
     Ok(Files {
         results,
-        config_text,
         settings,
         commit: None,
     })
@@ -246,21 +317,21 @@ fn read_sized(file: &mut impl std::io::Read, size: usize) -> std::io::Result<Vec
     }
 }
 
-/// Read `rev` from git; with `known` (another revision of the same repository, already read
-/// under the same settings), take every file whose bytes `known` has already read from it.
-fn read_revision(repo: &GitRepo, rev: &str, known: Option<&Files>) -> Result<Files, CommandError> {
-    let commit = repo.resolve(rev)?;
-    let config = repo.read_path(&commit, CONFIG_FILE)?.ok_or_else(|| {
-        CommandError::usage(format!("there is no {CONFIG_FILE} at revision `{rev}`"))
-    })?;
-    let config_text = std::str::from_utf8(&config).ok().map(str::to_string);
-    let settings = Settings::from_config_text(config_text.as_deref());
+/// Read `commit` from git under `settings`; with `known` (another revision of the same
+/// repository, already read under the same settings), take every file whose bytes `known`
+/// has already read from it.
+fn read_revision(
+    repo: &GitRepo,
+    commit: &str,
+    known: Option<&Files>,
+    settings: Settings,
+) -> Result<Files, CommandError> {
     let known: foldhash::HashMap<&str, &FileResult> = known
-        .filter(|k| k.config_text == config_text)
+        .filter(|k| k.settings.source == settings.source)
         .map(|k| k.results.iter().map(|r| (r.path.as_str(), r)).collect())
         .unwrap_or_default();
     let mut entries: Vec<_> = repo
-        .list(&commit, &|dir| settings.skips_dir(dir))?
+        .list(commit, &|dir| settings.skips_dir(dir))?
         .into_iter()
         .filter(|e| settings.reads_file(&e.path))
         .collect();
@@ -269,22 +340,41 @@ fn read_revision(repo: &GitRepo, rev: &str, known: Option<&Files>) -> Result<Fil
     let mut results: Vec<FileResult> = repo
         .read_each(entries, |entry, blobs| -> Result<FileResult, GitError> {
             let id = entry.id();
+            let unread = |what| {
+                let c = Candidate {
+                    path: entry.path.clone(),
+                    size: 0,
+                    what,
+                };
+                read_file(&c, Vec::new(), limits)
+            };
+            if !entry.utf8 {
+                return Ok(unread(What::BadName));
+            }
+            if entry.kind == EntryKind::Folder {
+                return Ok(unread(What::NotAFile("a folder")));
+            }
             if entry.kind == EntryKind::File
                 && let Some(same) = known.get(entry.path.as_str()).filter(|k| k.holds(id))
             {
                 return Ok((*same).clone());
             }
-            let mut bytes = blobs.read(&entry)?;
-            let size = bytes.len() as u64;
-            let link = (entry.kind == EntryKind::Symlink)
-                .then(|| String::from_utf8_lossy(&std::mem::take(&mut bytes)).into_owned());
-            if size > limits.max_file_bytes {
-                bytes = Vec::new();
-            }
+            let (mut bytes, size) = match blobs.read_at_most(&entry, limits.max_file_bytes)? {
+                Bounded::Bytes(b) => {
+                    let size = b.len() as u64;
+                    (b, size)
+                }
+                Bounded::TooLarge(size) => (Vec::new(), size),
+            };
+            let what = if entry.kind == EntryKind::Symlink {
+                What::Link(String::from_utf8_lossy(&std::mem::take(&mut bytes)).into_owned())
+            } else {
+                What::File
+            };
             let c = Candidate {
                 path: entry.path,
                 size,
-                link,
+                what,
             };
             let mut result = read_file(&c, bytes, limits);
             result.blob = Some(id);
@@ -295,9 +385,8 @@ fn read_revision(repo: &GitRepo, rev: &str, known: Option<&Files>) -> Result<Fil
     results.extend(cut);
     Ok(Files {
         results,
-        config_text,
         settings,
-        commit: Some(commit),
+        commit: Some(commit.to_string()),
     })
 }
 
@@ -348,7 +437,70 @@ fn cut_at_limit<T: Pathed>(files: &mut Vec<T>, limits: &Limits) -> Option<FileRe
     })
 }
 
-/// List the YAML files of a working tree, honouring .gitignore like git does.
+/// The record files of a working tree: exactly what a commit of it would hold, that is the
+/// files git tracks plus the untracked ones `.gitignore` does not hide (a tracked file stays
+/// tracked whatever `.gitignore` says). Outside git, every file not ignored.
+fn list_worktree(root: &Path, settings: &Settings) -> Result<Vec<Candidate>, CommandError> {
+    let mut out = walk(root, settings)?;
+    let Ok(repo) = GitRepo::discover(root) else {
+        return Ok(out);
+    };
+    if repo.workdir().is_none() {
+        return Ok(out);
+    }
+    let tracked = repo.tracked()?;
+    let mut more = Vec::new();
+    for t in tracked {
+        if !settings.reads_file(&t.path)
+            || settings.skips_parent_of(&t.path)
+            || out
+                .binary_search_by(|c| c.path.as_str().cmp(t.path.as_str()))
+                .is_ok()
+        {
+            continue;
+        }
+        let on_disk = root.join(raw_path(&t.raw));
+        let Ok(meta) = std::fs::symlink_metadata(&on_disk) else {
+            // Deleted in the working tree: a commit of it would not hold the file either.
+            continue;
+        };
+        let what = if !t.utf8 {
+            What::BadName
+        } else if meta.file_type().is_symlink() {
+            let target = std::fs::read_link(&on_disk)?;
+            What::Link(target.to_string_lossy().into_owned())
+        } else if meta.is_file() {
+            What::File
+        } else {
+            continue;
+        };
+        more.push(Candidate {
+            path: t.path,
+            size: 0,
+            what,
+        });
+    }
+    if !more.is_empty() {
+        out.extend(more);
+        out.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+        out.dedup_by(|a, b| a.path == b.path);
+    }
+    Ok(out)
+}
+
+#[cfg(unix)]
+fn raw_path(raw: &[u8]) -> PathBuf {
+    use std::os::unix::ffi::OsStrExt;
+    PathBuf::from(std::ffi::OsStr::from_bytes(raw))
+}
+
+#[cfg(not(unix))]
+fn raw_path(raw: &[u8]) -> PathBuf {
+    PathBuf::from(String::from_utf8_lossy(raw).into_owned())
+}
+
+/// List the YAML files of a working tree, honouring .gitignore like git does for files it
+/// does not track.
 ///
 /// The walk neither sorts nor stats (the list is sorted once at the end, and a file's size is
 /// read when it is opened): on a large repository both cost more than the walk itself.
@@ -370,9 +522,12 @@ fn walk(root: &Path, settings: &Settings) -> Result<Vec<Candidate>, CommandError
                 }
                 let rel = relative(&root_owned, entry.path());
                 let name = entry.file_name().to_string_lossy();
+                // A folder with its own `.git` is another repository (a submodule, say):
+                // git does not track its files here, so a revision would not hold them.
                 !(matches!(name.as_ref(), ".git" | ".github" | "target")
                     || skip.contains(&rel)
-                    || exclude.is_match(&rel))
+                    || exclude.is_match(&rel)
+                    || std::fs::symlink_metadata(entry.path().join(".git")).is_ok())
             }
         })
         .build();
@@ -382,28 +537,34 @@ fn walk(root: &Path, settings: &Settings) -> Result<Vec<Candidate>, CommandError
         let Some(file_type) = entry.file_type() else {
             continue;
         };
-        if file_type.is_dir() || !(file_type.is_file() || file_type.is_symlink()) {
-            // Sockets, pipes and devices are not files git could hold; reading one could block.
+        if entry.depth() == 0 {
             continue;
         }
         let name = entry.file_name().as_encoded_bytes();
-        if !(name.ends_with(b".yaml") || name.ends_with(b".yml")) {
+        if !is_record_name(name) {
             continue;
         }
         let path = relative(root, entry.path());
         if !settings.reads_file(&path) {
             continue;
         }
-        let link = if file_type.is_symlink() {
+        let what = if entry.path().to_str().is_none() {
+            What::BadName
+        } else if file_type.is_symlink() {
             let target = std::fs::read_link(entry.path())?;
-            Some(target.to_string_lossy().into_owned())
+            What::Link(target.to_string_lossy().into_owned())
+        } else if file_type.is_file() {
+            What::File
+        } else if file_type.is_dir() {
+            What::NotAFile("a folder")
         } else {
-            None
+            // Sockets, pipes and devices are not files git could hold; reading one could block.
+            What::NotAFile("a named pipe, socket or device")
         };
         out.push(Candidate {
             path,
             size: 0,
-            link,
+            what,
         });
     }
     out.sort_unstable_by(|a, b| a.path.cmp(&b.path));
@@ -464,9 +625,37 @@ fn read_file(c: &Candidate, bytes: Vec<u8>, limits: &Limits) -> FileResult {
         diagnostics: Vec::new(),
         invalid: Vec::new(),
     };
-    if let Some(target) = &c.link {
-        result.diagnostics.push(symlink_diagnostic(&c.path, target));
-        return result;
+    match &c.what {
+        What::File => {}
+        What::Link(target) => {
+            result.diagnostics.push(symlink_diagnostic(&c.path, target));
+            return result;
+        }
+        What::NotAFile(what) => {
+            result.diagnostics.push(
+                Diagnostic::new(
+                    Code::NotAFile,
+                    format!("`{}` is {what}, not a file, and is not read", c.path),
+                )
+                .at(Location::file(&c.path))
+                .with_help("rename it, or list it in `spec.exclude` in cabinet.yaml"),
+            );
+            return result;
+        }
+        What::BadName => {
+            result.diagnostics.push(
+                Diagnostic::new(
+                    Code::FileNameNotUtf8,
+                    format!(
+                        "the name of `{}` is not UTF-8, so the file is not read",
+                        c.path
+                    ),
+                )
+                .at(Location::file(&c.path))
+                .with_help("rename the file (names are shown in reports, which are UTF-8)"),
+            );
+            return result;
+        }
     }
     if c.size > limits.max_file_bytes {
         result.diagnostics.push(
@@ -567,6 +756,7 @@ fn merge(results: Vec<FileResult>, limits: Limits, commit: Option<String>) -> Lo
         texts: BTreeMap::new(),
         limits,
         commit,
+        truncated: false,
     };
     let mut records = Vec::new();
     let mut invalid = Vec::new();
@@ -578,8 +768,12 @@ fn merge(results: Vec<FileResult>, limits: Limits, commit: Option<String>) -> Lo
         if over_limit {
             continue;
         }
+        if r.diagnostics.iter().any(|d| d.code == Code::TooManyRecords) {
+            loaded.truncated = true;
+        }
         if loaded.documents + r.documents > limits.max_records {
             over_limit = true;
+            loaded.truncated = true;
             loaded.diagnostics.push(
                 Diagnostic::new(
                     Code::TooManyRecords,

@@ -63,6 +63,11 @@ impl RecordSet {
         self
     }
 
+    /// A record of this kind was written but is invalid (with or without a readable id).
+    pub fn has_invalid(&self, kind: Kind) -> bool {
+        self.invalid.iter().any(|r| r.kind == kind)
+    }
+
     /// A record with this reference was written but is invalid.
     pub fn is_invalid(&self, r: &RecordRef) -> bool {
         self.invalid.contains(r)

@@ -156,7 +156,7 @@ pub fn check(input: &PolicyInput<'_>) -> (Vec<Diagnostic>, Vec<ChangeVerdict>) {
             .map(|i| i.reference.clone())
             .chain(affects(c))
             .collect();
-        if !c.status.is_closed() {
+        if judged_in_time(input, r, c) {
             freeze_check(input, r, c, effective_type, &touched, &mut out);
             window_check(input, r, c, effective_type, &impact, &mut out);
             conflict_check(
@@ -208,6 +208,7 @@ pub fn check(input: &PolicyInput<'_>) -> (Vec<Diagnostic>, Vec<ChangeVerdict>) {
         });
     }
     coverage_check(input, &in_play, &mut out);
+    deletion_check(input, &mut out);
     for d in &mut out {
         if d.record.is_none()
             && let Some(file) = d.location.as_ref().map(|l| (l.file.clone(), l.document))
@@ -221,6 +222,46 @@ pub fn check(input: &PolicyInput<'_>) -> (Vec<Diagnostic>, Vec<ChangeVerdict>) {
         d.severity = severity(d.code, input.policy);
     }
     (out, verdicts)
+}
+
+/// The freeze, window and conflict checks judge a change that has not run yet, and any change
+/// the pull request adds: a record added as `completed` (or edited to it from an open status
+/// in the same pull request) is not past its checks for saying so.
+fn judged_in_time(input: &PolicyInput<'_>, r: &Record, c: &ChangeSpec) -> bool {
+    !c.status.is_closed()
+        || input
+            .base
+            .get(&r.reference())
+            .and_then(change_spec)
+            .is_none_or(|old| !old.status.is_closed())
+}
+
+/// A change record past draft is never deleted: it is cancelled by status, and its history
+/// stays (the conflicts it has and the failures it weighs in others' risk go with it).
+fn deletion_check(input: &PolicyInput<'_>, out: &mut Vec<Diagnostic>) {
+    for d in input.records {
+        if d.reference.kind != Kind::Change || d.status != Status::Removed {
+            continue;
+        }
+        let Some(old) = input.base.get(&d.reference).and_then(change_spec) else {
+            continue;
+        };
+        if old.status == ChangeStatus::Draft {
+            continue;
+        }
+        out.push(
+            Diagnostic::new(
+                Code::ChangeRecordDeleted,
+                format!(
+                    "the pull request deletes change record `{}`, which is {} at base",
+                    d.reference.id,
+                    old.status.as_str()
+                ),
+            )
+            .at(Location::file(&d.file))
+            .with_help("keep the record and set `status: cancelled` (only a draft may be deleted)"),
+        );
+    }
 }
 
 fn assess_one(
@@ -245,20 +286,32 @@ fn assess_one(
         ctx.declared_at_base.push((r.id().to_string(), old.risk));
     }
     let changed = affects(c);
-    for other in input.head.of_kind(Kind::Change) {
+    // The history is read from base and head together: a pull request can neither delete a
+    // failure nor rewrite its outcome away.
+    let mut failed: BTreeMap<&str, RecordRef> = BTreeMap::new();
+    for other in input
+        .base
+        .of_kind(Kind::Change)
+        .chain(input.head.of_kind(Kind::Change))
+    {
         let Some(o) = change_spec(other) else {
             continue;
         };
         if other.id() == r.id()
+            || failed.contains_key(other.id())
             || !o.status.is_implemented()
             || !o.outcome.as_ref().is_some_and(|x| x.result.is_failure())
         {
             continue;
         }
         if let Some(shared) = affects(o).into_iter().find(|a| changed.contains(a)) {
-            ctx.failed_before.push((other.id().to_string(), shared));
+            failed.insert(other.id(), shared);
         }
     }
+    ctx.failed_before = failed
+        .into_iter()
+        .map(|(id, shared)| (id.to_string(), shared))
+        .collect();
     risk::assess(impact, &ctx, policy)
 }
 

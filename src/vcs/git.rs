@@ -22,12 +22,18 @@ pub enum EntryKind {
     File,
     /// A symbolic link; the blob holds the target path.
     Symlink,
+    /// A folder whose name looks like a record file's (`x.yaml/`): listed so that the reader
+    /// can say it is not a file; its contents are listed as usual.
+    Folder,
 }
 
 /// A blob in a tree, with its path relative to the folder that was listed.
 #[derive(Debug, Clone)]
 pub struct TreeEntry {
+    /// `/`-separated; a name that is not UTF-8 is shown with replacement characters.
     pub path: String,
+    /// Every part of the path is UTF-8 (`path` is then exact).
+    pub utf8: bool,
     pub kind: EntryKind,
     oid: git2::Oid,
 }
@@ -57,12 +63,29 @@ pub struct Blobs<'r> {
     repo: &'r git2::Repository,
 }
 
+/// A blob read under a size limit.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Bounded {
+    Bytes(Vec<u8>),
+    /// Larger than the limit, by its header: not inflated.
+    TooLarge(u64),
+}
+
 impl Blobs<'_> {
-    /// The bytes of a blob. (Asking for the size first costs as much as reading a small blob:
-    /// in a pack most blobs are deltas, whose size is known only at the end of the chain.)
-    pub fn read(&self, entry: &TreeEntry) -> Result<Vec<u8>, GitError> {
-        Ok(self.repo.find_blob(entry.oid)?.content().to_vec())
+    /// The bytes of a blob of at most `limit` bytes. The size is read from the object's header
+    /// first, so a blob of a gigabyte costs a header read, not a gigabyte of memory.
+    pub fn read_at_most(&self, entry: &TreeEntry, limit: u64) -> Result<Bounded, GitError> {
+        read_bounded(self.repo, entry.oid, limit)
     }
+}
+
+fn read_bounded(repo: &git2::Repository, oid: git2::Oid, limit: u64) -> Result<Bounded, GitError> {
+    let (size, _) = repo.odb()?.read_header(oid)?;
+    let size = size as u64;
+    if size > limit {
+        return Ok(Bounded::TooLarge(size));
+    }
+    Ok(Bounded::Bytes(repo.find_blob(oid)?.content().to_vec()))
 }
 
 /// An opened repository, and where the cabinet root sits inside it.
@@ -101,9 +124,29 @@ impl GitRepo {
         Ok(GitRepo { repo, prefix })
     }
 
-    /// The full commit id a revision names.
+    /// The full commit id a revision names (or the tree id, for a tree such as the one
+    /// `stage` writes).
     pub fn resolve(&self, rev: &str) -> Result<String, GitError> {
-        Ok(self.commit(rev)?.id().to_string())
+        match self.commit(rev) {
+            Ok(commit) => Ok(commit.id().to_string()),
+            Err(e) => self.tree(rev).map(|t| t.id().to_string()).map_err(|_| e),
+        }
+    }
+
+    /// Write git's index (what is staged) as a tree, as `git write-tree` does, and give its
+    /// id: reading it shows exactly what the next commit would hold. Fails while a merge
+    /// conflict is unresolved.
+    pub fn stage(&self) -> Result<String, GitError> {
+        Ok(self.repo.index()?.write_tree()?.to_string())
+    }
+
+    /// The tree a revision names: a commit's, or a tree itself.
+    fn tree(&self, rev: &str) -> Result<git2::Tree<'_>, GitError> {
+        let unknown = || GitError::UnknownRevision {
+            rev: rev.to_string(),
+        };
+        let object = self.repo.revparse_single(rev).map_err(|_| unknown())?;
+        object.peel_to_tree().map_err(|_| unknown())
     }
 
     fn commit(&self, rev: &str) -> Result<git2::Commit<'_>, GitError> {
@@ -115,7 +158,7 @@ impl GitRepo {
     }
 
     fn root_tree(&self, rev: &str) -> Result<git2::Tree<'_>, GitError> {
-        let tree = self.commit(rev)?.tree()?;
+        let tree = self.tree(rev)?;
         if self.prefix.is_empty() {
             return Ok(tree);
         }
@@ -132,45 +175,57 @@ impl GitRepo {
         })
     }
 
-    /// Every blob under the cabinet root at `rev`, sorted by path. Sub-trees named in
-    /// `skip_dir` (called with the folder's path) are not entered.
+    /// Every blob under the cabinet root at `rev`, sorted by path, and every folder named like
+    /// a record file. Sub-trees named in `skip_dir` (called with the folder's path) are not
+    /// entered. Names are read as bytes: one that is not UTF-8 is listed (with `utf8` false),
+    /// never dropped, so that the reader can say so, as it does for the working tree.
     pub fn list(
         &self,
         rev: &str,
         skip_dir: &dyn Fn(&str) -> bool,
     ) -> Result<Vec<TreeEntry>, GitError> {
-        let tree = self.root_tree(rev)?;
         let mut out = Vec::new();
-        tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
-            let Ok(name) = entry.name() else {
-                return git2::TreeWalkResult::Skip;
-            };
-            let path = format!("{dir}{name}");
-            match entry.kind() {
-                Some(git2::ObjectType::Tree) => {
-                    if skip_dir(&path) {
-                        git2::TreeWalkResult::Skip
-                    } else {
-                        git2::TreeWalkResult::Ok
+        let mut stack = vec![(self.root_tree(rev)?, String::new(), true)];
+        while let Some((tree, dir, dir_utf8)) = stack.pop() {
+            for entry in tree.iter() {
+                let name = entry.name_bytes();
+                let utf8 = dir_utf8 && std::str::from_utf8(name).is_ok();
+                let path = format!("{dir}{}", String::from_utf8_lossy(name));
+                match entry.kind() {
+                    Some(git2::ObjectType::Tree) => {
+                        if skip_dir(&path) {
+                            continue;
+                        }
+                        if is_record_name(name) {
+                            out.push(TreeEntry {
+                                path: path.clone(),
+                                utf8,
+                                kind: EntryKind::Folder,
+                                oid: entry.id(),
+                            });
+                        }
+                        let sub = entry.to_object(&self.repo)?.peel_to_tree()?;
+                        stack.push((sub, format!("{path}/"), utf8));
                     }
+                    Some(git2::ObjectType::Blob) => {
+                        let kind = if entry.filemode() == 0o120000 {
+                            EntryKind::Symlink
+                        } else {
+                            EntryKind::File
+                        };
+                        out.push(TreeEntry {
+                            path,
+                            utf8,
+                            kind,
+                            oid: entry.id(),
+                        });
+                    }
+                    // Submodules (commits) hold no records of this repository: git does not
+                    // track their files here, and neither does the working tree's reading.
+                    _ => {}
                 }
-                Some(git2::ObjectType::Blob) => {
-                    let kind = if entry.filemode() == 0o120000 {
-                        EntryKind::Symlink
-                    } else {
-                        EntryKind::File
-                    };
-                    out.push(TreeEntry {
-                        path,
-                        kind,
-                        oid: entry.id(),
-                    });
-                    git2::TreeWalkResult::Ok
-                }
-                // Submodules (commits) hold no records of this repository.
-                _ => git2::TreeWalkResult::Ok,
             }
-        })?;
+        }
         out.sort_unstable_by(|a, b| a.path.cmp(&b.path));
         Ok(out)
     }
@@ -204,14 +259,55 @@ impl GitRepo {
             .collect()
     }
 
-    /// The bytes of one file under the cabinet root at `rev`, or `None` if it is absent.
-    pub fn read_path(&self, rev: &str, path: &str) -> Result<Option<Vec<u8>>, GitError> {
+    /// The bytes of one file under the cabinet root at `rev` (at most `limit` of them), or
+    /// `None` if it is absent or not a file.
+    pub fn read_path(
+        &self,
+        rev: &str,
+        path: &str,
+        limit: u64,
+    ) -> Result<Option<Bounded>, GitError> {
         let tree = self.root_tree(rev)?;
         let Ok(entry) = tree.get_path(Path::new(path)) else {
             return Ok(None);
         };
-        let object = entry.to_object(&self.repo)?;
-        Ok(object.as_blob().map(|b| b.content().to_vec()))
+        if entry.kind() != Some(git2::ObjectType::Blob) {
+            return Ok(None);
+        }
+        read_bounded(&self.repo, entry.id(), limit).map(Some)
+    }
+
+    /// The files git tracks (its index) under the cabinet root, relative to it, sorted:
+    /// what the working tree holds beyond what `.gitignore` lets a walk see. Submodules are
+    /// left out, as in a revision.
+    pub fn tracked(&self) -> Result<Vec<TrackedFile>, GitError> {
+        let index = self.repo.index()?;
+        let prefix = if self.prefix.is_empty() {
+            String::new()
+        } else {
+            format!("{}/", self.prefix)
+        };
+        let mut out: Vec<TrackedFile> = index
+            .iter()
+            .filter(|e| e.mode & 0o170000 != 0o160000)
+            .filter_map(|e| {
+                let rel = e.path.strip_prefix(prefix.as_bytes())?;
+                Some(TrackedFile {
+                    path: String::from_utf8_lossy(rel).into_owned(),
+                    utf8: std::str::from_utf8(rel).is_ok(),
+                    raw: rel.to_vec(),
+                })
+            })
+            .collect();
+        out.sort_unstable_by(|a, b| a.raw.cmp(&b.raw));
+        // A path in conflict is in the index once per side.
+        out.dedup_by(|a, b| a.raw == b.raw);
+        Ok(out)
+    }
+
+    /// The folder at the top of the working tree, if the repository has one.
+    pub fn workdir(&self) -> Option<&Path> {
+        self.repo.workdir()
     }
 }
 
@@ -332,6 +428,21 @@ impl GitRepo {
         };
         Ok(entry.to_object(&self.repo)?.into_tree().ok())
     }
+}
+
+/// A file in git's index, relative to the cabinet root.
+#[derive(Debug, Clone)]
+pub struct TrackedFile {
+    /// `/`-separated; a name that is not UTF-8 is shown with replacement characters.
+    pub path: String,
+    pub utf8: bool,
+    /// The path's bytes as git holds them.
+    pub raw: Vec<u8>,
+}
+
+/// `x.yaml` or `x.yml`: the names read as records.
+pub fn is_record_name(name: &[u8]) -> bool {
+    name.ends_with(b".yaml") || name.ends_with(b".yml")
 }
 
 /// Where the folder `root` sits inside its git work tree (`examples/acme/`), or "" when it is

@@ -3,9 +3,9 @@
 
 use crate::util::*;
 
-const NOW: &str = "2026-11-22T09:00:00Z";
+pub(crate) const NOW: &str = "2026-11-22T09:00:00Z";
 
-const BASE: &str = r#"apiVersion: cabinet/v1
+pub(crate) const BASE: &str = r#"apiVersion: cabinet/v1
 kind: Config
 metadata: {id: t}
 spec: {}
@@ -60,7 +60,7 @@ spec: {owner: ops, tier: 3, lifecycle: planned, dependsOn: [ci:bi, {ref: ci:pod,
 
 /// A change record; `extra` lines are added to its spec.
 #[allow(clippy::too_many_arguments)] // reads as the record it writes
-fn change(
+pub(crate) fn change(
     id: &str,
     kind: &str,
     affects: &str,
@@ -76,7 +76,7 @@ fn change(
 }
 
 /// A normal change on `affects` in a given window, declared critical (no understatement).
-fn normal(id: &str, affects: &str, start: &str, end: &str) -> String {
+pub(crate) fn normal(id: &str, affects: &str, start: &str, end: &str) -> String {
     change(
         id,
         "normal",
@@ -89,7 +89,7 @@ fn normal(id: &str, affects: &str, start: &str, end: &str) -> String {
     )
 }
 
-fn base() -> TestRepo {
+pub(crate) fn base() -> TestRepo {
     let mut repo = TestRepo::empty();
     repo.write("cabinet.yaml", BASE);
     repo.commit("base");
@@ -97,7 +97,7 @@ fn base() -> TestRepo {
 }
 
 /// Commit the pull request and run the gate; returns (exit code, policy codes, report).
-fn gate(repo: &mut TestRepo) -> (i32, Vec<String>, serde_json::Value) {
+pub(crate) fn gate(repo: &mut TestRepo) -> (i32, Vec<String>, serde_json::Value) {
     repo.commit("pull request");
     let run = repo.run(&[
         "check", "--base", "HEAD~1", "--head", "HEAD", "--now", NOW, "--format", "json",
@@ -127,7 +127,7 @@ fn pr(files: &[(&str, String)]) -> (i32, Vec<String>, serde_json::Value) {
 }
 
 // Sunday 13 December 2026, 22:00-00:00 in Berlin is 21:00Z-23:00Z: inside the window.
-const IN_WINDOW: (&str, &str) = ("2026-12-13T21:00:00Z", "2026-12-13T23:00:00Z");
+pub(crate) const IN_WINDOW: (&str, &str) = ("2026-12-13T21:00:00Z", "2026-12-13T23:00:00Z");
 
 #[test]
 fn a_change_inside_the_rules_passes() {

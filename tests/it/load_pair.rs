@@ -104,7 +104,7 @@ fn a_working_tree_with_edits_reads_as_itself_beside_its_base() {
 }
 
 #[test]
-fn a_new_cabinet_yaml_means_the_base_is_read_with_its_own_settings() {
+fn both_revisions_are_read_under_the_bases_settings() {
     let mut repo = TestRepo::new();
     repo.write(
         "cabinet.yaml",
@@ -124,13 +124,34 @@ fn a_new_cabinet_yaml_means_the_base_is_read_with_its_own_settings() {
     .write("services/pay.yaml", SERVICE)
     .write("cis/db.yaml", CI);
     let base = repo.commit("base");
-    // The head drops the exclusion and the depth limit: the same files now read differently.
+    // The head drops the exclusion and the depth limit: read alone, the same files read
+    // differently; judged against base, the base's settings hold.
     repo.write("cabinet.yaml", CONFIG)
         .write("policy.yaml", POLICY.replace("cab: cab", "cab: cab "));
     let head = repo.commit("head");
-    assert_reads_as_each_alone(repo.path(), &base, &Source::Revision(head.clone()));
-    assert_reads_as_each_alone(repo.path(), &head, &Source::Revision(base.clone()));
-    assert_reads_as_each_alone(repo.path(), &base, &Source::WorkTree);
+    for source in [Source::Revision(head.clone()), Source::WorkTree] {
+        let (pair_base, pair_head) = load::load_pair(repo.path(), &base, &source).unwrap();
+        let alone_base = load::load(repo.path(), &Source::Revision(base.clone())).unwrap();
+        same(&pair_base, &alone_base, "base");
+        let alone_head = load::load(repo.path(), &source).unwrap();
+        assert!(alone_head.texts.contains_key("drafts/half.yaml"));
+        assert!(
+            !pair_head.texts.contains_key("drafts/half.yaml"),
+            "excluded by base"
+        );
+        assert_eq!(pair_head.limits, pair_base.limits);
+        let codes = |l: &Loaded| -> Vec<String> {
+            l.diagnostics.iter().map(|d| d.code.to_string()).collect()
+        };
+        assert!(
+            codes(&pair_head).contains(&"too-deep".to_string()),
+            "{:?}",
+            codes(&pair_head)
+        );
+        assert!(!codes(&alone_head).contains(&"too-deep".to_string()));
+    }
+    // The other way round, the head's exclusion is the base's too.
+    assert_reads_as_each_alone(repo.path(), &head, &Source::Revision(head.clone()));
 }
 
 #[test]

@@ -1,1 +1,230 @@
-//! Attacks: records (see mod.rs).
+//! Attacks through the records a pull request edits or deletes: deleting a change record to
+//! drop its conflict or its failure, rewriting an outcome, adding a change as already done,
+//! breaking the Policy, and swamping the gate past its limits.
+
+use crate::check::{BASE, IN_WINDOW, NOW, base, change, gate, normal};
+use crate::util::*;
+
+/// Another team's scheduled change on the database, in the window a new change also wants.
+fn scheduled_on_db() -> String {
+    change(
+        "CHG-OTHER",
+        "normal",
+        "ci:db",
+        IN_WINDOW.0,
+        IN_WINDOW.1,
+        "critical",
+        "scheduled",
+        "",
+    )
+}
+
+/// A change on the database that failed a month earlier.
+fn failed_on_db(result: &str) -> String {
+    change(
+        "CHG-OLD",
+        "normal",
+        "ci:db",
+        "2026-10-11T20:00:00Z",
+        "2026-10-11T21:00:00Z",
+        "critical",
+        "failed",
+        &format!("  outcome: {{result: {result}}}\n"),
+    )
+}
+
+fn risk_reasons(report: &serde_json::Value) -> Vec<String> {
+    report["policy"]["changes"][0]["risk"]["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn deleting_another_teams_scheduled_change_is_blocked() {
+    let mut repo = base();
+    repo.write("changes/CHG-OTHER.yaml", scheduled_on_db());
+    repo.commit("their change");
+    repo.remove("changes/CHG-OTHER.yaml");
+    repo.write(
+        "changes/CHG-1.yaml",
+        normal("CHG-1", "ci:db", IN_WINDOW.0, IN_WINDOW.1),
+    );
+    let (code, codes, json) = gate(&mut repo);
+    assert_eq!(codes, vec!["change-record-deleted"]);
+    assert_eq!(code, 1);
+    let v = &json["policy"]["violations"][0];
+    assert_eq!(v["file"], "changes/CHG-OTHER.yaml");
+    assert!(v["message"].as_str().unwrap().contains("scheduled"), "{v}");
+}
+
+#[test]
+fn a_draft_may_be_deleted() {
+    let mut repo = base();
+    repo.write(
+        "changes/CHG-D.yaml",
+        change(
+            "CHG-D",
+            "normal",
+            "ci:db",
+            IN_WINDOW.0,
+            IN_WINDOW.1,
+            "critical",
+            "draft",
+            "",
+        ),
+    );
+    repo.commit("a draft");
+    repo.remove("changes/CHG-D.yaml");
+    let (code, codes, _) = gate(&mut repo);
+    assert_eq!(codes, Vec::<String>::new());
+    assert_eq!(code, 0);
+}
+
+/// A pull request that adds a change on the database after `CHG-OLD` failed there, and does
+/// `to_the_failure` to the old record; returns the gate's codes and the new change's reasons.
+fn after_the_failure(to_the_failure: impl FnOnce(&TestRepo)) -> (i32, Vec<String>, Vec<String>) {
+    let mut repo = base();
+    repo.write("changes/CHG-OLD.yaml", failed_on_db("failed"));
+    repo.commit("the failure");
+    to_the_failure(&repo);
+    repo.write(
+        "changes/CHG-1.yaml",
+        normal("CHG-1", "ci:db", IN_WINDOW.0, IN_WINDOW.1),
+    );
+    let (code, codes, json) = gate(&mut repo);
+    (code, codes, risk_reasons(&json))
+}
+
+fn counts_the_failure(reasons: &[String]) -> bool {
+    reasons
+        .iter()
+        .any(|r| r.starts_with("CHG-OLD on ci:db failed before"))
+}
+
+#[test]
+fn deleting_a_failed_change_keeps_its_failure_in_the_risk() {
+    let (code, codes, reasons) = after_the_failure(|repo| {
+        repo.remove("changes/CHG-OLD.yaml");
+    });
+    assert_eq!(codes, vec!["change-record-deleted"]);
+    assert_eq!(code, 1);
+    assert!(counts_the_failure(&reasons), "{reasons:?}");
+}
+
+#[test]
+fn rewriting_a_failure_as_a_success_keeps_the_failure_in_the_risk() {
+    // The outcome of a closed change may still be edited: the history is read from both.
+    let (_, _, reasons) = after_the_failure(|repo| {
+        repo.write("changes/CHG-OLD.yaml", failed_on_db("successful"));
+    });
+    assert!(counts_the_failure(&reasons), "{reasons:?}");
+}
+
+/// A pull request that adds a normal change on `affects`, already `completed`.
+fn added_as_completed(affects: &str, start: &str, end: &str) -> (i32, Vec<String>) {
+    let mut repo = base();
+    let done = "  outcome: {result: successful}\n";
+    repo.write(
+        "changes/CHG-1.yaml",
+        change(
+            "CHG-1",
+            "normal",
+            affects,
+            start,
+            end,
+            "critical",
+            "completed",
+            done,
+        ),
+    );
+    let (code, codes, _) = gate(&mut repo);
+    (code, codes)
+}
+
+#[test]
+fn a_change_added_as_completed_is_still_judged_by_the_freeze() {
+    let (code, codes) = added_as_completed("ci:bi", "2026-12-20T09:00:00Z", "2026-12-20T10:00:00Z");
+    assert_eq!(codes, vec!["freeze-violation"]);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn a_change_added_as_completed_is_still_judged_by_the_maintenance_window() {
+    // Tier-1 `pay` depends on db; Tuesday noon is outside the Sunday-night window.
+    let (code, codes) = added_as_completed("ci:db", "2026-12-08T12:00:00Z", "2026-12-08T13:00:00Z");
+    assert_eq!(codes, vec!["outside-maintenance-window"]);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn an_invalid_base_policy_fails_the_gate_closed() {
+    let mut repo = TestRepo::empty();
+    // A field the schema does not know makes the whole Policy invalid.
+    repo.write(
+        "cabinet.yaml",
+        BASE.replacen("  cab: ops\n", "  cab: ops\n  approvers: everyone\n", 1),
+    );
+    repo.commit("a broken policy");
+    let validate = repo.run(&["validate", "--format", "json"]);
+    let codes: Vec<String> = findings(&validate.json())
+        .into_iter()
+        .map(|f| f.0)
+        .collect();
+    assert!(codes.contains(&"unknown-field".to_string()), "{codes:?}");
+    assert!(
+        !codes.contains(&"missing-policy".to_string()),
+        "an invalid Policy is not a missing one: {codes:?}"
+    );
+    repo.write("notes.yaml", "apiVersion: other/v1\nkind: Note\n");
+    let (code, codes, _) = gate(&mut repo);
+    assert_eq!(codes, vec!["invalid-policy"]);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn past_max_records_the_whole_set_checks_are_skipped_not_flooded() {
+    let repo = TestRepo::new();
+    repo.write(
+        "cabinet.yaml",
+        "apiVersion: cabinet/v1\nkind: Config\nmetadata: {id: t}\nspec: {limits: {maxRecords: 4}}\n",
+    );
+    repo.write(
+        "a.yaml",
+        "apiVersion: cabinet/v1\nkind: Service\nmetadata: {id: a}\nspec: {owner: zz-team, tier: 2, lifecycle: live, dependsOn: [ci:zz]}\n",
+    );
+    for i in 0..5 {
+        repo.write(
+            &format!("zz/{i}.yaml"),
+            format!("apiVersion: cabinet/v1\nkind: ConfigurationItem\nmetadata: {{id: zz{i}}}\nspec: {{type: database, owner: zz-team, environment: production, lifecycle: live}}\n"),
+        );
+    }
+    let run = repo.run(&["validate", "--format", "json"]);
+    assert_eq!(run.code, 1);
+    let codes: Vec<String> = findings(&run.json()).into_iter().map(|f| f.0).collect();
+    assert_eq!(codes, vec!["too-many-records"]);
+}
+
+#[test]
+fn a_base_over_its_record_limit_cannot_be_judged() {
+    let mut repo = base();
+    repo.write(
+        "cabinet.yaml",
+        BASE.replacen(
+            "metadata: {id: t}\nspec: {}",
+            "metadata: {id: t}\nspec: {limits: {maxRecords: 2}}",
+            1,
+        ),
+    );
+    repo.commit("a tight limit");
+    repo.write(
+        "changes/CHG-1.yaml",
+        normal("CHG-1", "ci:db", IN_WINDOW.0, IN_WINDOW.1),
+    );
+    repo.commit("pull request");
+    let run = repo.run(&["check", "--base", "HEAD~1", "--head", "HEAD", "--now", NOW]);
+    assert_eq!(run.code, 3, "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("maxRecords"), "{}", run.stderr);
+}
