@@ -4,7 +4,7 @@
 use crate::vcs::git::GitError;
 use std::fmt;
 
-/// The exit codes of the contract (`shared/spec/cli.md`).
+/// The exit codes every command keeps (README, "Exit codes").
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExitStatus {
     /// Done, nothing blocking found.

@@ -3,7 +3,7 @@
 //! commits and reviews, the base records, the impact, and which approvals are stale); the
 //! forge and git only fill the snapshot.
 //!
-//! Semantics (see `shared/research/approval.md`): the latest decisive review per person counts
+//! Semantics (docs/approvals.md explains each): the latest decisive review per person counts
 //! (a later COMMENTED does not cancel an APPROVED; DISMISSED cancels and brings nothing back);
 //! the author, everyone who authored or committed to the pull request, and bots never count;
 //! logins compare case-insensitively and a team's numeric id, where listed, must match; a

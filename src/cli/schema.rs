@@ -17,9 +17,17 @@ pub struct SchemaArgs {
     /// Compare instead of writing; exit 1 on any difference
     #[arg(long)]
     pub check: bool,
+    /// Print the field reference of every kind as Markdown instead (docs/reference.md)
+    #[arg(long, conflicts_with_all = ["check", "out"])]
+    pub reference: bool,
 }
 
 pub fn run(_global: &GlobalArgs, args: &SchemaArgs) -> Result<ExitStatus, CommandError> {
+    if args.reference {
+        let text = schema::reference::markdown();
+        super::emit(|out| out.write_all(text.as_bytes()))?;
+        return Ok(ExitStatus::Ok);
+    }
     let files = schema::files();
     if args.check {
         let mut stale = Vec::new();

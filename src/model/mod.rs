@@ -1,4 +1,4 @@
-//! The record types: one Rust type per kind in `shared/spec/records.md`. Serde reads them,
+//! The record types: one Rust type per kind (`docs/reference.md` lists every field). Serde reads them,
 //! schemars turns them into the JSON Schemas in `schemas/`, and every check works on them.
 //! What a schema can say (types, enums, ranges, patterns, unknown fields) is said here, once.
 

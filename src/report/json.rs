@@ -1,4 +1,4 @@
-//! `--format json`: the machine-readable report (fields fixed by `shared/spec/cli.md`).
+//! `--format json`: the machine-readable report (its fields are a public interface: README, "Output formats").
 
 use crate::diag::{Diagnostic, Location};
 use crate::validation::Validation;

@@ -15,6 +15,8 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
+pub mod reference;
+
 /// The JSON Schema (draft 2020-12) of one kind of record.
 pub fn schema_for(kind: Kind) -> Value {
     let mut schema = match kind {

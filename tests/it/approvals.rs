@@ -1,4 +1,4 @@
-//! CAB approval through review: the adversarial cases of shared/research/approval.md, each
+//! CAB approval through review: the adversarial cases of docs/approvals.md, each
 //! with its verdict and the reason given.
 
 use crate::util::*;

@@ -44,3 +44,57 @@ fn the_readme_shows_real_output() {
         validate.stdout
     );
 }
+
+#[test]
+fn the_field_reference_is_written_from_the_schemas() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/reference.md");
+    let current = std::fs::read_to_string(path).unwrap_or_default();
+    let generated = cabinet::schema::reference::markdown();
+    assert!(
+        current == generated,
+        "docs/reference.md is out of date: run `cargo run -- schema --reference > docs/reference.md`"
+    );
+    // Every field of every schema is in it, by name.
+    for kind in cabinet::model::Kind::ALL {
+        let schema = cabinet::schema::schema_for(kind);
+        for def in schema["$defs"].as_object().unwrap().values() {
+            for field in def["properties"]
+                .as_object()
+                .into_iter()
+                .flat_map(|p| p.keys())
+            {
+                assert!(
+                    generated.contains(&format!("| `{field}` |")),
+                    "{kind}: `{field}` is not in the reference"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn no_file_of_the_project_points_outside_it() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let files = std::process::Command::new("git")
+        .args(["ls-files", "-z"])
+        .current_dir(root)
+        .output();
+    let Some(files) = files.ok().filter(|o| o.status.success()) else {
+        crate::util::note_skip("no git checkout: the project's files cannot be listed");
+        return;
+    };
+    let needle = ["..", "/shared/"].concat();
+    let bare = ["shared", "/spec/"].concat();
+    let research = ["shared", "/research/"].concat();
+    for name in String::from_utf8_lossy(&files.stdout).split('\0') {
+        let Ok(text) = std::fs::read_to_string(root.join(name)) else {
+            continue;
+        };
+        for pattern in [&needle, &bare, &research] {
+            assert!(
+                !text.contains(pattern.as_str()),
+                "{name} points outside the project (`{pattern}`)"
+            );
+        }
+    }
+}
