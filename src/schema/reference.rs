@@ -55,7 +55,7 @@ pub fn markdown() -> String {
                 kind.as_str(),
                 kind.schema_file()
             );
-            fields(&mut out, kind, spec, &schema);
+            fields(&mut out, kind, spec);
         }
         // Every other definition the kind uses, in name order, once.
         let mut done: BTreeSet<&str> = ["Metadata", spec_name.as_str()].into();
@@ -85,7 +85,7 @@ pub fn markdown() -> String {
                         "| <a id=\"{}-{}\"></a>{name} | {} | {} |",
                         anchor(kind.as_str()),
                         anchor(name),
-                        cell(&type_of(def, kind, &schema)),
+                        cell(&type_of(def, kind)),
                         cell(&description(def))
                     );
                 }
@@ -103,12 +103,12 @@ fn section(out: &mut String, name: &str, id: &str, def: &Value, root: &Value, le
         let _ = writeln!(out, "{}\n", one_line(d));
     }
     if def.get("properties").is_some() {
-        fields(out, kind_of(root).unwrap_or(kind), def, root);
+        fields(out, kind_of(root).unwrap_or(kind), def);
     } else {
         let _ = writeln!(
             out,
             "One of: {}.",
-            type_of(def, kind_of(root).unwrap_or(kind), root)
+            type_of(def, kind_of(root).unwrap_or(kind))
         );
     }
 }
@@ -128,7 +128,7 @@ fn is_value_type(def: &Value) -> bool {
                 .is_some_and(|alts| alts.iter().all(|a| a.get("const").is_some())))
 }
 
-fn fields(out: &mut String, kind: Kind, def: &Value, root: &Value) {
+fn fields(out: &mut String, kind: Kind, def: &Value) {
     let required: BTreeSet<&str> = def
         .get("required")
         .and_then(Value::as_array)
@@ -155,7 +155,7 @@ fn fields(out: &mut String, kind: Kind, def: &Value, root: &Value) {
             } else {
                 "no"
             },
-            cell(&type_of(prop, kind, root)),
+            cell(&type_of(prop, kind)),
             cell(&meaning)
         );
     }
@@ -213,7 +213,7 @@ fn constraints(v: &Value) -> Vec<String> {
 }
 
 /// The type of a schema node, in words, with links to the definitions it names.
-fn type_of(v: &Value, kind: Kind, root: &Value) -> String {
+fn type_of(v: &Value, kind: Kind) -> String {
     if let Some(r) = v.get("$ref").and_then(Value::as_str) {
         let name = r.strip_prefix("#/$defs/").unwrap_or(r);
         let id = if name == "Metadata" {
@@ -238,7 +238,7 @@ fn type_of(v: &Value, kind: Kind, root: &Value) -> String {
             let mut words: Vec<String> = alts
                 .iter()
                 .filter(|a| a.get("type").and_then(Value::as_str) != Some("null"))
-                .map(|a| type_of(a, kind, root))
+                .map(|a| type_of(a, kind))
                 .collect();
             words.dedup();
             return words.join(" or ");
@@ -254,12 +254,12 @@ fn type_of(v: &Value, kind: Kind, root: &Value) -> String {
         .filter(|t| **t != "null")
         .map(|t| match *t {
             "array" => match v.get("items") {
-                Some(items) => format!("list of {}", type_of(items, kind, root)),
+                Some(items) => format!("list of {}", type_of(items, kind)),
                 None => "list".to_string(),
             },
             "object" => match v.get("additionalProperties") {
                 Some(Value::Bool(false)) | None => "mapping".to_string(),
-                Some(inner) => format!("mapping of {}", type_of(inner, kind, root)),
+                Some(inner) => format!("mapping of {}", type_of(inner, kind)),
             },
             other => other.to_string(),
         })
