@@ -23,7 +23,9 @@ export GIT_COMMITTER_NAME="Mona Octocat" GIT_COMMITTER_EMAIL="mona@acme.example"
 day=0
 commit() {
   day=$((day + 1))
-  export GIT_AUTHOR_DATE="2026-11-$(printf %02d $((day + 1)))T09:00:00Z" GIT_COMMITTER_DATE="2026-11-$(printf %02d $((day + 1)))T09:00:00Z"
+  local when
+  when="2026-11-$(printf %02d $((day + 1)))T09:00:00Z"
+  export GIT_AUTHOR_DATE="$when" GIT_COMMITTER_DATE="$when"
   git add -A
   git commit -q -m "$1"
 }

@@ -189,7 +189,7 @@ for size in $SIZES; do
   # The most depended-on CI (synth biases dependencies towards the first records of a layer)
   # and the last service generated, which nothing depends on (its impact is load time only).
   core=ci:net-alpha-000000
-  services=$(ls "$dir/services" | wc -l)
+  services=$(find "$dir/services" -mindepth 1 -maxdepth 1 | wc -l)
   last=$((services - 1))
   leaf=$(printf 'service:svc-%s-%05d' "${WORDS[$((last % 26))]}" "$last")
   [ -f "$dir/services/${leaf#service:}.yaml" ] || die "$size: no service file for $leaf"

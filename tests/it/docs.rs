@@ -98,3 +98,20 @@ fn no_file_of_the_project_points_outside_it() {
         }
     }
 }
+
+#[test]
+fn the_readme_shows_real_findings_and_summary_of_validate_on_the_broken_example() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let shown = shown_after(&readme, "cabinet -C examples/broken validate");
+    let shown = shown
+        .strip_prefix("...\n")
+        .expect("the walk-through elides the start");
+    let (finding, summary) = shown.trim_end().rsplit_once('\n').unwrap();
+    let run = crate::util::run_in(&crate::util::examples().join("broken"), &["validate"]);
+    assert!(
+        run.stdout.contains(finding.trim_end()),
+        "README shows a finding the run does not print:\n{finding}"
+    );
+    assert_eq!(run.stdout.trim_end().lines().last(), Some(summary));
+}
