@@ -87,14 +87,25 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<ExitStatus, CommandE
 fn read_pull_request(
     path: &std::path::Path,
 ) -> Result<crate::approval::pr::PullRequest, CommandError> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    use crate::approval::pr::{self, MAX_FILE_BYTES, ReadError};
+    let cannot = |e: &dyn std::fmt::Display| {
         CommandError::usage(format!(
             "cannot read the approvals file {}: {e}",
             path.display()
         ))
-    })?;
-    serde_json::from_str(&text).map_err(|e| {
+    };
+    let file = std::fs::File::open(path).map_err(|e| cannot(&e))?;
+    // A regular file is measured before it is read; anything else (a pipe, a device) is read
+    // through the bound.
+    if let Ok(meta) = file.metadata()
+        && meta.is_file()
+        && meta.len() > MAX_FILE_BYTES
+    {
+        return Err(cannot(&ReadError::TooLarge));
+    }
+    let bytes = pr::read_bounded(file).map_err(|e| cannot(&e))?;
+    pr::parse(&bytes).map_err(|e| {
         CommandError::usage(format!("{}:{}:{}: not an approvals file: {e}", path.display(), e.line(), e.column()))
-            .hint("the file holds the pull request's `author`, `head_sha`, `commits` and `reviews` (GitHub's review objects)")
+            .hint("the file holds the pull request's `author`, `head_sha`, `draft`, `commits` and `reviews` (GitHub's review objects)")
     })
 }

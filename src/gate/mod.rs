@@ -59,6 +59,9 @@ pub fn run(
     now: Timestamp,
     pull_request: Option<&PullRequest>,
 ) -> Result<GateReport, CommandError> {
+    if let Some(pr) = pull_request {
+        binding::check_head(root, head, pr)?;
+    }
     let (base_loaded, head_loaded) = load::load_pair(root, base, head)?;
     let (validation, base_graph) = rayon::join(
         || validation::of(head_loaded),

@@ -4,7 +4,7 @@
 use crate::util::*;
 use serde_json::{Value, json};
 
-const BASE: &str = r#"apiVersion: cabinet/v1
+pub(crate) const BASE: &str = r#"apiVersion: cabinet/v1
 kind: Config
 metadata: {id: t}
 spec: {}
@@ -48,7 +48,7 @@ metadata: {id: pay}
 spec: {owner: payments, tier: 2, lifecycle: planned, dependsOn: [ci:db]}
 "#;
 
-fn change(kind: &str, risk: &str, extra: &str) -> String {
+pub(crate) fn change(kind: &str, risk: &str, extra: &str) -> String {
     format!(
         "apiVersion: cabinet/v1\nkind: Change\nmetadata: {{id: CHG-1}}\nspec:\n  type: {kind}\n  requester: octocat\n  reason: r\n  affects: [ci:db]\n  window: {{start: \"2026-12-06T22:00:00Z\", end: \"2026-12-06T23:00:00Z\"}}\n  risk: {risk}\n  plan: p\n  backout: b\n  verification: v\n  status: requested\n{extra}"
     )
@@ -56,7 +56,7 @@ fn change(kind: &str, risk: &str, extra: &str) -> String {
 
 /// A repository with the base commit and one pull-request commit adding CHG-1 (normal,
 /// medium: `pay` goes down). Returns the repo and the head sha.
-fn pull_request() -> (TestRepo, String) {
+pub(crate) fn pull_request() -> (TestRepo, String) {
     let mut repo = TestRepo::empty();
     repo.write("cabinet.yaml", BASE);
     repo.commit("base");
@@ -65,15 +65,15 @@ fn pull_request() -> (TestRepo, String) {
     (repo, head)
 }
 
-fn user(login: &str, id: u64) -> Value {
+pub(crate) fn user(login: &str, id: u64) -> Value {
     json!({"login": login, "id": id, "type": "User"})
 }
 
-fn review(id: u64, who: Value, state: &str, commit: &str, at: &str) -> Value {
+pub(crate) fn review(id: u64, who: Value, state: &str, commit: &str, at: &str) -> Value {
     json!({"id": id, "user": who, "state": state, "commit_id": commit, "submitted_at": at, "body": ""})
 }
 
-fn approve(id: u64, login: &str, uid: u64, commit: &str) -> Value {
+pub(crate) fn approve(id: u64, login: &str, uid: u64, commit: &str) -> Value {
     review(
         id,
         user(login, uid),
@@ -84,7 +84,7 @@ fn approve(id: u64, login: &str, uid: u64, commit: &str) -> Value {
 }
 
 /// Save an approvals file in the repository's .git folder and run the gate against `base`.
-fn check_with(repo: &TestRepo, base: &str, file: &Value) -> Run {
+pub(crate) fn check_with(repo: &TestRepo, base: &str, file: &Value) -> Run {
     repo.write(
         ".git/approvals.json",
         serde_json::to_string_pretty(file).unwrap(),
@@ -123,7 +123,7 @@ fn decide(repo: &TestRepo, head: &str, reviews: Vec<Value>, commits: Vec<Value>)
     (run.code, run.json()["approvals"].clone())
 }
 
-fn ignored(a: &Value) -> Vec<String> {
+pub(crate) fn ignored(a: &Value) -> Vec<String> {
     a["ignored"]
         .as_array()
         .unwrap()
@@ -138,7 +138,7 @@ fn ignored(a: &Value) -> Vec<String> {
         .collect()
 }
 
-fn reasons(a: &Value) -> Vec<String> {
+pub(crate) fn reasons(a: &Value) -> Vec<String> {
     a["reasons"]
         .as_array()
         .unwrap()
