@@ -10,12 +10,14 @@
 //! CHANGES_REQUESTED from a CAB, ECAB or owning-team member blocks until that person approves;
 //! every rule whose `when` matches must hold, and no matching rule means not approved.
 
+pub mod contributors;
 pub mod pr;
 pub mod route;
 
 use crate::model::{
     ApprovalCount, ChangeType, Kind, PolicySpec, RecordRef, RecordSet, Requirement, Risk, Spec,
 };
+use contributors::LocalCommit;
 use globset::Glob;
 use pr::{Account, PullRequest, Review};
 use serde::Serialize;
@@ -45,6 +47,9 @@ pub struct ApprovalInput<'a> {
     pub changed_paths: Vec<String>,
     /// Reviews whose approval is not bound to what is merged, with the reason.
     pub stale: BTreeMap<u64, String>,
+    /// The commits of `base..head` in the local repository: the truth about what the pull
+    /// request holds and who wrote it (the forge's list only maps them to accounts).
+    pub commits: &'a [LocalCommit],
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -90,6 +95,14 @@ pub struct Decision {
     pub reasons: Vec<String>,
     /// What must happen after the merge (emergency changes).
     pub obligations: Vec<String>,
+    /// What the verdict did not hold against the pull request but a reviewer should know
+    /// (unknown authors under `allowUnknownAuthors`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    /// Everyone who authored, committed or co-authored the pull request (never asked to
+    /// review).
+    #[serde(skip)]
+    pub contributors: Vec<Account>,
 }
 
 /// A person's latest decisive review.
@@ -98,33 +111,104 @@ enum Decisive<'a> {
     Approved(&'a Review),
     ChangesRequested,
     Dismissed,
+    /// A decisive review without a valid time: it cannot be placed among the others, so
+    /// this person's approval does not count (the reason says why).
+    Unordered(String),
+}
+
+fn is_decisive(state: &str) -> bool {
+    matches!(state, "APPROVED" | "CHANGES_REQUESTED" | "DISMISSED")
+}
+
+/// When a review was submitted, if its `submitted_at` is an RFC 3339 time.
+fn submitted(r: &Review) -> Option<chrono::DateTime<chrono::Utc>> {
+    let text = r.submitted_at.as_deref()?;
+    chrono::DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|t| t.with_timezone(&chrono::Utc))
+}
+
+fn person(user: &Account) -> String {
+    user.id.map_or_else(
+        || format!("login:{}", user.login.to_ascii_lowercase()),
+        |id| format!("id:{id}"),
+    )
 }
 
 /// The latest decisive review of each person, keyed by numeric id (or lower-case login).
+/// Reviews are ordered by the instant they were submitted (RFC 3339, any offset), then by
+/// review id. A decisive review with no valid time cannot be ordered: its author's approval
+/// does not count, and a request for changes among such reviews still blocks.
 fn latest_decisions(pr: &PullRequest) -> BTreeMap<String, (Account, Decisive<'_>)> {
-    let mut reviews: Vec<&Review> = pr
-        .reviews
-        .iter()
-        .filter(|r| r.user.as_ref().is_some_and(|u| u.login != "ghost") && r.submitted_at.is_some())
-        .collect();
-    reviews
-        .sort_by(|a, b| (a.submitted_at.as_deref(), a.id).cmp(&(b.submitted_at.as_deref(), b.id)));
+    let mut ordered: Vec<(chrono::DateTime<chrono::Utc>, &Review)> = Vec::new();
+    let mut unordered: Vec<&Review> = Vec::new();
+    for r in &pr.reviews {
+        if !r.user.as_ref().is_some_and(|u| u.login != "ghost") {
+            continue;
+        }
+        match submitted(r) {
+            Some(at) => ordered.push((at, r)),
+            None if is_decisive(&r.state.to_ascii_uppercase()) => unordered.push(r),
+            None => {} // COMMENTED or PENDING without a time decides nothing
+        }
+    }
+    ordered.sort_by(|a, b| (a.0, a.1.id).cmp(&(b.0, b.1.id)));
     let mut out: BTreeMap<String, (Account, Decisive<'_>)> = BTreeMap::new();
-    for r in reviews {
+    for (_, r) in ordered {
         let user = r.user.clone().expect("filtered above");
-        let key = user.id.map_or_else(
-            || format!("login:{}", user.login.to_ascii_lowercase()),
-            |id| format!("id:{id}"),
-        );
         let decision = match r.state.to_ascii_uppercase().as_str() {
             "APPROVED" => Decisive::Approved(r),
             "CHANGES_REQUESTED" => Decisive::ChangesRequested,
             "DISMISSED" => Decisive::Dismissed,
             _ => continue, // COMMENTED and PENDING decide nothing
         };
-        out.insert(key, (user, decision));
+        out.insert(person(&user), (user, decision));
+    }
+    unordered.sort_by_key(|r| r.id);
+    for r in unordered {
+        let user = r.user.clone().expect("filtered above");
+        let key = person(&user);
+        let requested = r.state.eq_ignore_ascii_case("CHANGES_REQUESTED")
+            || matches!(out.get(&key), Some((_, Decisive::ChangesRequested)));
+        if requested {
+            out.insert(key, (user, Decisive::ChangesRequested));
+        } else if !matches!(out.get(&key), Some((_, Decisive::Unordered(_)))) {
+            let shown: String = r
+                .submitted_at
+                .as_deref()
+                .unwrap_or("none")
+                .chars()
+                .take(40)
+                .collect();
+            let reason = format!(
+                "review {} has no valid time (`{shown}` is not RFC 3339), so it cannot be ordered among this person's reviews",
+                r.id
+            );
+            out.insert(key, (user, Decisive::Unordered(reason)));
+        }
     }
     out
+}
+
+/// Why an approval names no commit of the pull request, if it does not: it then approves
+/// something else than what is judged.
+fn commit_problem(review: &Review, commits: &[LocalCommit]) -> Option<String> {
+    let Some(commit) = review.commit_id.as_deref() else {
+        return Some("stale: the review names no commit".to_string());
+    };
+    if !pr::is_full_commit_id(commit) {
+        let shown: String = commit.chars().take(40).collect();
+        return Some(format!(
+            "the review names `{shown}`, not a full commit id of the pull request"
+        ));
+    }
+    if !commits.iter().any(|c| c.sha.eq_ignore_ascii_case(commit)) {
+        return Some(format!(
+            "stale at {}: not a commit of the pull request (force-pushed away, or another pull request's)",
+            &commit[..7]
+        ));
+    }
+    None
 }
 
 /// Membership of one team at base.
@@ -250,21 +334,23 @@ fn rule_applies(rule: &crate::model::ApprovalRule, input: &ApprovalInput<'_>) ->
 /// Evaluate the approval rules.
 pub fn evaluate(input: &ApprovalInput<'_>) -> Decision {
     let decisions = latest_decisions(input.pr);
-    let contributors: Vec<&Account> = input
-        .pr
-        .commits
-        .iter()
-        .flat_map(|c| [c.author.as_ref(), c.committer.as_ref()])
-        .flatten()
-        .filter(|a| a.id != Some(pr::WEB_FLOW_ID))
-        .collect();
+    let found = contributors::contributors(input.pr, input.commits, input.base);
+    let contributors = &found.accounts;
 
     // Who may count, and why the others do not.
     let mut ignored: BTreeSet<Ignored> = BTreeSet::new();
     let mut eligible: Vec<&Account> = Vec::new();
     for (user, decision) in decisions.values() {
-        let Decisive::Approved(review) = decision else {
-            continue;
+        let review = match decision {
+            Decisive::Approved(review) => review,
+            Decisive::Unordered(reason) => {
+                ignored.insert(Ignored {
+                    login: user.login.clone(),
+                    reason: reason.clone(),
+                });
+                continue;
+            }
+            Decisive::ChangesRequested | Decisive::Dismissed => continue,
         };
         let reason = if user.is_bot() {
             Some("bot".to_string())
@@ -272,6 +358,8 @@ pub fn evaluate(input: &ApprovalInput<'_>) -> Decision {
             Some("author".to_string())
         } else if contributors.iter().any(|c| c.same_as(user)) {
             Some("contributor: authored or committed to the pull request".to_string())
+        } else if let Some(problem) = commit_problem(review, input.commits) {
+            Some(problem)
         } else {
             input.stale.get(&review.id).cloned()
         };
@@ -365,6 +453,16 @@ pub fn evaluate(input: &ApprovalInput<'_>) -> Decision {
     blocked_by.sort();
 
     let mut reasons = Vec::new();
+    let mut notes = Vec::new();
+    if input.pr.draft {
+        reasons.push("the pull request is a draft: a draft is never approved".to_string());
+    }
+    reasons.extend(found.unlisted.iter().cloned());
+    if input.policy.is_some_and(|p| p.allow_unknown_authors) {
+        notes.extend(found.unknown.iter().cloned());
+    } else {
+        reasons.extend(found.unknown.iter().cloned());
+    }
     if input.policy.is_none() {
         reasons.push("the base revision has no Policy: nothing can be approved".to_string());
     } else if rules.is_empty() {
@@ -389,6 +487,8 @@ pub fn evaluate(input: &ApprovalInput<'_>) -> Decision {
         blocked_by,
         reasons,
         obligations,
+        notes,
+        contributors: found.accounts,
     }
 }
 

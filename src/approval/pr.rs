@@ -126,10 +126,14 @@ mod tests {
 
     #[test]
     fn only_forty_hex_digits_are_a_full_commit_id() {
-        assert!(is_full_commit_id("0123456789abcdef0123456789abcdef01234567"));
+        assert!(is_full_commit_id(
+            "0123456789abcdef0123456789abcdef01234567"
+        ));
         assert!(!is_full_commit_id("0123456"));
         assert!(!is_full_commit_id("HEAD"));
-        assert!(!is_full_commit_id("0123456789abcdef0123456789abcdef0123456g"));
+        assert!(!is_full_commit_id(
+            "0123456789abcdef0123456789abcdef0123456g"
+        ));
     }
 
     #[test]

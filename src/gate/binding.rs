@@ -3,6 +3,7 @@
 //! if it was given on the head itself (`head`), or if every record still says the same thing
 //! and every other file is unchanged (`semantic`).
 
+use crate::approval::contributors::LocalCommit;
 use crate::approval::pr::PullRequest;
 use crate::error::CommandError;
 use crate::load::{self, Source};
@@ -97,6 +98,14 @@ pub(super) fn stale_approvals(
             stale.insert(review.id, "stale: the review names no commit".to_string());
             continue;
         };
+        if !crate::approval::pr::is_full_commit_id(&commit) {
+            // Never resolved as a revision (`HEAD` would name the head): not a commit id.
+            stale.insert(
+                review.id,
+                "stale: the review names no full commit id".to_string(),
+            );
+            continue;
+        }
         if let Some(reason) = cache.get(&commit) {
             if let Some(r) = reason {
                 stale.insert(review.id, r.clone());
@@ -146,6 +155,26 @@ pub(super) fn stale_approvals(
         }
     }
     Ok((under_root, stale))
+}
+
+/// The commits of `base..head` in the local repository, for the approval rules.
+pub(super) fn pull_commits(
+    root: &Path,
+    base: &str,
+    pr: &PullRequest,
+) -> Result<Vec<LocalCommit>, CommandError> {
+    let repo = GitRepo::discover(root)?;
+    let head = resolve_pr_head(&repo, pr)?;
+    Ok(repo
+        .pull_commits(base, &head)?
+        .into_iter()
+        .map(|c| LocalCommit {
+            sha: c.sha,
+            author_email: c.author_email,
+            committer_email: c.committer_email,
+            co_author_lines: c.co_author_lines,
+        })
+        .collect())
 }
 
 /// Every differing path is a record file under the root, and the records at the reviewed

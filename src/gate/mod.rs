@@ -110,6 +110,7 @@ pub fn run(
                 base_policy.as_ref().map(|p| p.binding).unwrap_or_default(),
                 &validation.records,
             )?;
+            let commits = binding::pull_commits(root, &base_commit, pr)?;
             let services = changeset
                 .impact
                 .services()
@@ -131,6 +132,7 @@ pub fn run(
                 risk: changeset.risk.level,
                 changed_paths,
                 stale,
+                commits: &commits,
             };
             Some(approval::evaluate(&input))
         }

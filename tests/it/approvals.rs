@@ -230,7 +230,9 @@ fn a_force_pushed_review_commit_that_is_gone_is_stale() {
     assert_eq!(a["satisfied"], false);
     assert_eq!(
         ignored(&a),
-        vec!["carol: stale at 0123456: the reviewed commit is not in the repository"]
+        vec![
+            "carol: stale at 0123456: not a commit of the pull request (force-pushed away, or another pull request's)"
+        ]
     );
 }
 
@@ -522,7 +524,11 @@ fn semantic_binding_keeps_an_approval_through_reformatting_only() {
         approve(1, "carol", 101, &first),
         approve(2, "pat", 301, &head)
     ]);
-    let file = json!({"number": 42, "author": user("octocat", 583231), "head_sha": head, "commits": [], "reviews": reviews});
+    let commits = json!([
+        {"sha": first, "author": user("octocat", 583231), "committer": user("octocat", 583231)},
+        {"sha": head, "author": user("octocat", 583231), "committer": user("octocat", 583231)}
+    ]);
+    let file = json!({"number": 42, "author": user("octocat", 583231), "head_sha": head, "commits": commits, "reviews": reviews});
     assert_eq!(
         check_with(&repo, "HEAD~2", &file).json()["approvals"]["satisfied"],
         true
@@ -533,11 +539,20 @@ fn semantic_binding_keeps_an_approval_through_reformatting_only() {
         change("normal", "medium", "").replace("plan: p", "plan: q"),
     );
     let head2 = repo.commit("edit");
-    let file = json!({"number": 42, "author": user("octocat", 583231), "head_sha": head2, "commits": [],
+    let commits: Vec<Value> = [&first, &head, &head2]
+        .iter()
+        .map(|sha| json!({"sha": sha, "author": user("octocat", 583231), "committer": user("octocat", 583231)}))
+        .collect();
+    let file = json!({"number": 42, "author": user("octocat", 583231), "head_sha": head2, "commits": commits,
         "reviews": [approve(1, "carol", 101, &first), approve(2, "pat", 301, &head2)]});
+    let a = check_with(&repo, "HEAD~3", &file).json()["approvals"].clone();
+    assert_eq!(a["satisfied"], false);
     assert_eq!(
-        check_with(&repo, "HEAD~3", &file).json()["approvals"]["satisfied"],
-        false
+        ignored(&a),
+        vec![format!(
+            "carol: stale at {}: changes/CHG-1.yaml changed since the review",
+            &first[..7]
+        )]
     );
 }
 

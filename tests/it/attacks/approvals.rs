@@ -56,7 +56,10 @@ fn approvals_saved_for_an_older_head_do_not_judge_a_newer_one() {
     let approvals = file(
         &first,
         vec![by_octocat(&first)],
-        vec![approve(1, "carol", 101, &first), approve(2, "pat", 301, &first)],
+        vec![
+            approve(1, "carol", 101, &first),
+            approve(2, "pat", 301, &first),
+        ],
     );
     // Judged at the file's own head, the approvals hold.
     let own = check_args(&repo, "HEAD~2", &approvals, &["--head", &first]);
@@ -84,11 +87,18 @@ fn a_head_sha_that_is_a_ref_name_is_refused() {
     let approvals = file(
         "HEAD",
         vec![by_octocat(&head)],
-        vec![approve(1, "carol", 101, &head), approve(2, "pat", 301, &head)],
+        vec![
+            approve(1, "carol", 101, &head),
+            approve(2, "pat", 301, &head),
+        ],
     );
     let run = check_args(&repo, "HEAD~1", &approvals, &[]);
     assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
-    assert!(run.stderr.contains("is not a full commit id"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("is not a full commit id"),
+        "{}",
+        run.stderr
+    );
 }
 
 // --- hole 7 (approvals): the approvals file is bounded ---
@@ -99,11 +109,7 @@ fn an_endless_approvals_file_is_refused_at_the_bound() {
     let started = std::time::Instant::now();
     let run = repo.run(&["check", "--base", "HEAD~1", "--approvals", "/dev/zero"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(
-        run.stderr.contains("larger than 32 MiB"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("larger than 32 MiB"), "{}", run.stderr);
     assert!(started.elapsed() < std::time::Duration::from_secs(60));
 }
 
@@ -126,4 +132,395 @@ fn a_huge_approvals_file_is_refused_before_it_is_read() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("huge.json"), "{}", run.stderr);
     assert!(run.stderr.contains("larger than 32 MiB"), "{}", run.stderr);
+}
+
+/// Commit the whole working tree on top of HEAD as this author and committer (name, e-mail),
+/// with this message. For histories `TestRepo::commit` (one fixed author) cannot make; use it
+/// only after the repository's first `TestRepo::commit`, and not that one again afterwards.
+fn commit_as(repo: &TestRepo, author: &str, committer: &str, message: &str) -> String {
+    let git = git2::Repository::open(repo.path()).unwrap();
+    let mut index = git.index().unwrap();
+    index
+        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+        .unwrap();
+    index.write().unwrap();
+    let tree = git.find_tree(index.write_tree().unwrap()).unwrap();
+    let time = git2::Time::new(1_790_000_000, 0);
+    let sig = |email: &str| git2::Signature::new("Someone", email, &time).unwrap();
+    let parent = git.head().unwrap().peel_to_commit().unwrap();
+    git.commit(
+        Some("HEAD"),
+        &sig(author),
+        &sig(committer),
+        message,
+        &tree,
+        &[&parent],
+    )
+    .unwrap()
+    .to_string()
+}
+
+/// The base of `tests/it/approvals.rs` with e-mails for carol (CAB) and pat (owner).
+fn base_with_emails() -> String {
+    BASE.replace(
+        "{github: carol, githubId: 101}",
+        "{github: carol, githubId: 101, email: carol@acme.example}",
+    )
+    .replace(
+        "{github: pat, githubId: 301}",
+        "{github: pat, githubId: 301, email: pat@acme.example}",
+    )
+}
+
+/// A pull request adding CHG-1 (normal, medium: one CAB member and one owner of `pay`), made
+/// of one commit per (author, committer, message). Returns the repository and the commits.
+fn pull_request_by(commits: &[(&str, &str, &str)]) -> (TestRepo, Vec<String>) {
+    let mut repo = TestRepo::empty();
+    repo.write("cabinet.yaml", base_with_emails());
+    repo.commit("base");
+    repo.write("changes/CHG-1.yaml", change("normal", "medium", ""));
+    let shas = commits
+        .iter()
+        .map(|(author, committer, message)| commit_as(&repo, author, committer, message))
+        .collect();
+    (repo, shas)
+}
+
+/// carol (CAB) and pat (owner) approve the head.
+fn carol_and_pat(head: &str) -> Vec<Value> {
+    vec![approve(1, "carol", 101, head), approve(2, "pat", 301, head)]
+}
+
+fn unlinked(sha: &str) -> Value {
+    json!({"sha": sha, "author": null, "committer": null})
+}
+
+fn approvals_of(run: &Run) -> Value {
+    assert!(
+        run.code == 0 || run.code == 1,
+        "exit {}: {}{}",
+        run.code,
+        run.stdout,
+        run.stderr
+    );
+    run.json()["approvals"].clone()
+}
+
+// --- hole 5: reviews are ordered by instant, and only well-formed ones count ---
+
+/// 13:00+05:00 is 08:00Z: the dismissal at 10:00Z comes after the approval, although its
+/// text sorts first.
+#[test]
+fn a_dismissal_after_an_approval_in_another_offset_cancels_it() {
+    let (repo, head) = pull_request();
+    let reviews = vec![
+        review(
+            1,
+            user("carol", 101),
+            "APPROVED",
+            &head,
+            "2026-11-20T13:00:00+05:00",
+        ),
+        review(
+            2,
+            user("carol", 101),
+            "DISMISSED",
+            &head,
+            "2026-11-20T10:00:00Z",
+        ),
+        approve(3, "pat", 301, &head),
+    ];
+    let run = check_with(
+        &repo,
+        "HEAD~1",
+        &file(&head, vec![by_octocat(&head)], reviews),
+    );
+    let a = approvals_of(&run);
+    assert_eq!(run.code, 1, "{a:#}");
+    assert_eq!(a["rules"][0]["requirements"][0]["approvers"], json!([]));
+    assert_eq!(reasons(&a), vec!["rule `medium` is not met"]);
+}
+
+/// The same instant: the later review id decides.
+#[test]
+fn reviews_at_the_same_instant_are_ordered_by_id() {
+    let (repo, head) = pull_request();
+    let reviews = vec![
+        review(
+            9,
+            user("carol", 101),
+            "DISMISSED",
+            &head,
+            "2026-11-20T10:00:00Z",
+        ),
+        review(
+            8,
+            user("carol", 101),
+            "APPROVED",
+            &head,
+            "2026-11-20T11:00:00+01:00",
+        ),
+        approve(3, "pat", 301, &head),
+    ];
+    let run = check_with(
+        &repo,
+        "HEAD~1",
+        &file(&head, vec![by_octocat(&head)], reviews),
+    );
+    assert_eq!(approvals_of(&run)["satisfied"], false);
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn an_approval_without_a_valid_time_does_not_count() {
+    let (repo, head) = pull_request();
+    let reviews = vec![
+        review(1, user("carol", 101), "APPROVED", &head, "yesterday"),
+        approve(2, "pat", 301, &head),
+    ];
+    let run = check_with(
+        &repo,
+        "HEAD~1",
+        &file(&head, vec![by_octocat(&head)], reviews),
+    );
+    let a = approvals_of(&run);
+    assert_eq!(run.code, 1, "{a:#}");
+    assert_eq!(
+        ignored(&a),
+        vec![
+            "carol: review 1 has no valid time (`yesterday` is not RFC 3339), so it cannot be ordered among this person's reviews"
+        ]
+    );
+}
+
+/// `commit_id: "HEAD"` would be resolved to the head by git; it is no commit id.
+#[test]
+fn an_approval_naming_a_ref_instead_of_a_commit_does_not_count() {
+    let (repo, head) = pull_request();
+    let reviews = vec![
+        review(
+            1,
+            user("carol", 101),
+            "APPROVED",
+            "HEAD",
+            "2026-11-20T10:00:00Z",
+        ),
+        approve(2, "pat", 301, &head),
+    ];
+    let run = check_with(
+        &repo,
+        "HEAD~1",
+        &file(&head, vec![by_octocat(&head)], reviews),
+    );
+    let a = approvals_of(&run);
+    assert_eq!(run.code, 1, "{a:#}");
+    assert_eq!(
+        ignored(&a),
+        vec!["carol: the review names `HEAD`, not a full commit id of the pull request"]
+    );
+}
+
+/// An approval given on a commit of another branch whose files are the very same still
+/// approves another pull request: it does not count here.
+#[test]
+fn an_approval_of_a_commit_outside_the_pull_request_does_not_count() {
+    let (repo, head) = pull_request();
+    let git = git2::Repository::open(repo.path()).unwrap();
+    let head_commit = git
+        .find_commit(git2::Oid::from_str(&head).unwrap())
+        .unwrap();
+    let base_commit = head_commit.parent(0).unwrap();
+    let sig = git2::Signature::new(
+        "Other",
+        "other@example.com",
+        &git2::Time::new(1_790_000_100, 0),
+    )
+    .unwrap();
+    let twin = git
+        .commit(
+            None,
+            &sig,
+            &sig,
+            "the same files elsewhere",
+            &head_commit.tree().unwrap(),
+            &[&base_commit],
+        )
+        .unwrap()
+        .to_string();
+    let reviews = vec![
+        approve(1, "carol", 101, &twin),
+        approve(2, "pat", 301, &head),
+    ];
+    let run = check_with(
+        &repo,
+        "HEAD~1",
+        &file(&head, vec![by_octocat(&head)], reviews),
+    );
+    let a = approvals_of(&run);
+    assert_eq!(run.code, 1, "{a:#}");
+    assert_eq!(
+        ignored(&a),
+        vec![format!(
+            "carol: stale at {}: not a commit of the pull request (force-pushed away, or another pull request's)",
+            &twin[..7]
+        )]
+    );
+}
+
+// --- hole 13: drafts ---
+
+#[test]
+fn a_draft_pull_request_is_never_approved() {
+    let (repo, head) = pull_request();
+    let mut approvals = file(&head, vec![by_octocat(&head)], carol_and_pat(&head));
+    let run = check_with(&repo, "HEAD~1", &approvals);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    approvals["draft"] = json!(true);
+    let run = check_with(&repo, "HEAD~1", &approvals);
+    let a = approvals_of(&run);
+    assert_eq!(run.code, 1, "{a:#}");
+    assert_eq!(
+        reasons(&a),
+        vec!["the pull request is a draft: a draft is never approved"]
+    );
+}
+
+// --- hole 12: contributors come from git too ---
+
+/// The file leaves out carol's own commit: the gate reads base..head itself.
+#[test]
+fn a_commit_left_out_of_the_approvals_file_fails_closed() {
+    let (repo, shas) = pull_request_by(&[
+        (
+            "carol@acme.example",
+            "carol@acme.example",
+            "CHG-1, started by carol",
+        ),
+        (
+            "octocat@acme.example",
+            "octocat@acme.example",
+            "CHG-1, finished",
+        ),
+    ]);
+    let head = &shas[1];
+    let run = check_with(
+        &repo,
+        "HEAD~2",
+        &file(head, vec![by_octocat(head)], carol_and_pat(head)),
+    );
+    let a = approvals_of(&run);
+    assert_eq!(run.code, 1, "{a:#}");
+    assert_eq!(
+        reasons(&a),
+        vec![
+            format!(
+                "commit {} (carol@acme.example) is in the repository's history of the pull request but not in its commit list: the list is incomplete or of another pull request",
+                &shas[0][..7]
+            ),
+            "rule `medium` is not met".to_string(),
+        ]
+    );
+    // And her e-mail makes her a contributor all the same.
+    assert_eq!(
+        ignored(&a),
+        vec!["carol: contributor: authored or committed to the pull request"]
+    );
+}
+
+#[test]
+fn a_co_author_is_a_contributor() {
+    for trailer in [
+        "Co-authored-by: Carol <carol@acme.example>",
+        "co-authored-by: C <101+carol@users.noreply.github.com>",
+    ] {
+        let (repo, shas) = pull_request_by(&[(
+            "octocat@acme.example",
+            "octocat@acme.example",
+            &format!("CHG-1\n\n{trailer}\n"),
+        )]);
+        let head = &shas[0];
+        let run = check_with(
+            &repo,
+            "HEAD~1",
+            &file(head, vec![by_octocat(head)], carol_and_pat(head)),
+        );
+        let a = approvals_of(&run);
+        assert_eq!(run.code, 1, "{trailer}: {a:#}");
+        assert_eq!(
+            ignored(&a),
+            vec!["carol: contributor: authored or committed to the pull request"],
+            "{trailer}"
+        );
+    }
+}
+
+// --- hole 6: commits GitHub could not link to an account ---
+
+/// GitHub says `author: null` (the e-mail is linked to no account); the Team record knows it.
+#[test]
+fn an_unlinked_commit_by_an_approver_is_matched_by_team_email() {
+    let (repo, shas) = pull_request_by(&[("carol@acme.example", "noreply@github.com", "CHG-1")]);
+    let head = &shas[0];
+    let run = check_with(
+        &repo,
+        "HEAD~1",
+        &file(head, vec![unlinked(head)], carol_and_pat(head)),
+    );
+    let a = approvals_of(&run);
+    assert_eq!(run.code, 1, "{a:#}");
+    assert_eq!(
+        ignored(&a),
+        vec!["carol: contributor: authored or committed to the pull request"]
+    );
+}
+
+/// Nobody can tell who wrote it: the merge is blocked, naming the commit and the e-mail,
+/// unless the policy accepts unknown authors.
+#[test]
+fn an_unlinked_commit_nobody_can_place_fails_closed_unless_the_policy_allows_it() {
+    let (repo, shas) =
+        pull_request_by(&[("c.private@mail.example", "noreply@github.com", "CHG-1")]);
+    let head = &shas[0];
+    let approvals = file(head, vec![unlinked(head)], carol_and_pat(head));
+    let run = check_with(&repo, "HEAD~1", &approvals);
+    let a = approvals_of(&run);
+    assert_eq!(run.code, 1, "{a:#}");
+    assert_eq!(
+        reasons(&a),
+        vec![format!(
+            "commit {}: the author e-mail `c.private@mail.example` is tied to no GitHub account and to no Team member's `email`, so whether an approver wrote it cannot be known",
+            &head[..7]
+        )]
+    );
+
+    let mut relaxed = TestRepo::empty();
+    relaxed.write(
+        "cabinet.yaml",
+        base_with_emails().replace(
+            "  ecab: ecab\n",
+            "  ecab: ecab\n  allowUnknownAuthors: true\n",
+        ),
+    );
+    relaxed.commit("base");
+    relaxed.write("changes/CHG-1.yaml", change("normal", "medium", ""));
+    let head = commit_as(
+        &relaxed,
+        "c.private@mail.example",
+        "noreply@github.com",
+        "CHG-1",
+    );
+    let run = check_with(
+        &relaxed,
+        "HEAD~1",
+        &file(&head, vec![unlinked(&head)], carol_and_pat(&head)),
+    );
+    let a = approvals_of(&run);
+    assert_eq!(run.code, 0, "{a:#}");
+    assert_eq!(a["satisfied"], true);
+    assert!(
+        a["notes"][0]
+            .as_str()
+            .unwrap()
+            .contains("the author e-mail `c.private@mail.example`")
+    );
 }
