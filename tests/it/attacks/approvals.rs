@@ -524,3 +524,62 @@ fn an_unlinked_commit_nobody_can_place_fails_closed_unless_the_policy_allows_it(
             .contains("the author e-mail `c.private@mail.example`")
     );
 }
+
+// --- hole 6 (GitLab): commits are e-mails, and there is more than one page of them ---
+
+/// `ci/gitlab/approvals.sh` with a stand-in `curl` serving GitLab's API: the commits come on
+/// two pages (the head on the second), and GitLab names no account for them. The file it
+/// writes lists every commit, and carol, whose e-mail wrote the head, is a contributor.
+#[test]
+fn the_gitlab_recipe_reads_every_page_and_leaves_authors_to_the_emails() {
+    let (repo, shas) =
+        pull_request_by(&[("carol@acme.example", "carol@acme.example", "CHG-1")]);
+    let head = &shas[0];
+    let bin = repo.path().join(".git/fake-bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let commit = |sha: &str| json!({"id": sha, "author_email": "carol@acme.example", "committer_email": "carol@acme.example"});
+    let page1: Vec<Value> = (0..100).map(|i| commit(&format!("{i:040x}"))).collect();
+    let page2 = vec![commit(head)];
+    let mr = json!({"iid": 7, "author": {"username": "octocat", "id": 583231}, "sha": head, "draft": false});
+    let approved = json!({"approved_by": [
+        {"user": {"username": "carol", "id": 101}},
+        {"user": {"username": "pat", "id": 301}}
+    ]});
+    let script = format!(
+        "#!/usr/bin/env bash\nurl=\"${{@: -1}}\"\ncase \"$url\" in\n  *merge_requests/7/commits*page=1) echo '{p1}';;\n  *merge_requests/7/commits*page=2) echo '{p2}';;\n  *merge_requests/7/commits*) echo '[]';;\n  *merge_requests/7/approvals) echo '{ap}';;\n  *merge_requests/7) echo '{mr}';;\n  *) echo \"unexpected: $url\" >&2; exit 22;;\nesac\n",
+        p1 = Value::from(page1),
+        p2 = Value::from(page2),
+        ap = approved,
+        mr = mr,
+    );
+    std::fs::write(bin.join("curl"), script).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(bin.join("curl"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let recipe = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ci/gitlab/approvals.sh");
+    let out = std::process::Command::new("bash")
+        .arg(&recipe)
+        .env(
+            "PATH",
+            format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default()),
+        )
+        .env("CI_API_V4_URL", "https://gitlab.example/api/v4")
+        .env("CI_PROJECT_ID", "1")
+        .env("CI_MERGE_REQUEST_IID", "7")
+        .env("CABINET_API_TOKEN", "t")
+        .env("CI_COMMIT_SHA", head)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let saved: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(saved["commits"].as_array().unwrap().len(), 101);
+    assert_eq!(saved["commits"][100], json!({"sha": head, "author": null, "committer": null}));
+    assert_eq!(saved["draft"], false);
+    let run = check_with(&repo, "HEAD~1", &saved);
+    let a = approvals_of(&run);
+    assert_eq!(run.code, 1, "{a:#}");
+    assert_eq!(
+        ignored(&a),
+        vec!["carol: contributor: authored or committed to the pull request"]
+    );
+    assert_eq!(reasons(&a), vec!["rule `medium` is not met"]);
+}
