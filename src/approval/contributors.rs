@@ -10,7 +10,7 @@
 
 use super::pr::{Account, PullRequest, WEB_FLOW_ID};
 use crate::model::{Kind, RecordSet, Spec};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// One commit of `base..head` as git records it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -99,7 +99,11 @@ fn short(sha: &str) -> &str {
 }
 
 /// Who contributed to `pr`, from its local commits, the forge's list and the base Teams.
-pub fn contributors(pr: &PullRequest, commits: &[LocalCommit], base: &RecordSet) -> Contributors {
+pub fn contributors<'a>(
+    pr: &PullRequest,
+    commits: &'a [LocalCommit],
+    base: &RecordSet,
+) -> Contributors {
     let by_email = members_by_email(base);
     let identify = |email: &str| -> Vec<Account> {
         let mut found = by_email
@@ -123,8 +127,15 @@ pub fn contributors(pr: &PullRequest, commits: &[LocalCommit], base: &RecordSet)
         .cloned()
         .collect();
     let mut unlisted = Vec::new();
-    // e-mail → (role, the commits it stands on), in the order first seen.
-    let mut unknown: BTreeMap<String, (&'static str, Vec<&str>)> = BTreeMap::new();
+    // e-mail → (its roles, the commits it stands on).
+    let mut unknown: BTreeMap<String, (BTreeSet<&'static str>, Vec<&str>)> = BTreeMap::new();
+    let mut note = |email: &str, role: &'static str, sha: &'a str| {
+        let (roles, shas) = unknown.entry(email.to_ascii_lowercase()).or_default();
+        roles.insert(role);
+        if shas.last() != Some(&sha) {
+            shas.push(sha);
+        }
+    };
     for c in commits {
         let forge = listed.get(&c.sha.to_ascii_lowercase());
         if forge.is_none() {
@@ -136,39 +147,28 @@ pub fn contributors(pr: &PullRequest, commits: &[LocalCommit], base: &RecordSet)
         }
         let author = identify(&c.author_email);
         if author.is_empty() && forge.is_none_or(|f| f.author.is_none()) {
-            unknown
-                .entry(c.author_email.to_ascii_lowercase())
-                .or_insert(("author", Vec::new()))
-                .1
-                .push(&c.sha);
+            note(&c.author_email, "author", &c.sha);
         }
         accounts.extend(author);
         let committer = identify(&c.committer_email);
         let by_github = c.committer_email.eq_ignore_ascii_case(GITHUB_NOREPLY);
         if committer.is_empty() && !by_github && forge.is_none_or(|f| f.committer.is_none()) {
-            unknown
-                .entry(c.committer_email.to_ascii_lowercase())
-                .or_insert(("committer", Vec::new()))
-                .1
-                .push(&c.sha);
+            note(&c.committer_email, "committer", &c.sha);
         }
         accounts.extend(committer);
         for line in &c.co_author_lines {
             let email = co_author_email(line);
             let found = identify(&email);
             if found.is_empty() {
-                unknown
-                    .entry(email.to_ascii_lowercase())
-                    .or_insert(("co-author", Vec::new()))
-                    .1
-                    .push(&c.sha);
+                note(&email, "co-author", &c.sha);
             }
             accounts.extend(found);
         }
     }
     let unknown = unknown
         .into_iter()
-        .map(|(email, (role, shas))| {
+        .map(|(email, (roles, shas))| {
+            let role = roles.into_iter().collect::<Vec<_>>().join(" and ");
             let more = match shas.len() {
                 1 => String::new(),
                 n => format!(" (and {} more commit(s))", n - 1),

@@ -532,8 +532,7 @@ fn an_unlinked_commit_nobody_can_place_fails_closed_unless_the_policy_allows_it(
 /// writes lists every commit, and carol, whose e-mail wrote the head, is a contributor.
 #[test]
 fn the_gitlab_recipe_reads_every_page_and_leaves_authors_to_the_emails() {
-    let (repo, shas) =
-        pull_request_by(&[("carol@acme.example", "carol@acme.example", "CHG-1")]);
+    let (repo, shas) = pull_request_by(&[("carol@acme.example", "carol@acme.example", "CHG-1")]);
     let head = &shas[0];
     let bin = repo.path().join(".git/fake-bin");
     std::fs::create_dir_all(&bin).unwrap();
@@ -560,7 +559,11 @@ fn the_gitlab_recipe_reads_every_page_and_leaves_authors_to_the_emails() {
         .arg(&recipe)
         .env(
             "PATH",
-            format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default()),
+            format!(
+                "{}:{}",
+                bin.display(),
+                std::env::var("PATH").unwrap_or_default()
+            ),
         )
         .env("CI_API_V4_URL", "https://gitlab.example/api/v4")
         .env("CI_PROJECT_ID", "1")
@@ -569,10 +572,17 @@ fn the_gitlab_recipe_reads_every_page_and_leaves_authors_to_the_emails() {
         .env("CI_COMMIT_SHA", head)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let saved: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(saved["commits"].as_array().unwrap().len(), 101);
-    assert_eq!(saved["commits"][100], json!({"sha": head, "author": null, "committer": null}));
+    assert_eq!(
+        saved["commits"][100],
+        json!({"sha": head, "author": null, "committer": null})
+    );
     assert_eq!(saved["draft"], false);
     let run = check_with(&repo, "HEAD~1", &saved);
     let a = approvals_of(&run);
