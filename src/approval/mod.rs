@@ -11,6 +11,7 @@
 //! every rule whose `when` matches must hold, and no matching rule means not approved.
 
 pub mod contributors;
+pub mod ids;
 pub mod pr;
 pub mod route;
 
@@ -217,6 +218,8 @@ enum Membership {
     No,
     /// The login is listed but with another numeric id (renamed or reused login).
     OtherId,
+    /// The login is listed without a numeric id, and the policy requires ids.
+    NoId,
 }
 
 fn team_members<'a>(base: &'a RecordSet, team: &str) -> Option<&'a [crate::model::Member]> {
@@ -226,7 +229,7 @@ fn team_members<'a>(base: &'a RecordSet, team: &str) -> Option<&'a [crate::model
     }
 }
 
-fn membership(base: &RecordSet, team: &str, who: &Account) -> Membership {
+fn membership(base: &RecordSet, team: &str, who: &Account, require_ids: bool) -> Membership {
     let Some(members) = team_members(base, team) else {
         return Membership::No;
     };
@@ -238,6 +241,7 @@ fn membership(base: &RecordSet, team: &str, who: &Account) -> Membership {
         match (m.github_id, who.id) {
             (Some(listed), Some(actual)) if listed != actual => result = Membership::OtherId,
             (Some(_), None) => result = Membership::OtherId,
+            (None, _) if require_ids => result = Membership::NoId,
             _ => return Membership::Member,
         }
     }
@@ -402,14 +406,9 @@ pub fn evaluate(input: &ApprovalInput<'_>) -> Decision {
         });
     }
 
-    for (login, team) in wrong_id {
+    for (login, reason) in wrong_id {
         if !counted.contains(&login.to_ascii_lowercase()) {
-            ignored.insert(Ignored {
-                login,
-                reason: format!(
-                    "listed in team `{team}` under another GitHub id (renamed or reused login)"
-                ),
-            });
+            ignored.insert(Ignored { login, reason });
         }
     }
     for user in &eligible {
@@ -446,7 +445,8 @@ pub fn evaluate(input: &ApprovalInput<'_>) -> Decision {
         .filter(|(u, _)| {
             blockers
                 .iter()
-                .any(|t| matches!(membership(input.base, t, u), Membership::Member))
+                // A login listed without an id still blocks, whatever `requireGithubIds` says.
+                .any(|t| matches!(membership(input.base, t, u, false), Membership::Member))
         })
         .map(|(u, _)| u.login.clone())
         .collect();
@@ -556,10 +556,24 @@ fn count(
     for user in eligible {
         let mut member = false;
         for t in &teams {
-            match membership(input.base, t, user) {
+            let require_ids = input.policy.is_some_and(|p| p.require_github_ids);
+            match membership(input.base, t, user, require_ids) {
                 Membership::Member => member = true,
                 Membership::OtherId => {
-                    wrong_id.insert((user.login.clone(), t.clone()));
+                    wrong_id.insert((
+                        user.login.clone(),
+                        format!(
+                            "listed in team `{t}` under another GitHub id (renamed or reused login)"
+                        ),
+                    ));
+                }
+                Membership::NoId => {
+                    wrong_id.insert((
+                        user.login.clone(),
+                        format!(
+                            "listed in team `{t}` without a githubId, and the policy requires ids (requireGithubIds)"
+                        ),
+                    ));
                 }
                 Membership::No => {}
             }

@@ -92,6 +92,8 @@ pub fn run(
         now,
     };
     let (mut findings, changes) = policy::check(&input);
+    // Members of the head's approving teams without a GitHub id (a warning on the record).
+    findings.extend(approval::ids::members_without_ids(&validation.records));
     load::locate(&mut findings, &validation.texts, &validation.limits);
     for d in &mut findings {
         d.related.sort();

@@ -593,3 +593,78 @@ fn the_gitlab_recipe_reads_every_page_and_leaves_authors_to_the_emails() {
     );
     assert_eq!(reasons(&a), vec!["rule `medium` is not met"]);
 }
+
+// --- hole 14: logins without ids ---
+
+/// The base of `tests/it/approvals.rs` with Dave (CAB) listed by login only, and the policy
+/// line `extra` added.
+fn base_with_dave_unpinned(extra: &str) -> String {
+    BASE.replace("{github: Dave, githubId: 102}", "{github: Dave}")
+        .replace("  ecab: ecab\n", &format!("  ecab: ecab\n{extra}"))
+}
+
+fn dave_and_pat(repo_base: &str) -> (Run, Value) {
+    let mut repo = TestRepo::empty();
+    repo.write("cabinet.yaml", repo_base);
+    repo.commit("base");
+    repo.write("changes/CHG-1.yaml", change("normal", "medium", ""));
+    let head = repo.commit("CHG-1");
+    let reviews = vec![
+        approve(1, "dave", 102, &head),
+        approve(2, "pat", 301, &head),
+    ];
+    let run = check_with(
+        &repo,
+        "HEAD~1",
+        &file(&head, vec![by_octocat(&head)], reviews),
+    );
+    let json = run.json();
+    (run, json)
+}
+
+#[test]
+fn a_cab_member_without_an_id_is_warned_and_counts_by_default() {
+    let (run, json) = dave_and_pat(&base_with_dave_unpinned(""));
+    assert_eq!(run.code, 0, "{json:#}");
+    assert_eq!(json["approvals"]["satisfied"], true);
+    let warnings: Vec<(String, String, u64)> = json["policy"]["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["code"].as_str().unwrap().to_string(),
+                v["severity"].as_str().unwrap().to_string(),
+                v["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        warnings,
+        vec![(
+            "member-without-github-id".to_string(),
+            "warning".to_string(),
+            22
+        )]
+    );
+    assert!(
+        json["policy"]["violations"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("`Dave` approves for team `cab` but is listed without `githubId`")
+    );
+}
+
+#[test]
+fn with_required_ids_a_login_without_an_id_does_not_count() {
+    let (run, json) = dave_and_pat(&base_with_dave_unpinned("  requireGithubIds: true\n"));
+    let a = &json["approvals"];
+    assert_eq!(run.code, 1, "{json:#}");
+    assert_eq!(
+        ignored(a),
+        vec![
+            "dave: listed in team `cab` without a githubId, and the policy requires ids (requireGithubIds)"
+        ]
+    );
+    assert_eq!(reasons(a), vec!["rule `medium` is not met"]);
+}
