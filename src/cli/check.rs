@@ -29,6 +29,11 @@ pub struct CheckArgs {
     /// rules of the base policy are then applied
     #[arg(long, value_name = "FILE")]
     pub approvals: Option<std::path::PathBuf>,
+    /// Block the merge when no approvals source (--approvals or --github) is given, as the
+    /// Policy's `requireApprovals: true` does; without either, the report says approvals were
+    /// not evaluated and what they will need
+    #[arg(long)]
+    pub require_approvals: bool,
     #[command(flatten)]
     pub github: github::GithubArgs,
 }
@@ -57,7 +62,14 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<ExitStatus, CommandE
         (None, Some(pr)) => Source::Revision(pr.head_sha.clone()),
         (None, None) => Source::WorkTree,
     };
-    let g = gate::run(&root, &args.base, &head, now, pull_request.as_ref())?;
+    let g = gate::run(
+        &root,
+        &args.base,
+        &head,
+        now,
+        pull_request.as_ref(),
+        args.require_approvals,
+    )?;
     let style = Style {
         color: global.color(),
         path_prefix: git::worktree_prefix(&root),

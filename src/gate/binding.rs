@@ -64,6 +64,31 @@ fn resolve_pr_head(repo: &GitRepo, pr: &PullRequest) -> Result<String, CommandEr
     })
 }
 
+/// The paths that differ between `base` and `head`, relative to the cabinet root (what the
+/// approval rules' `changedPaths` match).
+pub(super) fn changed_paths(
+    root: &Path,
+    base: &str,
+    head: &str,
+) -> Result<Vec<String>, CommandError> {
+    let repo = GitRepo::discover(root)?;
+    let paths = repo.changed_paths(base, head)?;
+    Ok(under_root(&paths, repo.prefix()))
+}
+
+fn under_root(paths: &[String], prefix: &str) -> Vec<String> {
+    paths
+        .iter()
+        .filter_map(|p| {
+            if prefix.is_empty() {
+                Some(p.clone())
+            } else {
+                p.strip_prefix(&format!("{prefix}/")).map(str::to_string)
+            }
+        })
+        .collect()
+}
+
 /// The paths the pull request changes (relative to the cabinet root, for the rules) and, per
 /// review id, why its approval is stale.
 pub(super) fn stale_approvals(
@@ -77,16 +102,7 @@ pub(super) fn stale_approvals(
     let head = resolve_pr_head(&repo, pr)?;
     let paths = repo.changed_paths(base, &head)?;
     let prefix = repo.prefix().to_string();
-    let under_root: Vec<String> = paths
-        .iter()
-        .filter_map(|p| {
-            if prefix.is_empty() {
-                Some(p.clone())
-            } else {
-                p.strip_prefix(&format!("{prefix}/")).map(str::to_string)
-            }
-        })
-        .collect();
+    let under_root = under_root(&paths, &prefix);
     let head_blobs = repo.blob_ids(&head, &paths)?;
     let mut stale = BTreeMap::new();
     let mut cache: BTreeMap<String, Option<String>> = BTreeMap::new();

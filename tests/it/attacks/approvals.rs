@@ -668,3 +668,81 @@ fn with_required_ids_a_login_without_an_id_does_not_count() {
     );
     assert_eq!(reasons(a), vec!["rule `medium` is not met"]);
 }
+
+// --- hole 16: a verdict that never looked at approvals ---
+
+/// The acme history's critical pull request, with no approvals source: the verdict must not
+/// say that nothing blocks, and the report lists what the rules will require.
+#[test]
+fn without_an_approvals_source_the_verdict_says_approvals_were_not_evaluated() {
+    let dir = tempfile::tempdir().unwrap();
+    let acme = dir.path().join("acme");
+    acme_history(&acme);
+    let args = [
+        "check",
+        "--base",
+        "main",
+        "--head",
+        "pr/pg-upgrade",
+        "--now",
+        NOW,
+    ];
+    let run = run_in(&acme, &args);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        !run.stdout.contains("nothing blocks the merge"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.ends_with(
+            "ok: no blocking finding, but approvals were not evaluated (risk critical)\n"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("approvals: not evaluated (no --approvals or --github)\n  rule `high` will require:\n    2 from cab\n    1 from owners for service:checkout\n"),
+        "{}",
+        run.stdout
+    );
+    // Pipelines that gate on approvals make a missing source a blocking failure.
+    let mut required = args.to_vec();
+    required.push("--require-approvals");
+    let run = run_in(&acme, &required);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout
+            .ends_with("blocked: approvals not evaluated (no --approvals or --github)\n"),
+        "{}",
+        run.stdout
+    );
+    required.extend(["--format", "json"]);
+    let json = run_in(&acme, &required).json();
+    assert_eq!(json["ok"], false);
+    assert_eq!(json["unevaluatedApprovals"]["required"], true);
+    assert_eq!(json["unevaluatedApprovals"]["rules"][0]["name"], "high");
+}
+
+#[test]
+fn the_policy_can_require_an_approvals_source() {
+    let mut repo = TestRepo::empty();
+    repo.write(
+        "cabinet.yaml",
+        BASE.replace("  ecab: ecab\n", "  ecab: ecab\n  requireApprovals: true\n"),
+    );
+    repo.commit("base");
+    repo.write("changes/CHG-1.yaml", change("normal", "medium", ""));
+    repo.commit("CHG-1");
+    let run = repo.run(&["check", "--base", "HEAD~1", "--head", "HEAD", "--now", NOW]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("approvals: not evaluated (no --approvals or --github), and they are required\n  rule `medium` will require:\n    1 from cab\n    1 from owners for service:pay\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .ends_with("blocked: approvals not evaluated (no --approvals or --github)\n")
+    );
+}
