@@ -598,3 +598,114 @@ fn count(
         any_of: Vec::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::RecordSet;
+
+    const BASE: &str = "apiVersion: cabinet/v1\nkind: Policy\nmetadata: {id: p}\nspec:\n  cab: cab\n  approvals:\n    - {name: one, require: [{count: 1, from: [cab]}]}\n---\napiVersion: cabinet/v1\nkind: Team\nmetadata: {id: cab}\nspec: {members: [{github: carol, githubId: 101}, {github: Dave}]}\n";
+    const H: &str = "1111111111111111111111111111111111111111";
+
+    fn decide(pr: &PullRequest, commits: &[LocalCommit]) -> Decision {
+        let (records, diags) = crate::load::records_from_str("b.yaml", BASE);
+        assert!(diags.is_empty(), "{diags:?}");
+        let base = RecordSet::new(records);
+        let policy = base.policy().map(|(_, p)| p.clone());
+        evaluate(&ApprovalInput {
+            pr,
+            base: &base,
+            policy: policy.as_ref(),
+            change_types: Vec::new(),
+            services: Vec::new(),
+            risk: Risk::Low,
+            changed_paths: Vec::new(),
+            stale: BTreeMap::new(),
+            commits,
+        })
+    }
+
+    fn review(id: u64, login: &str, state: &str, at: &str) -> Review {
+        Review {
+            id,
+            user: Some(Account {
+                login: login.into(),
+                id: (login == "carol").then_some(101),
+                kind: None,
+            }),
+            state: state.into(),
+            commit_id: Some(H.into()),
+            submitted_at: Some(at.into()),
+        }
+    }
+
+    fn pull(reviews: Vec<Review>) -> PullRequest {
+        PullRequest {
+            head_sha: H.into(),
+            author: Account {
+                login: "octocat".into(),
+                ..Account::default()
+            },
+            commits: vec![pr::Commit {
+                sha: H.into(),
+                author: Some(Account {
+                    login: "octocat".into(),
+                    ..Account::default()
+                }),
+                committer: None,
+            }],
+            reviews,
+            ..PullRequest::default()
+        }
+    }
+
+    fn head() -> Vec<LocalCommit> {
+        vec![LocalCommit {
+            sha: H.into(),
+            committer_email: "noreply@github.com".into(),
+            ..LocalCommit::default()
+        }]
+    }
+
+    #[test]
+    fn reviews_are_ordered_by_instant_not_by_text() {
+        // 13:00+05:00 is 08:00Z, before the dismissal at 10:00Z.
+        let pr = pull(vec![
+            review(1, "carol", "APPROVED", "2026-11-20T13:00:00+05:00"),
+            review(2, "carol", "DISMISSED", "2026-11-20T10:00:00Z"),
+        ]);
+        assert!(!decide(&pr, &head()).satisfied);
+        // The other way round the approval is the latest and counts.
+        let pr = pull(vec![
+            review(1, "carol", "DISMISSED", "2026-11-20T13:00:00+05:00"),
+            review(2, "carol", "APPROVED", "2026-11-20T10:00:00Z"),
+        ]);
+        let d = decide(&pr, &head());
+        assert!(d.satisfied, "{d:?}");
+    }
+
+    #[test]
+    fn a_request_for_changes_without_a_time_still_blocks() {
+        let pr = pull(vec![
+            review(1, "carol", "APPROVED", "2026-11-20T10:00:00Z"),
+            review(2, "Dave", "CHANGES_REQUESTED", "later"),
+        ]);
+        let d = decide(&pr, &head());
+        assert_eq!(d.blocked_by, vec!["Dave"]);
+        assert!(!d.satisfied);
+    }
+
+    #[test]
+    fn the_hostile_fuzz_seed_is_judged_without_panic_and_not_approved() {
+        let bytes = include_bytes!("../../fuzz/seeds/approvals/hostile.json");
+        let pr = pr::parse(bytes).unwrap();
+        let d = decide(&pr, &head());
+        assert!(!d.satisfied);
+        assert!(
+            d.reasons
+                .contains(&"the pull request is a draft: a draft is never approved".to_string())
+        );
+        let carol = d.ignored.iter().find(|i| i.login == "carol").unwrap();
+        assert!(carol.reason.contains("has no valid time"), "{carol:?}");
+    }
+}
