@@ -1,14 +1,21 @@
 //! CAB approval: which approval rules of the base policy apply to a pull request, and whether
 //! the reviews on it meet them. A pure function over a snapshot (the pull request, its
-//! commits and reviews, the base records, the impact, and which approvals are stale); the
-//! forge and git only fill the snapshot.
+//! commits and reviews, the commits of `base..head` in the local repository, the base
+//! records, the impact, and which approvals are stale); the forge and git only fill the
+//! snapshot. `docs/approvals.md` describes the rules for users.
 //!
-//! Semantics (see `shared/research/approval.md`): the latest decisive review per person counts
-//! (a later COMMENTED does not cancel an APPROVED; DISMISSED cancels and brings nothing back);
-//! the author, everyone who authored or committed to the pull request, and bots never count;
-//! logins compare case-insensitively and a team's numeric id, where listed, must match; a
-//! CHANGES_REQUESTED from a CAB, ECAB or owning-team member blocks until that person approves;
-//! every rule whose `when` matches must hold, and no matching rule means not approved.
+//! Semantics: reviews are ordered by the instant they were submitted (RFC 3339), then by id;
+//! the latest decisive review per person counts (a later COMMENTED does not cancel an
+//! APPROVED; DISMISSED cancels and brings nothing back); a decisive review with no valid time
+//! keeps its author's approval from counting; an approval counts only on a full commit id of
+//! the pull request, bound to what is merged (`gate::binding`); the author, everyone who
+//! authored, committed or co-authored a commit (`contributors`), and bots never count;
+//! logins compare case-insensitively and a team's numeric id, where listed, must match (and
+//! must be listed under `requireGithubIds`); a CHANGES_REQUESTED from a CAB, ECAB or
+//! owning-team member blocks until that person approves; a draft, a commit the forge's list
+//! leaves out, or (unless `allowUnknownAuthors`) a commit whose authorship cannot be known
+//! is never approved; every rule whose `when` matches must hold, and no matching rule means
+//! not approved.
 
 pub mod contributors;
 pub mod ids;

@@ -1,5 +1,5 @@
 //! The pull request as the forge reports it: the approvals file of `check --approvals FILE`
-//! (shape in `shared/spec/cli.md`), which is also what the GitHub adapter fills. The `reviews`
+//! (shape in the README and `docs/approvals.md`), which is also what the GitHub adapter fills. The `reviews`
 //! are GitHub's review objects; unknown fields are ignored.
 
 use serde::{Deserialize, Serialize};

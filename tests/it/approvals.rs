@@ -1,5 +1,5 @@
-//! CAB approval through review: the adversarial cases of shared/research/approval.md, each
-//! with its verdict and the reason given.
+//! CAB approval through review: the adversarial cases, each with its verdict and the reason
+//! given (the rules are in docs/approvals.md).
 
 use crate::util::*;
 use serde_json::{Value, json};
