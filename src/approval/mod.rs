@@ -151,7 +151,7 @@ fn latest_decisions(pr: &PullRequest) -> BTreeMap<String, (Account, Decisive<'_>
     let mut ordered: Vec<(chrono::DateTime<chrono::Utc>, &Review)> = Vec::new();
     let mut unordered: Vec<&Review> = Vec::new();
     for r in &pr.reviews {
-        if !r.user.as_ref().is_some_and(|u| u.login != "ghost") {
+        if r.user.as_ref().is_none_or(|u| u.login == "ghost") {
             continue;
         }
         match submitted(r) {
@@ -160,7 +160,7 @@ fn latest_decisions(pr: &PullRequest) -> BTreeMap<String, (Account, Decisive<'_>
             None => {} // COMMENTED or PENDING without a time decides nothing
         }
     }
-    ordered.sort_by(|a, b| (a.0, a.1.id).cmp(&(b.0, b.1.id)));
+    ordered.sort_by_key(|a| (a.0, a.1.id));
     let mut out: BTreeMap<String, (Account, Decisive<'_>)> = BTreeMap::new();
     for (_, r) in ordered {
         let user = r.user.clone().expect("filtered above");
