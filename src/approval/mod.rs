@@ -29,7 +29,7 @@ use contributors::LocalCommit;
 use globset::Glob;
 use pr::{Account, PullRequest, Review};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 /// An impacted service, as the approval rules see it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -200,7 +200,7 @@ fn latest_decisions(pr: &PullRequest) -> BTreeMap<String, (Account, Decisive<'_>
 
 /// Why an approval names no commit of the pull request, if it does not: it then approves
 /// something else than what is judged.
-fn commit_problem(review: &Review, commits: &[LocalCommit]) -> Option<String> {
+fn commit_problem(review: &Review, commits: &HashSet<String>) -> Option<String> {
     let Some(commit) = review.commit_id.as_deref() else {
         return Some("stale: the review names no commit".to_string());
     };
@@ -210,7 +210,7 @@ fn commit_problem(review: &Review, commits: &[LocalCommit]) -> Option<String> {
             "the review names `{shown}`, not a full commit id of the pull request"
         ));
     }
-    if !commits.iter().any(|c| c.sha.eq_ignore_ascii_case(commit)) {
+    if !commits.contains(&commit.to_ascii_lowercase()) {
         return Some(format!(
             "stale at {}: not a commit of the pull request (force-pushed away, or another pull request's)",
             &commit[..7]
@@ -347,6 +347,11 @@ pub fn evaluate(input: &ApprovalInput<'_>) -> Decision {
     let decisions = latest_decisions(input.pr);
     let found = contributors::contributors(input.pr, input.commits, input.base);
     let contributors = &found.accounts;
+    let pull_commits: HashSet<String> = input
+        .commits
+        .iter()
+        .map(|c| c.sha.to_ascii_lowercase())
+        .collect();
 
     // Who may count, and why the others do not.
     let mut ignored: BTreeSet<Ignored> = BTreeSet::new();
@@ -369,7 +374,7 @@ pub fn evaluate(input: &ApprovalInput<'_>) -> Decision {
             Some("author".to_string())
         } else if contributors.iter().any(|c| c.same_as(user)) {
             Some("contributor: authored or committed to the pull request".to_string())
-        } else if let Some(problem) = commit_problem(review, input.commits) {
+        } else if let Some(problem) = commit_problem(review, &pull_commits) {
             Some(problem)
         } else {
             input.stale.get(&review.id).cloned()

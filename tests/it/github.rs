@@ -556,6 +556,29 @@ async fn more_files_than_github_lists_fail_closed() {
     );
 }
 
+/// The pull request read from GitHub judges only its own head: `--head` naming another commit
+/// is a usage error, published or not.
+#[tokio::test]
+async fn another_head_than_the_pull_requests_is_refused() {
+    let (repo, head) = repository();
+    let server = github(
+        &head,
+        &[
+            review(1, "carol", 101, "APPROVED", &head, 1),
+            review(2, "pat", 301, "APPROVED", &head, 2),
+        ],
+    )
+    .await;
+    let out = check(&repo, &server, &["--head", "HEAD~1"]).await;
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr
+            .contains(&format!("the approvals are for the head {}", &head[..7])),
+        "{}",
+        out.stderr
+    );
+}
+
 /// GitHub's `draft: true` reaches the verdict: a draft is never approved.
 #[tokio::test]
 async fn a_draft_pull_request_is_not_approved() {
