@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Save a GitHub pull request as cabinet's approvals file: its author, head, every commit and
-# every review, all pages. Needs `gh` (with GH_TOKEN) and `jq`.
+# Save a GitHub pull request as cabinet's approvals file: its author, head, draft flag, every
+# commit and every review, all pages. Needs `gh` (with GH_TOKEN) and `jq`. A commit GitHub
+# could not link to an account keeps `author: null`: cabinet then matches the e-mail git
+# records against the Team records' `email`.
 #
 #   ci/github/approvals.sh OWNER/REPO NUMBER > approvals.json
 #
@@ -22,6 +24,7 @@ jq -n --argjson pr "$pr" --argjson commits "$commits" --argjson reviews "$review
   number: $pr.number,
   author: {login: $pr.user.login, id: $pr.user.id, type: $pr.user.type},
   head_sha: $pr.head.sha,
+  draft: ($pr.draft // false),
   commits: [$commits[] | {
     sha,
     author: (if .author then {login: .author.login, id: .author.id, type: .author.type} else null end),

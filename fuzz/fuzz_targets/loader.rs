@@ -39,7 +39,7 @@ fuzz_target!(|data: &[u8]| {
             "a document is not a JSON value within the depth limit"
         );
         check_span(text, &doc.span);
-        if let Classified::Record(record) = classify(PATH, doc, &mut diagnostics) {
+        if let Classified::Record(record) = classify(PATH, doc.clone(), &mut diagnostics) {
             assert_eq!(record.origin.document, doc.index);
         }
     }

@@ -1,25 +1,35 @@
 //! CAB approval: which approval rules of the base policy apply to a pull request, and whether
 //! the reviews on it meet them. A pure function over a snapshot (the pull request, its
-//! commits and reviews, the base records, the impact, and which approvals are stale); the
-//! forge and git only fill the snapshot.
+//! commits and reviews, the commits of `base..head` in the local repository, the base
+//! records, the impact, and which approvals are stale); the forge and git only fill the
+//! snapshot. `docs/approvals.md` describes the rules for users.
 //!
-//! Semantics (docs/approvals.md explains each): the latest decisive review per person counts
-//! (a later COMMENTED does not cancel an APPROVED; DISMISSED cancels and brings nothing back);
-//! the author, everyone who authored or committed to the pull request, and bots never count;
-//! logins compare case-insensitively and a team's numeric id, where listed, must match; a
-//! CHANGES_REQUESTED from a CAB, ECAB or owning-team member blocks until that person approves;
-//! every rule whose `when` matches must hold, and no matching rule means not approved.
+//! Semantics: reviews are ordered by the instant they were submitted (RFC 3339), then by id;
+//! the latest decisive review per person counts (a later COMMENTED does not cancel an
+//! APPROVED; DISMISSED cancels and brings nothing back); a decisive review with no valid time
+//! keeps its author's approval from counting; an approval counts only on a full commit id of
+//! the pull request, bound to what is merged (`gate::binding`); the author, everyone who
+//! authored, committed or co-authored a commit (`contributors`), and bots never count;
+//! logins compare case-insensitively and a team's numeric id, where listed, must match (and
+//! must be listed under `requireGithubIds`); a CHANGES_REQUESTED from a CAB, ECAB or
+//! owning-team member blocks until that person approves; a draft, a commit the forge's list
+//! leaves out, or (unless `allowUnknownAuthors`) a commit whose authorship cannot be known
+//! is never approved; every rule whose `when` matches must hold, and no matching rule means
+//! not approved.
 
+pub mod contributors;
+pub mod ids;
 pub mod pr;
 pub mod route;
 
 use crate::model::{
     ApprovalCount, ChangeType, Kind, PolicySpec, RecordRef, RecordSet, Requirement, Risk, Spec,
 };
+use contributors::LocalCommit;
 use globset::Glob;
 use pr::{Account, PullRequest, Review};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 /// An impacted service, as the approval rules see it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,6 +55,9 @@ pub struct ApprovalInput<'a> {
     pub changed_paths: Vec<String>,
     /// Reviews whose approval is not bound to what is merged, with the reason.
     pub stale: BTreeMap<u64, String>,
+    /// The commits of `base..head` in the local repository: the truth about what the pull
+    /// request holds and who wrote it (the forge's list only maps them to accounts).
+    pub commits: &'a [LocalCommit],
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -90,6 +103,14 @@ pub struct Decision {
     pub reasons: Vec<String>,
     /// What must happen after the merge (emergency changes).
     pub obligations: Vec<String>,
+    /// What the verdict did not hold against the pull request but a reviewer should know
+    /// (unknown authors under `allowUnknownAuthors`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    /// Everyone who authored, committed or co-authored the pull request (never asked to
+    /// review).
+    #[serde(skip)]
+    pub contributors: Vec<Account>,
 }
 
 /// A person's latest decisive review.
@@ -98,33 +119,104 @@ enum Decisive<'a> {
     Approved(&'a Review),
     ChangesRequested,
     Dismissed,
+    /// A decisive review without a valid time: it cannot be placed among the others, so
+    /// this person's approval does not count (the reason says why).
+    Unordered(String),
+}
+
+fn is_decisive(state: &str) -> bool {
+    matches!(state, "APPROVED" | "CHANGES_REQUESTED" | "DISMISSED")
+}
+
+/// When a review was submitted, if its `submitted_at` is an RFC 3339 time.
+fn submitted(r: &Review) -> Option<chrono::DateTime<chrono::Utc>> {
+    let text = r.submitted_at.as_deref()?;
+    chrono::DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|t| t.with_timezone(&chrono::Utc))
+}
+
+fn person(user: &Account) -> String {
+    user.id.map_or_else(
+        || format!("login:{}", user.login.to_ascii_lowercase()),
+        |id| format!("id:{id}"),
+    )
 }
 
 /// The latest decisive review of each person, keyed by numeric id (or lower-case login).
+/// Reviews are ordered by the instant they were submitted (RFC 3339, any offset), then by
+/// review id. A decisive review with no valid time cannot be ordered: its author's approval
+/// does not count, and a request for changes among such reviews still blocks.
 fn latest_decisions(pr: &PullRequest) -> BTreeMap<String, (Account, Decisive<'_>)> {
-    let mut reviews: Vec<&Review> = pr
-        .reviews
-        .iter()
-        .filter(|r| r.user.as_ref().is_some_and(|u| u.login != "ghost") && r.submitted_at.is_some())
-        .collect();
-    reviews
-        .sort_by(|a, b| (a.submitted_at.as_deref(), a.id).cmp(&(b.submitted_at.as_deref(), b.id)));
+    let mut ordered: Vec<(chrono::DateTime<chrono::Utc>, &Review)> = Vec::new();
+    let mut unordered: Vec<&Review> = Vec::new();
+    for r in &pr.reviews {
+        if r.user.as_ref().is_none_or(|u| u.login == "ghost") {
+            continue;
+        }
+        match submitted(r) {
+            Some(at) => ordered.push((at, r)),
+            None if is_decisive(&r.state.to_ascii_uppercase()) => unordered.push(r),
+            None => {} // COMMENTED or PENDING without a time decides nothing
+        }
+    }
+    ordered.sort_by_key(|a| (a.0, a.1.id));
     let mut out: BTreeMap<String, (Account, Decisive<'_>)> = BTreeMap::new();
-    for r in reviews {
+    for (_, r) in ordered {
         let user = r.user.clone().expect("filtered above");
-        let key = user.id.map_or_else(
-            || format!("login:{}", user.login.to_ascii_lowercase()),
-            |id| format!("id:{id}"),
-        );
         let decision = match r.state.to_ascii_uppercase().as_str() {
             "APPROVED" => Decisive::Approved(r),
             "CHANGES_REQUESTED" => Decisive::ChangesRequested,
             "DISMISSED" => Decisive::Dismissed,
             _ => continue, // COMMENTED and PENDING decide nothing
         };
-        out.insert(key, (user, decision));
+        out.insert(person(&user), (user, decision));
+    }
+    unordered.sort_by_key(|r| r.id);
+    for r in unordered {
+        let user = r.user.clone().expect("filtered above");
+        let key = person(&user);
+        let requested = r.state.eq_ignore_ascii_case("CHANGES_REQUESTED")
+            || matches!(out.get(&key), Some((_, Decisive::ChangesRequested)));
+        if requested {
+            out.insert(key, (user, Decisive::ChangesRequested));
+        } else if !matches!(out.get(&key), Some((_, Decisive::Unordered(_)))) {
+            let shown: String = r
+                .submitted_at
+                .as_deref()
+                .unwrap_or("none")
+                .chars()
+                .take(40)
+                .collect();
+            let reason = format!(
+                "review {} has no valid time (`{shown}` is not RFC 3339), so it cannot be ordered among this person's reviews",
+                r.id
+            );
+            out.insert(key, (user, Decisive::Unordered(reason)));
+        }
     }
     out
+}
+
+/// Why an approval names no commit of the pull request, if it does not: it then approves
+/// something else than what is judged.
+fn commit_problem(review: &Review, commits: &HashSet<String>) -> Option<String> {
+    let Some(commit) = review.commit_id.as_deref() else {
+        return Some("stale: the review names no commit".to_string());
+    };
+    if !pr::is_full_commit_id(commit) {
+        let shown: String = commit.chars().take(40).collect();
+        return Some(format!(
+            "the review names `{shown}`, not a full commit id of the pull request"
+        ));
+    }
+    if !commits.contains(&commit.to_ascii_lowercase()) {
+        return Some(format!(
+            "stale at {}: not a commit of the pull request (force-pushed away, or another pull request's)",
+            &commit[..7]
+        ));
+    }
+    None
 }
 
 /// Membership of one team at base.
@@ -133,6 +225,8 @@ enum Membership {
     No,
     /// The login is listed but with another numeric id (renamed or reused login).
     OtherId,
+    /// The login is listed without a numeric id, and the policy requires ids.
+    NoId,
 }
 
 fn team_members<'a>(base: &'a RecordSet, team: &str) -> Option<&'a [crate::model::Member]> {
@@ -142,7 +236,7 @@ fn team_members<'a>(base: &'a RecordSet, team: &str) -> Option<&'a [crate::model
     }
 }
 
-fn membership(base: &RecordSet, team: &str, who: &Account) -> Membership {
+fn membership(base: &RecordSet, team: &str, who: &Account, require_ids: bool) -> Membership {
     let Some(members) = team_members(base, team) else {
         return Membership::No;
     };
@@ -154,6 +248,7 @@ fn membership(base: &RecordSet, team: &str, who: &Account) -> Membership {
         match (m.github_id, who.id) {
             (Some(listed), Some(actual)) if listed != actual => result = Membership::OtherId,
             (Some(_), None) => result = Membership::OtherId,
+            (None, _) if require_ids => result = Membership::NoId,
             _ => return Membership::Member,
         }
     }
@@ -250,21 +345,28 @@ fn rule_applies(rule: &crate::model::ApprovalRule, input: &ApprovalInput<'_>) ->
 /// Evaluate the approval rules.
 pub fn evaluate(input: &ApprovalInput<'_>) -> Decision {
     let decisions = latest_decisions(input.pr);
-    let contributors: Vec<&Account> = input
-        .pr
+    let found = contributors::contributors(input.pr, input.commits, input.base);
+    let contributors = &found.accounts;
+    let pull_commits: HashSet<String> = input
         .commits
         .iter()
-        .flat_map(|c| [c.author.as_ref(), c.committer.as_ref()])
-        .flatten()
-        .filter(|a| a.id != Some(pr::WEB_FLOW_ID))
+        .map(|c| c.sha.to_ascii_lowercase())
         .collect();
 
     // Who may count, and why the others do not.
     let mut ignored: BTreeSet<Ignored> = BTreeSet::new();
     let mut eligible: Vec<&Account> = Vec::new();
     for (user, decision) in decisions.values() {
-        let Decisive::Approved(review) = decision else {
-            continue;
+        let review = match decision {
+            Decisive::Approved(review) => review,
+            Decisive::Unordered(reason) => {
+                ignored.insert(Ignored {
+                    login: user.login.clone(),
+                    reason: reason.clone(),
+                });
+                continue;
+            }
+            Decisive::ChangesRequested | Decisive::Dismissed => continue,
         };
         let reason = if user.is_bot() {
             Some("bot".to_string())
@@ -272,6 +374,8 @@ pub fn evaluate(input: &ApprovalInput<'_>) -> Decision {
             Some("author".to_string())
         } else if contributors.iter().any(|c| c.same_as(user)) {
             Some("contributor: authored or committed to the pull request".to_string())
+        } else if let Some(problem) = commit_problem(review, &pull_commits) {
+            Some(problem)
         } else {
             input.stale.get(&review.id).cloned()
         };
@@ -314,14 +418,9 @@ pub fn evaluate(input: &ApprovalInput<'_>) -> Decision {
         });
     }
 
-    for (login, team) in wrong_id {
+    for (login, reason) in wrong_id {
         if !counted.contains(&login.to_ascii_lowercase()) {
-            ignored.insert(Ignored {
-                login,
-                reason: format!(
-                    "listed in team `{team}` under another GitHub id (renamed or reused login)"
-                ),
-            });
+            ignored.insert(Ignored { login, reason });
         }
     }
     for user in &eligible {
@@ -358,13 +457,24 @@ pub fn evaluate(input: &ApprovalInput<'_>) -> Decision {
         .filter(|(u, _)| {
             blockers
                 .iter()
-                .any(|t| matches!(membership(input.base, t, u), Membership::Member))
+                // A login listed without an id still blocks, whatever `requireGithubIds` says.
+                .any(|t| matches!(membership(input.base, t, u, false), Membership::Member))
         })
         .map(|(u, _)| u.login.clone())
         .collect();
     blocked_by.sort();
 
     let mut reasons = Vec::new();
+    let mut notes = Vec::new();
+    if input.pr.draft {
+        reasons.push("the pull request is a draft: a draft is never approved".to_string());
+    }
+    reasons.extend(found.unlisted.iter().cloned());
+    if input.policy.is_some_and(|p| p.allow_unknown_authors) {
+        notes.extend(found.unknown.iter().cloned());
+    } else {
+        reasons.extend(found.unknown.iter().cloned());
+    }
     if input.policy.is_none() {
         reasons.push("the base revision has no Policy: nothing can be approved".to_string());
     } else if rules.is_empty() {
@@ -389,6 +499,8 @@ pub fn evaluate(input: &ApprovalInput<'_>) -> Decision {
         blocked_by,
         reasons,
         obligations,
+        notes,
+        contributors: found.accounts,
     }
 }
 
@@ -456,10 +568,24 @@ fn count(
     for user in eligible {
         let mut member = false;
         for t in &teams {
-            match membership(input.base, t, user) {
+            let require_ids = input.policy.is_some_and(|p| p.require_github_ids);
+            match membership(input.base, t, user, require_ids) {
                 Membership::Member => member = true,
                 Membership::OtherId => {
-                    wrong_id.insert((user.login.clone(), t.clone()));
+                    wrong_id.insert((
+                        user.login.clone(),
+                        format!(
+                            "listed in team `{t}` under another GitHub id (renamed or reused login)"
+                        ),
+                    ));
+                }
+                Membership::NoId => {
+                    wrong_id.insert((
+                        user.login.clone(),
+                        format!(
+                            "listed in team `{t}` without a githubId, and the policy requires ids (requireGithubIds)"
+                        ),
+                    ));
                 }
                 Membership::No => {}
             }
@@ -482,5 +608,116 @@ fn count(
         service: service.map(|s| s.reference.to_string()),
         problems,
         any_of: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::RecordSet;
+
+    const BASE: &str = "apiVersion: cabinet/v1\nkind: Policy\nmetadata: {id: p}\nspec:\n  cab: cab\n  approvals:\n    - {name: one, require: [{count: 1, from: [cab]}]}\n---\napiVersion: cabinet/v1\nkind: Team\nmetadata: {id: cab}\nspec: {members: [{github: carol, githubId: 101}, {github: Dave}]}\n";
+    const H: &str = "1111111111111111111111111111111111111111";
+
+    fn decide(pr: &PullRequest, commits: &[LocalCommit]) -> Decision {
+        let (records, diags) = crate::load::records_from_str("b.yaml", BASE);
+        assert!(diags.is_empty(), "{diags:?}");
+        let base = RecordSet::new(records);
+        let policy = base.policy().map(|(_, p)| p.clone());
+        evaluate(&ApprovalInput {
+            pr,
+            base: &base,
+            policy: policy.as_ref(),
+            change_types: Vec::new(),
+            services: Vec::new(),
+            risk: Risk::Low,
+            changed_paths: Vec::new(),
+            stale: BTreeMap::new(),
+            commits,
+        })
+    }
+
+    fn review(id: u64, login: &str, state: &str, at: &str) -> Review {
+        Review {
+            id,
+            user: Some(Account {
+                login: login.into(),
+                id: (login == "carol").then_some(101),
+                kind: None,
+            }),
+            state: state.into(),
+            commit_id: Some(H.into()),
+            submitted_at: Some(at.into()),
+        }
+    }
+
+    fn pull(reviews: Vec<Review>) -> PullRequest {
+        PullRequest {
+            head_sha: H.into(),
+            author: Account {
+                login: "octocat".into(),
+                ..Account::default()
+            },
+            commits: vec![pr::Commit {
+                sha: H.into(),
+                author: Some(Account {
+                    login: "octocat".into(),
+                    ..Account::default()
+                }),
+                committer: None,
+            }],
+            reviews,
+            ..PullRequest::default()
+        }
+    }
+
+    fn head() -> Vec<LocalCommit> {
+        vec![LocalCommit {
+            sha: H.into(),
+            committer_email: "noreply@github.com".into(),
+            ..LocalCommit::default()
+        }]
+    }
+
+    #[test]
+    fn reviews_are_ordered_by_instant_not_by_text() {
+        // 13:00+05:00 is 08:00Z, before the dismissal at 10:00Z.
+        let pr = pull(vec![
+            review(1, "carol", "APPROVED", "2026-11-20T13:00:00+05:00"),
+            review(2, "carol", "DISMISSED", "2026-11-20T10:00:00Z"),
+        ]);
+        assert!(!decide(&pr, &head()).satisfied);
+        // The other way round the approval is the latest and counts.
+        let pr = pull(vec![
+            review(1, "carol", "DISMISSED", "2026-11-20T13:00:00+05:00"),
+            review(2, "carol", "APPROVED", "2026-11-20T10:00:00Z"),
+        ]);
+        let d = decide(&pr, &head());
+        assert!(d.satisfied, "{d:?}");
+    }
+
+    #[test]
+    fn a_request_for_changes_without_a_time_still_blocks() {
+        let pr = pull(vec![
+            review(1, "carol", "APPROVED", "2026-11-20T10:00:00Z"),
+            review(2, "Dave", "CHANGES_REQUESTED", "later"),
+        ]);
+        let d = decide(&pr, &head());
+        assert_eq!(d.blocked_by, vec!["Dave"]);
+        assert!(!d.satisfied);
+    }
+
+    #[test]
+    fn the_hostile_fuzz_seed_is_judged_without_panic_and_not_approved() {
+        let bytes = include_bytes!("../../fuzz/seeds/approvals/hostile.json");
+        let pr = pr::parse(bytes).unwrap();
+        let d = decide(&pr, &head());
+        assert!(!d.satisfied);
+        assert!(
+            d.reasons
+                .contains(&"the pull request is a draft: a draft is never approved".to_string())
+        );
+        let carol = d.ignored.iter().find(|i| i.login == "carol").unwrap();
+        assert!(carol.reason.contains("has no valid time"), "{carol:?}");
     }
 }

@@ -1,5 +1,5 @@
 //! The pull request as the forge reports it: the approvals file of `check --approvals FILE`
-//! (its shape is in the README, "CAB approval through review"), which is also what the GitHub adapter fills. The `reviews`
+//! (shape in the README and `docs/approvals.md`), which is also what the GitHub adapter fills. The `reviews`
 //! are GitHub's review objects; unknown fields are ignored.
 
 use serde::{Deserialize, Serialize};
@@ -63,8 +63,84 @@ pub struct PullRequest {
     pub number: u64,
     pub author: Account,
     pub head_sha: String,
+    /// A draft pull request is never approved (GitHub's `draft`; absent means not a draft).
+    #[serde(default)]
+    pub draft: bool,
     #[serde(default)]
     pub commits: Vec<Commit>,
     #[serde(default)]
     pub reviews: Vec<Review>,
+}
+
+/// The largest approvals file `cabinet check --approvals` reads, in bytes (32 MiB: GitHub's
+/// 250 commits and thousands of reviews with their bodies take a few MiB).
+pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// Read the approvals file from `reader`, at most `MAX_FILE_BYTES` of it: more is an error,
+/// found after reading one byte past the bound, so an endless input (`/dev/zero`) costs no
+/// more than the bound.
+pub fn read_bounded(reader: impl std::io::Read) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    reader
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(ReadError::TooLarge);
+    }
+    Ok(bytes)
+}
+
+/// Why an approvals file could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("{0}")]
+    Io(std::io::Error),
+    #[error("it is larger than {} MiB, the most an approvals file may hold", MAX_FILE_BYTES / (1024 * 1024))]
+    TooLarge,
+}
+
+/// Parse an approvals file (JSON). Unknown fields are ignored; the pull request's shape is
+/// checked here, what it says is judged by `approval::evaluate`.
+pub fn parse(bytes: &[u8]) -> Result<PullRequest, serde_json::Error> {
+    serde_json::from_slice(bytes)
+}
+
+/// A full commit id: 40 hexadecimal digits (an abbreviation or a ref name is not one).
+pub fn is_full_commit_id(text: &str) -> bool {
+    text.len() == 40 && text.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_endless_input_stops_one_byte_past_the_bound() {
+        let endless = std::io::repeat(0);
+        assert!(matches!(read_bounded(endless), Err(ReadError::TooLarge)));
+        let small = read_bounded(&b"{}"[..]).unwrap();
+        assert_eq!(small, b"{}");
+    }
+
+    #[test]
+    fn only_forty_hex_digits_are_a_full_commit_id() {
+        assert!(is_full_commit_id(
+            "0123456789abcdef0123456789abcdef01234567"
+        ));
+        assert!(!is_full_commit_id("0123456"));
+        assert!(!is_full_commit_id("HEAD"));
+        assert!(!is_full_commit_id(
+            "0123456789abcdef0123456789abcdef0123456g"
+        ));
+    }
+
+    #[test]
+    fn draft_is_false_unless_said() {
+        let pr = parse(br#"{"author": {"login": "a"}, "head_sha": "x"}"#).unwrap();
+        assert!(!pr.draft);
+        let pr = parse(br#"{"author": {"login": "a"}, "head_sha": "x", "draft": true}"#).unwrap();
+        assert!(pr.draft);
+    }
 }

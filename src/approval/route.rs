@@ -28,6 +28,10 @@ pub fn reviewers_to_request(
                 .flat_map(|c| [c.author.as_ref(), c.committer.as_ref()])
                 .flatten()
                 .any(|a| a.login.eq_ignore_ascii_case(login))
+            || decision
+                .contributors
+                .iter()
+                .any(|a| a.login.eq_ignore_ascii_case(login))
     };
     let add = |login: &str, out: &mut Vec<String>| {
         if out.len() < limit
@@ -127,6 +131,8 @@ mod tests {
         }
     }
 
+    const H: &str = "1111111111111111111111111111111111111111";
+
     #[test]
     fn the_missing_teams_members_are_asked_but_not_the_author_contributors_bots_or_approvers() {
         let (records, diags) = crate::load::records_from_str("b.yaml", BASE);
@@ -141,9 +147,9 @@ mod tests {
         let pr = PullRequest {
             number: 1,
             author: user("octocat"),
-            head_sha: "h".to_string(),
+            head_sha: H.to_string(),
             commits: vec![Commit {
-                sha: "h".to_string(),
+                sha: H.to_string(),
                 author: Some(user("octocat")),
                 committer: Some(user("pusher")),
             }],
@@ -151,9 +157,10 @@ mod tests {
                 id: 1,
                 user: Some(user("dave")),
                 state: "APPROVED".to_string(),
-                commit_id: Some("h".to_string()),
+                commit_id: Some(H.to_string()),
                 submitted_at: Some("2026-01-01T00:00:00Z".to_string()),
             }],
+            ..PullRequest::default()
         };
         let input = crate::approval::ApprovalInput {
             pr: &pr,
@@ -164,6 +171,10 @@ mod tests {
             risk: crate::model::Risk::Medium,
             changed_paths: Vec::new(),
             stale: Default::default(),
+            commits: &[crate::approval::contributors::LocalCommit {
+                sha: H.to_string(),
+                ..Default::default()
+            }],
         };
         let decision = evaluate(&input);
         assert!(!decision.satisfied);

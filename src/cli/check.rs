@@ -29,6 +29,11 @@ pub struct CheckArgs {
     /// rules of the base policy are then applied
     #[arg(long, value_name = "FILE")]
     pub approvals: Option<std::path::PathBuf>,
+    /// Block the merge when no approvals source (--approvals or --github) is given, as the
+    /// Policy's `requireApprovals: true` does; without either, the report says approvals were
+    /// not evaluated and what they will need
+    #[arg(long)]
+    pub require_approvals: bool,
     #[command(flatten)]
     pub github: github::GithubArgs,
 }
@@ -57,7 +62,14 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<ExitStatus, CommandE
         (None, Some(pr)) => Source::Revision(pr.head_sha.clone()),
         (None, None) => Source::WorkTree,
     };
-    let g = gate::run(&root, &args.base, &head, now, pull_request.as_ref())?;
+    let g = gate::run(
+        &root,
+        &args.base,
+        &head,
+        now,
+        pull_request.as_ref(),
+        args.require_approvals,
+    )?;
     let style = Style {
         color: global.color(),
         path_prefix: git::worktree_prefix(&root),
@@ -87,14 +99,25 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<ExitStatus, CommandE
 fn read_pull_request(
     path: &std::path::Path,
 ) -> Result<crate::approval::pr::PullRequest, CommandError> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    use crate::approval::pr::{self, MAX_FILE_BYTES, ReadError};
+    let cannot = |e: &dyn std::fmt::Display| {
         CommandError::usage(format!(
             "cannot read the approvals file {}: {e}",
             path.display()
         ))
-    })?;
-    serde_json::from_str(&text).map_err(|e| {
+    };
+    let file = std::fs::File::open(path).map_err(|e| cannot(&e))?;
+    // A regular file is measured before it is read; anything else (a pipe, a device) is read
+    // through the bound.
+    if let Ok(meta) = file.metadata()
+        && meta.is_file()
+        && meta.len() > MAX_FILE_BYTES
+    {
+        return Err(cannot(&ReadError::TooLarge));
+    }
+    let bytes = pr::read_bounded(file).map_err(|e| cannot(&e))?;
+    pr::parse(&bytes).map_err(|e| {
         CommandError::usage(format!("{}:{}:{}: not an approvals file: {e}", path.display(), e.line(), e.column()))
-            .hint("the file holds the pull request's `author`, `head_sha`, `commits` and `reviews` (GitHub's review objects)")
+            .hint("the file holds the pull request's `author`, `head_sha`, `draft`, `commits` and `reviews` (GitHub's review objects)")
     })
 }

@@ -210,6 +210,9 @@ codes! {
     DuplicateMember = "duplicate-member", Warning,
         "a team lists the same GitHub login twice",
         "Logins compare case-insensitively; list each member once.";
+    MemberWithoutGithubId = "member-without-github-id", Warning,
+        "a member of a team that approves changes is listed without `githubId`",
+        "Approvals are matched to Team members by GitHub login and, where `githubId` is listed, by GitHub's numeric user id as well. A login alone matches whoever holds it today: a renamed or recycled login takes over the seat. Members of the teams that approve (the CAB, the ECAB, the owners of services, teams named in approval rules) should list `githubId` (`gh api users/LOGIN --jq .id`). With `requireGithubIds: true` in the Policy, an approval by a member listed without an id does not count.";
 }
 
 impl Code {

@@ -3,6 +3,7 @@
 //! if it was given on the head itself (`head`), or if every record still says the same thing
 //! and every other file is unchanged (`semantic`).
 
+use crate::approval::contributors::LocalCommit;
 use crate::approval::pr::PullRequest;
 use crate::error::CommandError;
 use crate::load::{self, Source};
@@ -15,6 +16,79 @@ fn short(sha: &str) -> &str {
     &sha[..sha.len().min(7)]
 }
 
+/// The approvals are judged against the head being gated, so the pull request's head must be
+/// that commit: its `head_sha` a full commit id that the gated revision resolves to. Anything
+/// else (an older head, the working tree) is a usage error: approvals given on another
+/// commit never judge this one.
+pub(super) fn check_head(root: &Path, head: &Source, pr: &PullRequest) -> Result<(), CommandError> {
+    if !crate::approval::pr::is_full_commit_id(&pr.head_sha) {
+        return Err(CommandError::usage(format!(
+            "the pull request's head_sha `{}` is not a full commit id (40 hexadecimal digits)",
+            pr.head_sha.chars().take(80).collect::<String>()
+        ))
+        .hint("the approvals file names the commit its reviews are about: GitHub's `head.sha`"));
+    }
+    let Source::Revision(rev) = head else {
+        return Err(CommandError::usage(
+            "approvals are judged on a commit, and the head is the working tree",
+        )
+        .hint("drop --head: the head is then the pull request's"));
+    };
+    let repo = GitRepo::discover(root)?;
+    let pr_head = resolve_pr_head(&repo, pr)?;
+    let judged = repo.resolve(rev).map_err(|e| match e {
+        GitError::UnknownRevision { .. } => {
+            CommandError::usage(format!("revision `{rev}` does not exist"))
+        }
+        other => other.into(),
+    })?;
+    if judged != pr_head {
+        return Err(CommandError::usage(format!(
+            "the approvals are for the head {}, but the head being gated ({rev}) is {}: approvals of another commit do not judge this one",
+            short(&pr_head),
+            short(&judged)
+        ))
+        .hint("drop --head (the head is then the pull request's), or save the approvals of the commit you gate"));
+    }
+    Ok(())
+}
+
+fn resolve_pr_head(repo: &GitRepo, pr: &PullRequest) -> Result<String, CommandError> {
+    repo.resolve(&pr.head_sha).map_err(|e| match e {
+        GitError::UnknownRevision { .. } => CommandError::usage(format!(
+            "the pull request's head {} is not in this repository",
+            short(&pr.head_sha)
+        ))
+        .hint("fetch it first (`git fetch origin pull/N/head`), or check `head_sha` in the approvals file"),
+        other => other.into(),
+    })
+}
+
+/// The paths that differ between `base` and `head`, relative to the cabinet root (what the
+/// approval rules' `changedPaths` match).
+pub(super) fn changed_paths(
+    root: &Path,
+    base: &str,
+    head: &str,
+) -> Result<Vec<String>, CommandError> {
+    let repo = GitRepo::discover(root)?;
+    let paths = repo.changed_paths(base, head)?;
+    Ok(under_root(&paths, repo.prefix()))
+}
+
+fn under_root(paths: &[String], prefix: &str) -> Vec<String> {
+    paths
+        .iter()
+        .filter_map(|p| {
+            if prefix.is_empty() {
+                Some(p.clone())
+            } else {
+                p.strip_prefix(&format!("{prefix}/")).map(str::to_string)
+            }
+        })
+        .collect()
+}
+
 /// The paths the pull request changes (relative to the cabinet root, for the rules) and, per
 /// review id, why its approval is stale.
 pub(super) fn stale_approvals(
@@ -25,26 +99,10 @@ pub(super) fn stale_approvals(
     head_records: &RecordSet,
 ) -> Result<(Vec<String>, BTreeMap<u64, String>), CommandError> {
     let repo = GitRepo::discover(root)?;
-    let head = repo.resolve(&pr.head_sha).map_err(|e| match e {
-        GitError::UnknownRevision { .. } => CommandError::usage(format!(
-            "the pull request's head {} is not in this repository",
-            short(&pr.head_sha)
-        ))
-        .hint("fetch it first (`git fetch origin pull/N/head`), or check `head_sha` in the approvals file"),
-        other => other.into(),
-    })?;
+    let head = resolve_pr_head(&repo, pr)?;
     let paths = repo.changed_paths(base, &head)?;
     let prefix = repo.prefix().to_string();
-    let under_root: Vec<String> = paths
-        .iter()
-        .filter_map(|p| {
-            if prefix.is_empty() {
-                Some(p.clone())
-            } else {
-                p.strip_prefix(&format!("{prefix}/")).map(str::to_string)
-            }
-        })
-        .collect();
+    let under_root = under_root(&paths, &prefix);
     let head_blobs = repo.blob_ids(&head, &paths)?;
     let mut stale = BTreeMap::new();
     let mut cache: BTreeMap<String, Option<String>> = BTreeMap::new();
@@ -56,6 +114,14 @@ pub(super) fn stale_approvals(
             stale.insert(review.id, "stale: the review names no commit".to_string());
             continue;
         };
+        if !crate::approval::pr::is_full_commit_id(&commit) {
+            // Never resolved as a revision (`HEAD` would name the head): not a commit id.
+            stale.insert(
+                review.id,
+                "stale: the review names no full commit id".to_string(),
+            );
+            continue;
+        }
         if let Some(reason) = cache.get(&commit) {
             if let Some(r) = reason {
                 stale.insert(review.id, r.clone());
@@ -105,6 +171,26 @@ pub(super) fn stale_approvals(
         }
     }
     Ok((under_root, stale))
+}
+
+/// The commits of `base..head` in the local repository, for the approval rules.
+pub(super) fn pull_commits(
+    root: &Path,
+    base: &str,
+    pr: &PullRequest,
+) -> Result<Vec<LocalCommit>, CommandError> {
+    let repo = GitRepo::discover(root)?;
+    let head = resolve_pr_head(&repo, pr)?;
+    Ok(repo
+        .pull_commits(base, &head)?
+        .into_iter()
+        .map(|c| LocalCommit {
+            sha: c.sha,
+            author_email: c.author_email,
+            committer_email: c.committer_email,
+            co_author_lines: c.co_author_lines,
+        })
+        .collect())
 }
 
 /// Every differing path is a record file under the root, and the records at the reviewed

@@ -1,7 +1,9 @@
 //! The merge gate: validate the head, compute impact and risk of the pull request, and apply
 //! the base revision's policy. One report, one verdict.
 
-use crate::approval::{self, ApprovalInput, Decision, ImpactedService, pr::PullRequest};
+use crate::approval::{
+    self, ApprovalInput, Decision, ImpactedService, RuleResult, pr::PullRequest,
+};
 use crate::changeset::{self, ChangeSetReport, Revision};
 use crate::diag::{self, Code, Diagnostic, Severity};
 use crate::error::CommandError;
@@ -33,6 +35,21 @@ pub struct GateReport {
     pub base_has_policy: bool,
     /// The approval verdict, when the pull request's reviews were given.
     pub approvals: Option<Decision>,
+    /// When no reviews were given: what the approval rules will require.
+    pub unevaluated: Option<Unevaluated>,
+}
+
+/// Approvals that were not evaluated, for want of an approvals source (`--approvals`,
+/// `--github`): the report says so and what the rules will require, never "ok" about them.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Unevaluated {
+    /// A missing approvals source blocks the merge (`--require-approvals`, or the base
+    /// Policy's `requireApprovals`).
+    pub required: bool,
+    /// The rules of the base policy that apply, with what each requires.
+    pub rules: Vec<RuleResult>,
+    /// Why the change could not be approved at all, if so (no Policy, no rule applies).
+    pub problems: Vec<String>,
 }
 
 impl GateReport {
@@ -44,11 +61,13 @@ impl GateReport {
     }
 
     /// Nothing blocks the merge: valid records, no blocking policy finding, and, when reviews
-    /// were given, the approvals the policy requires.
+    /// were given, the approvals the policy requires (without them, unless approvals are
+    /// required).
     pub fn ok(&self) -> bool {
         self.validation.ok()
             && self.policy_blocks() == 0
             && self.approvals.as_ref().is_none_or(|a| a.satisfied)
+            && !self.unevaluated.as_ref().is_some_and(|u| u.required)
     }
 }
 
@@ -77,14 +96,20 @@ fn invalid_base_policy(base: &load::Loaded) -> Diagnostic {
     d
 }
 
-/// Run the gate on the pull request from `base` to `head`.
+/// Run the gate on the pull request from `base` to `head`. Without `pull_request`, approvals
+/// are not evaluated; `require_approvals` (or the base Policy's `requireApprovals`) then
+/// blocks the merge.
 pub fn run(
     root: &Path,
     base: &str,
     head: &Source,
     now: Timestamp,
     pull_request: Option<&PullRequest>,
+    require_approvals: bool,
 ) -> Result<GateReport, CommandError> {
+    if let Some(pr) = pull_request {
+        binding::check_head(root, head, pr)?;
+    }
     let (base_loaded, head_loaded) = load::load_pair(root, base, head)?;
     if base_loaded.truncated {
         // The base revision decides the verdict; read in part, it cannot.
@@ -125,11 +150,59 @@ pub fn run(
     if base_policy.is_none() && base_loaded.records.has_invalid(Kind::Policy) {
         findings.push(invalid_base_policy(&base_loaded));
     }
+    // Members of the head's approving teams without a GitHub id (a warning on the record).
+    findings.extend(approval::ids::members_without_ids(&validation.records));
     load::locate(&mut findings, &validation.texts, &validation.limits);
     for d in &mut findings {
         d.related.sort();
     }
     diag::sort(&mut findings);
+    let services: Vec<ImpactedService> = changeset
+        .impact
+        .services()
+        .map(|s| ImpactedService {
+            reference: s.reference.clone(),
+            tier: s.tier.unwrap_or(4),
+            owner: s.owner.clone().unwrap_or_default(),
+        })
+        .collect();
+    let change_types: Vec<(String, crate::model::ChangeType)> = changes
+        .iter()
+        .map(|c| (c.id.clone(), c.effective_type))
+        .collect();
+    let unevaluated = match pull_request {
+        Some(_) => None,
+        None => {
+            let changed_paths = match head {
+                Source::Revision(rev) => binding::changed_paths(root, base, rev)?,
+                // The working tree: the files of the records that differ.
+                Source::WorkTree => changeset.records.iter().map(|r| r.file.clone()).collect(),
+            };
+            let nobody = PullRequest::default();
+            let expected = approval::evaluate(&ApprovalInput {
+                pr: &nobody,
+                base: &base_loaded.records,
+                policy: base_policy.as_ref(),
+                change_types: change_types.clone(),
+                services: services.clone(),
+                risk: changeset.risk.level,
+                changed_paths,
+                stale: Default::default(),
+                commits: &[],
+            });
+            let problems = if base_policy.is_none() || expected.rules.is_empty() {
+                expected.reasons
+            } else {
+                Vec::new()
+            };
+            Some(Unevaluated {
+                required: require_approvals
+                    || base_policy.as_ref().is_some_and(|p| p.require_approvals),
+                rules: expected.rules,
+                problems,
+            })
+        }
+    };
     let approvals = match pull_request {
         Some(pr) => {
             let base_commit = base_loaded
@@ -143,27 +216,17 @@ pub fn run(
                 base_policy.as_ref().map(|p| p.binding).unwrap_or_default(),
                 &validation.records,
             )?;
-            let services = changeset
-                .impact
-                .services()
-                .map(|s| ImpactedService {
-                    reference: s.reference.clone(),
-                    tier: s.tier.unwrap_or(4),
-                    owner: s.owner.clone().unwrap_or_default(),
-                })
-                .collect();
+            let commits = binding::pull_commits(root, &base_commit, pr)?;
             let input = ApprovalInput {
                 pr,
                 base: &base_loaded.records,
                 policy: base_policy.as_ref(),
-                change_types: changes
-                    .iter()
-                    .map(|c| (c.id.clone(), c.effective_type))
-                    .collect(),
+                change_types,
                 services,
                 risk: changeset.risk.level,
                 changed_paths,
                 stale,
+                commits: &commits,
             };
             Some(approval::evaluate(&input))
         }
@@ -178,6 +241,7 @@ pub fn run(
         base_commit: base_loaded.commit.clone(),
         base_has_policy: base_policy.is_some(),
         approvals,
+        unevaluated,
     };
     // The base revision's records are done with: free them off the caller's path (at 100k
     // records that is a tenth of a second the report need not wait for).

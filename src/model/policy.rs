@@ -50,6 +50,21 @@ pub struct PolicySpec {
     /// reformatting, comments and key order keep an approval).
     #[serde(default)]
     pub binding: Binding,
+    /// Judge approvals even when the authorship of a commit cannot be known (default
+    /// `false`: a commit whose author, committer or co-author e-mail is tied to no GitHub
+    /// account and no Team member's `email` blocks the merge, since it may be an approver's).
+    #[serde(default)]
+    pub allow_unknown_authors: bool,
+    /// Members of the teams that approve (`cab`, `ecab`, owners, `team:ID`) must list their
+    /// `githubId` (default `false`: a login without an id counts, with a warning). When
+    /// `true`, an approval by a member listed without an id does not count.
+    #[serde(default)]
+    pub require_github_ids: bool,
+    /// `cabinet check` without an approvals source (`--approvals` or `--github`) blocks the
+    /// merge (default `false`: the report says approvals were not evaluated and what they
+    /// will need). `check --require-approvals` does the same for one run.
+    #[serde(default)]
+    pub require_approvals: bool,
 }
 
 impl PolicySpec {

@@ -16,7 +16,13 @@ fn revisions(g: &GateReport) -> impact::Revisions {
 pub fn verdict(g: &GateReport) -> String {
     let errors = g.validation.errors();
     let blocks = g.policy_blocks();
-    if g.ok() {
+    if g.ok() && g.unevaluated.is_some() {
+        // Never "nothing blocks" about approvals nobody looked at.
+        format!(
+            "ok: no blocking finding, but approvals were not evaluated (risk {})",
+            g.changeset.risk.level.as_str()
+        )
+    } else if g.ok() {
         format!(
             "ok: nothing blocks the merge (risk {})",
             g.changeset.risk.level.as_str()
@@ -31,6 +37,9 @@ pub fn verdict(g: &GateReport) -> String {
         }
         if g.approvals.as_ref().is_some_and(|a| !a.satisfied) {
             why.push("approvals missing".to_string());
+        }
+        if g.unevaluated.as_ref().is_some_and(|u| u.required) {
+            why.push("approvals not evaluated (no --approvals or --github)".to_string());
         }
         format!("blocked: {}", why.join(" and "))
     }
@@ -59,6 +68,7 @@ pub fn context(g: &GateReport) -> Value {
             "basePolicy": g.base_has_policy,
         },
         "approvals": g.approvals,
+        "unevaluatedApprovals": g.unevaluated,
     })
 }
 
@@ -119,6 +129,9 @@ pub fn human(out: &mut dyn Write, g: &GateReport, style: &Style) -> io::Result<(
     }
     if let Some(a) = &g.approvals {
         approvals(out, a)?;
+    }
+    if let Some(u) = &g.unevaluated {
+        unevaluated(out, u)?;
     }
     writeln!(out, "{}", verdict(g))
 }
@@ -188,6 +201,60 @@ fn approvals(out: &mut dyn Write, a: &crate::approval::Decision) -> io::Result<(
     }
     for o in &a.obligations {
         writeln!(out, "  after merge: {o}")?;
+    }
+    for n in &a.notes {
+        writeln!(out, "  note: {n}")?;
+    }
+    Ok(())
+}
+
+/// Approvals nobody evaluated: say so, and what the rules will require.
+fn unevaluated(out: &mut dyn Write, u: &crate::gate::Unevaluated) -> io::Result<()> {
+    writeln!(
+        out,
+        "\napprovals: not evaluated (no --approvals or --github){}",
+        if u.required {
+            ", and they are required"
+        } else {
+            ""
+        }
+    )?;
+    fn requirement(
+        out: &mut dyn Write,
+        r: &crate::approval::RequirementResult,
+        indent: &str,
+    ) -> io::Result<()> {
+        if !r.any_of.is_empty() {
+            writeln!(out, "{indent}any of:")?;
+            for alt in &r.any_of {
+                requirement(out, alt, &format!("{indent}  "))?;
+            }
+            return Ok(());
+        }
+        let service = r
+            .service
+            .as_deref()
+            .map(|s| format!(" for {s}"))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "{indent}{} from {}{service}",
+            r.count,
+            r.from.join(" or ")
+        )?;
+        for p in &r.problems {
+            writeln!(out, "{indent}  problem: {p}")?;
+        }
+        Ok(())
+    }
+    for rule in &u.rules {
+        writeln!(out, "  rule `{}` will require:", rule.name)?;
+        for r in &rule.requirements {
+            requirement(out, r, "    ")?;
+        }
+    }
+    for p in &u.problems {
+        writeln!(out, "  - {p}")?;
     }
     Ok(())
 }

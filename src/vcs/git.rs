@@ -453,3 +453,68 @@ pub fn worktree_prefix(root: &Path) -> String {
         _ => String::new(),
     }
 }
+
+/// One commit of `base..head`, as the approval rules need it: who wrote and committed it (by
+/// e-mail, as git records them) and the people its message names as co-authors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PullCommit {
+    pub sha: String,
+    pub author_email: String,
+    pub committer_email: String,
+    /// Every line of the message that starts (after blanks) with `Co-authored-by:` in any
+    /// case, trimmed: wherever it stands, so that no placement hides a co-author.
+    pub co_author_lines: Vec<String>,
+}
+
+/// At most this many commits in `base..head` (GitHub lists at most 250 for a pull request).
+pub const MAX_PULL_COMMITS: usize = 10_000;
+/// At most this many `Co-authored-by:` lines over all of them.
+pub const MAX_CO_AUTHOR_LINES: usize = 10_000;
+
+impl GitRepo {
+    /// The commits reachable from `head` and not from `base` (`git log base..head`, merges
+    /// included), oldest first. More than `MAX_PULL_COMMITS` commits, or more than
+    /// `MAX_CO_AUTHOR_LINES` co-author lines, is an error: never a part of the list.
+    pub fn pull_commits(&self, base: &str, head: &str) -> Result<Vec<PullCommit>, GitError> {
+        let base = self.commit(base)?.id();
+        let head = self.commit(head)?.id();
+        let mut walk = self.repo.revwalk()?;
+        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)?;
+        walk.push(head)?;
+        walk.hide(base)?;
+        let mut out = Vec::new();
+        let mut lines = 0usize;
+        for oid in walk {
+            if out.len() == MAX_PULL_COMMITS {
+                return Err(GitError::Git(git2::Error::from_str(&format!(
+                    "more than {MAX_PULL_COMMITS} commits between the base and the head"
+                ))));
+            }
+            let commit = self.repo.find_commit(oid?)?;
+            let email =
+                |s: git2::Signature<'_>| String::from_utf8_lossy(s.email_bytes()).into_owned();
+            let co_author_lines: Vec<String> = String::from_utf8_lossy(commit.message_bytes())
+                .lines()
+                .map(str::trim)
+                .filter(|l| {
+                    l.get(..15)
+                        .is_some_and(|k| k.eq_ignore_ascii_case("co-authored-by:"))
+                })
+                .map(str::to_string)
+                .collect();
+            lines += co_author_lines.len();
+            if lines > MAX_CO_AUTHOR_LINES {
+                return Err(GitError::Git(git2::Error::from_str(&format!(
+                    "more than {MAX_CO_AUTHOR_LINES} co-author lines between the base and the head"
+                ))));
+            }
+            out.push(PullCommit {
+                sha: commit.id().to_string(),
+                author_email: email(commit.author()),
+                committer_email: email(commit.committer()),
+                co_author_lines,
+            });
+        }
+        Ok(out)
+    }
+}

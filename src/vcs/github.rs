@@ -479,6 +479,8 @@ async fn fetch(
         number: pr.number,
         author,
         head_sha,
+        // GitHub always says; a pull request that does not is taken for a draft.
+        draft: pr.draft.unwrap_or(true),
         commits: commits.iter().map(commit).collect(),
         reviews: reviews.iter().map(review).collect(),
     };

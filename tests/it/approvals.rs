@@ -1,10 +1,10 @@
-//! CAB approval through review: the adversarial cases of docs/approvals.md, each
-//! with its verdict and the reason given.
+//! CAB approval through review: the adversarial cases, each with its verdict and the reason
+//! given (the rules are in docs/approvals.md).
 
 use crate::util::*;
 use serde_json::{Value, json};
 
-const BASE: &str = r#"apiVersion: cabinet/v1
+pub(crate) const BASE: &str = r#"apiVersion: cabinet/v1
 kind: Config
 metadata: {id: t}
 spec: {}
@@ -48,7 +48,7 @@ metadata: {id: pay}
 spec: {owner: payments, tier: 2, lifecycle: planned, dependsOn: [ci:db]}
 "#;
 
-fn change(kind: &str, risk: &str, extra: &str) -> String {
+pub(crate) fn change(kind: &str, risk: &str, extra: &str) -> String {
     format!(
         "apiVersion: cabinet/v1\nkind: Change\nmetadata: {{id: CHG-1}}\nspec:\n  type: {kind}\n  requester: octocat\n  reason: r\n  affects: [ci:db]\n  window: {{start: \"2026-12-06T22:00:00Z\", end: \"2026-12-06T23:00:00Z\"}}\n  risk: {risk}\n  plan: p\n  backout: b\n  verification: v\n  status: requested\n{extra}"
     )
@@ -56,7 +56,7 @@ fn change(kind: &str, risk: &str, extra: &str) -> String {
 
 /// A repository with the base commit and one pull-request commit adding CHG-1 (normal,
 /// medium: `pay` goes down). Returns the repo and the head sha.
-fn pull_request() -> (TestRepo, String) {
+pub(crate) fn pull_request() -> (TestRepo, String) {
     let mut repo = TestRepo::empty();
     repo.write("cabinet.yaml", BASE);
     repo.commit("base");
@@ -65,15 +65,15 @@ fn pull_request() -> (TestRepo, String) {
     (repo, head)
 }
 
-fn user(login: &str, id: u64) -> Value {
+pub(crate) fn user(login: &str, id: u64) -> Value {
     json!({"login": login, "id": id, "type": "User"})
 }
 
-fn review(id: u64, who: Value, state: &str, commit: &str, at: &str) -> Value {
+pub(crate) fn review(id: u64, who: Value, state: &str, commit: &str, at: &str) -> Value {
     json!({"id": id, "user": who, "state": state, "commit_id": commit, "submitted_at": at, "body": ""})
 }
 
-fn approve(id: u64, login: &str, uid: u64, commit: &str) -> Value {
+pub(crate) fn approve(id: u64, login: &str, uid: u64, commit: &str) -> Value {
     review(
         id,
         user(login, uid),
@@ -84,7 +84,7 @@ fn approve(id: u64, login: &str, uid: u64, commit: &str) -> Value {
 }
 
 /// Save an approvals file in the repository's .git folder and run the gate against `base`.
-fn check_with(repo: &TestRepo, base: &str, file: &Value) -> Run {
+pub(crate) fn check_with(repo: &TestRepo, base: &str, file: &Value) -> Run {
     repo.write(
         ".git/approvals.json",
         serde_json::to_string_pretty(file).unwrap(),
@@ -123,7 +123,7 @@ fn decide(repo: &TestRepo, head: &str, reviews: Vec<Value>, commits: Vec<Value>)
     (run.code, run.json()["approvals"].clone())
 }
 
-fn ignored(a: &Value) -> Vec<String> {
+pub(crate) fn ignored(a: &Value) -> Vec<String> {
     a["ignored"]
         .as_array()
         .unwrap()
@@ -138,7 +138,7 @@ fn ignored(a: &Value) -> Vec<String> {
         .collect()
 }
 
-fn reasons(a: &Value) -> Vec<String> {
+pub(crate) fn reasons(a: &Value) -> Vec<String> {
     a["reasons"]
         .as_array()
         .unwrap()
@@ -230,7 +230,9 @@ fn a_force_pushed_review_commit_that_is_gone_is_stale() {
     assert_eq!(a["satisfied"], false);
     assert_eq!(
         ignored(&a),
-        vec!["carol: stale at 0123456: the reviewed commit is not in the repository"]
+        vec![
+            "carol: stale at 0123456: not a commit of the pull request (force-pushed away, or another pull request's)"
+        ]
     );
 }
 
@@ -522,7 +524,11 @@ fn semantic_binding_keeps_an_approval_through_reformatting_only() {
         approve(1, "carol", 101, &first),
         approve(2, "pat", 301, &head)
     ]);
-    let file = json!({"number": 42, "author": user("octocat", 583231), "head_sha": head, "commits": [], "reviews": reviews});
+    let commits = json!([
+        {"sha": first, "author": user("octocat", 583231), "committer": user("octocat", 583231)},
+        {"sha": head, "author": user("octocat", 583231), "committer": user("octocat", 583231)}
+    ]);
+    let file = json!({"number": 42, "author": user("octocat", 583231), "head_sha": head, "commits": commits, "reviews": reviews});
     assert_eq!(
         check_with(&repo, "HEAD~2", &file).json()["approvals"]["satisfied"],
         true
@@ -533,11 +539,20 @@ fn semantic_binding_keeps_an_approval_through_reformatting_only() {
         change("normal", "medium", "").replace("plan: p", "plan: q"),
     );
     let head2 = repo.commit("edit");
-    let file = json!({"number": 42, "author": user("octocat", 583231), "head_sha": head2, "commits": [],
+    let commits: Vec<Value> = [&first, &head, &head2]
+        .iter()
+        .map(|sha| json!({"sha": sha, "author": user("octocat", 583231), "committer": user("octocat", 583231)}))
+        .collect();
+    let file = json!({"number": 42, "author": user("octocat", 583231), "head_sha": head2, "commits": commits,
         "reviews": [approve(1, "carol", 101, &first), approve(2, "pat", 301, &head2)]});
+    let a = check_with(&repo, "HEAD~3", &file).json()["approvals"].clone();
+    assert_eq!(a["satisfied"], false);
     assert_eq!(
-        check_with(&repo, "HEAD~3", &file).json()["approvals"]["satisfied"],
-        false
+        ignored(&a),
+        vec![format!(
+            "carol: stale at {}: changes/CHG-1.yaml changed since the review",
+            &first[..7]
+        )]
     );
 }
 

@@ -13,7 +13,7 @@ spec: {}
 apiVersion: cabinet/v1
 kind: Team
 metadata: {id: ops}
-spec: {members: [{github: alice}]}
+spec: {members: [{github: alice, githubId: 1001}]}
 ---
 apiVersion: cabinet/v1
 kind: Policy

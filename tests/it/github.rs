@@ -556,6 +556,82 @@ async fn more_files_than_github_lists_fail_closed() {
     );
 }
 
+/// The pull request read from GitHub judges only its own head: `--head` naming another commit
+/// is a usage error, published or not.
+#[tokio::test]
+async fn another_head_than_the_pull_requests_is_refused() {
+    let (repo, head) = repository();
+    let server = github(
+        &head,
+        &[
+            review(1, "carol", 101, "APPROVED", &head, 1),
+            review(2, "pat", 301, "APPROVED", &head, 2),
+        ],
+    )
+    .await;
+    let out = check(&repo, &server, &["--head", "HEAD~1"]).await;
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr
+            .contains(&format!("the approvals are for the head {}", &head[..7])),
+        "{}",
+        out.stderr
+    );
+}
+
+/// GitHub's `draft: true` reaches the verdict: a draft is never approved.
+#[tokio::test]
+async fn a_draft_pull_request_is_not_approved() {
+    let (repo, head) = repository();
+    let server = MockServer::start().await;
+    let mut pr = pull_request(&head, 1);
+    pr["draft"] = json!(true);
+    Mock::given(method("GET"))
+        .and(path(PR))
+        .respond_with(ResponseTemplate::new(200).set_body_json(pr))
+        .mount(&server)
+        .await;
+    let approvals = [
+        review(1, "carol", 101, "APPROVED", &head, 1),
+        review(2, "pat", 301, "APPROVED", &head, 2),
+    ];
+    serve_pull_request(&server, &head, &approvals).await;
+    let out = check(&repo, &server, &[]).await;
+    let a = &out.json()["approvals"];
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert_eq!(
+        a["reasons"],
+        json!(["the pull request is a draft: a draft is never approved"])
+    );
+}
+
+/// GitHub answers `author: null` for a commit whose e-mail is linked to no account; the
+/// e-mail git records (test@example.com) is no Team member's either: the merge is blocked.
+#[tokio::test]
+async fn a_commit_github_cannot_link_blocks_when_no_team_knows_its_email() {
+    let (repo, head) = repository();
+    let server = MockServer::start().await;
+    let mut unlinked = commit(&head);
+    unlinked["author"] = Value::Null;
+    unlinked["committer"] = Value::Null;
+    serve_list(&server, &format!("{PR}/commits"), &[unlinked]).await;
+    let approvals = [
+        review(1, "carol", 101, "APPROVED", &head, 1),
+        review(2, "pat", 301, "APPROVED", &head, 2),
+    ];
+    serve_pull_request(&server, &head, &approvals).await;
+    let out = check(&repo, &server, &[]).await;
+    let a = &out.json()["approvals"];
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert_eq!(
+        a["reasons"],
+        json!([format!(
+            "commit {}: the author and committer e-mail `test@example.com` is tied to no GitHub account and to no Team member's `email`, so whether an approver wrote it cannot be known",
+            &head[..7]
+        )])
+    );
+}
+
 /// Mount what publishing needs: the token's user, the comments, and the endpoints written to.
 async fn publishing(server: &MockServer, comments: &[Value]) {
     Mock::given(method("GET"))
