@@ -113,6 +113,10 @@ fn read_override(dir: &Path, name: &str) -> Result<Option<String>, String> {
         .map_err(|_| format!("{} is not UTF-8", shown(&path)))
 }
 
+/// The most template instructions one render may run. The largest page of a site of 60,000
+/// records takes a few million; an override that loops in loops stops here with an error.
+pub const MAX_TEMPLATE_FUEL: u64 = 200_000_000;
+
 /// The template set of one repository.
 pub struct Templates {
     env: Environment<'static>,
@@ -121,7 +125,12 @@ pub struct Templates {
 impl Templates {
     /// The defaults, overridden by files in `dir` when it is given and exists.
     pub fn new(dir: Option<&Path>) -> Templates {
+        Templates::with_fuel(dir, MAX_TEMPLATE_FUEL)
+    }
+
+    fn with_fuel(dir: Option<&Path>, fuel: u64) -> Templates {
         let mut env = Environment::new();
+        env.set_fuel(Some(fuel));
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
             .keep_trailing_newline(true)
@@ -376,6 +385,19 @@ mod tests {
                 .unwrap_err()
                 .contains("bytes")
         );
+    }
+
+    #[test]
+    fn a_template_that_loops_in_loops_runs_out_of_fuel() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("check.md"),
+            "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+        )
+        .unwrap();
+        let t = Templates::with_fuel(Some(dir.path()), 100_000);
+        let err = t.render("check.md", serde_json::json!({})).unwrap_err();
+        assert!(format!("{err:?}").contains("fuel"), "{err:?}");
     }
 
     #[test]
