@@ -16,6 +16,8 @@
 #   SIZES="1k 10k 100k"  which repository sizes (records: about 1,000, 10,000 and 100,000)
 #   SITE=1               0 skips `site build` on 10,000 services and 50,000 CIs (slow)
 #   PEERS=1              0 skips check-jsonschema and ajv-cli
+#   FINDINGS=1           0 skips the reports of a 1 MiB file of empty documents (262,144
+#                        findings: human, github and sarif output must stay linear)
 #   CJS_MAX_FILES=12000  above this many files, check-jsonschema runs once on an evenly
 #                        spaced sample and its time is extrapolated (labelled in the table)
 #   RUNS_1K=10 RUNS_10K=5 RUNS_100K=3 RUNS_SITE=2   hyperfine --runs per size
@@ -270,6 +272,21 @@ if [ "$SITE" = 1 ]; then
   PREPARE=""
   measure site site "cabinet site build over the previous site (same repository)" site "$(runs_for site)" 0 "$records" 1 -- \
     "$CABINET" -C "$dir" site build --out "$OUT/site-out"
+fi
+
+if [ "${FINDINGS:-1}" = 1 ]; then
+  # One finding per line of a 1 MiB file: every report must cost time linear in its
+  # findings (a snippet shows only its own lines; SARIF keeps 25,000 results).
+  dir=$DATA/findings
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  printf 'apiVersion: cabinet/v1\nkind: Config\nmetadata: {id: findings}\nspec: {}\n' >"$dir/cabinet.yaml"
+  python3 -c 'import sys; sys.stdout.write("---\n" * 262144)' >"$dir/empty-documents.yaml"
+  echo 1 >"$OUT/logs/findings.records"
+  for format in human github sarif; do
+    measure findings "validate-$format" "cabinet validate --format $format (262,144 findings)" findings 1 1 262144 1 -- \
+      "$CABINET" -C "$dir" validate --format "$format"
+  done
 fi
 
 PSI_END=$(head -1 /proc/pressure/cpu 2>/dev/null || echo "unavailable")

@@ -80,6 +80,14 @@ pub(super) fn check(set: &RecordSet, out: &mut Vec<Diagnostic>) {
                                 "write an RFC 5545 rule such as `FREQ=WEEKLY;BYDAY=SU;BYHOUR=22`",
                             ),
                         );
+                    } else if let Some(message) =
+                        crate::policy::window::too_frequent(w, p.finest_window_frequency)
+                    {
+                        out.push(
+                            Diagnostic::new(Code::WindowTooFrequent, message)
+                                .at(r.at(format!("/spec/maintenanceWindows/{i}/rrule")))
+                                .with_help("use a coarser `FREQ`, or allow it with `finestWindowFrequency` in the Policy"),
+                        );
                     }
                 }
             }

@@ -86,5 +86,16 @@ pub fn run(global: &GlobalArgs, args: &ScheduleArgs) -> Result<ExitStatus, Comma
             super::emit(|out| report::schedule::ics(out, &s, &name, now))?
         }
     }
+    // A window that could not be listed leaves the calendar incomplete: say so by the code.
+    if !s.undecided.is_empty() {
+        for u in &s.undecided {
+            super::warn(&format!(
+                "maintenance window {} could not be listed: {}",
+                report::escape(&u.name),
+                u.reason
+            ));
+        }
+        return Ok(ExitStatus::Failure);
+    }
     Ok(ExitStatus::Ok)
 }

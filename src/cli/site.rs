@@ -8,8 +8,8 @@ use crate::templates::Templates;
 use crate::vcs::git::{GitError, GitRepo};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// Build the catalogue site
 #[derive(Debug, clap::Args)]
@@ -71,18 +71,23 @@ fn build(global: &GlobalArgs, args: &BuildArgs) -> Result<ExitStatus, CommandErr
         Some(dir) => Templates::new(Some(dir)),
         None => Templates::for_repo(&root),
     };
-    let out = match &args.out {
-        Some(dir) => dir.clone(),
-        None => root.join(
-            loaded
+    // `--out` is the operator's choice; `spec.site.out` is the repository's, and a pull
+    // request can edit it: it must name a folder inside the repository.
+    let (out, from_config) = match &args.out {
+        Some(dir) => (dir.clone(), false),
+        None => {
+            let configured = loaded
                 .records
                 .config()
                 .and_then(|c| c.site.as_ref())
-                .and_then(|s| s.out.clone())
-                .unwrap_or_else(|| "public".to_string()),
-        ),
+                .and_then(|s| s.out.clone());
+            let from_config = configured.is_some();
+            let rel = configured.unwrap_or_else(|| "public".to_string());
+            check_configured_out(&rel)?;
+            (root.join(rel), from_config)
+        }
     };
-    check_output(&root, &out)?;
+    check_output(&root, &out, from_config)?;
     let input = SiteInput {
         records: &loaded.records,
         history: &history,
@@ -91,11 +96,18 @@ fn build(global: &GlobalArgs, args: &BuildArgs) -> Result<ExitStatus, CommandErr
         in_git,
     };
     // Pages go to disk as they are rendered, into a folder beside `out` that takes its
-    // place only once the whole site is there.
-    let staging = Staging::create(&out)?;
+    // place only once the whole site is there. SIGINT or SIGTERM stops the build at the next
+    // file and removes the folder (a second signal ends the process at once; the next build
+    // removes what that leaves).
+    let stop = interruptible()?;
+    let staging = Staging::create(&out, stop)?;
     if let Err(e) = site::build(&input, &templates, &staging) {
         staging.discard();
         return Err(e);
+    }
+    if staging.stopped() {
+        staging.discard();
+        return Err(interrupted());
     }
     let pages = staging.pages.load(Ordering::Relaxed);
     staging.publish(&out)?;
@@ -129,19 +141,106 @@ fn history(
     }
 }
 
-/// Refuse outputs that would replace something that is not a site: the repository itself,
-/// a folder above it, or a non-empty folder cabinet did not build.
-fn check_output(root: &Path, out: &Path) -> Result<(), CommandError> {
-    let absolute = |p: &Path| -> PathBuf {
-        let p = if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            std::env::current_dir().unwrap_or_default().join(p)
-        };
-        p.canonicalize().unwrap_or(p)
+/// A flag that SIGINT and SIGTERM raise from now on; a second signal ends the process.
+fn interruptible() -> Result<Arc<AtomicBool>, CommandError> {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [SIGINT, SIGTERM] {
+        // The shutdown first: it fires only once the flag is up, i.e. on the second signal.
+        signal_hook::flag::register_conditional_shutdown(signal, 128 + signal, Arc::clone(&stop))
+            .and_then(|_| signal_hook::flag::register(signal, Arc::clone(&stop)))
+            .map_err(|e| CommandError::failure(format!("cannot handle signals: {e}")))?;
+    }
+    Ok(stop)
+}
+
+fn interrupted() -> CommandError {
+    CommandError::failure(
+        "interrupted by a signal: the partial site was removed, the previous one is untouched",
+    )
+}
+
+/// `spec.site.out` names a folder inside the repository: a relative path without `..`.
+fn check_configured_out(rel: &str) -> Result<(), CommandError> {
+    use std::path::Component;
+    let path = Path::new(rel);
+    let escapes = rel.is_empty()
+        || path.components().any(|c| {
+            matches!(
+                c,
+                Component::ParentDir | Component::RootDir | Component::Prefix(_)
+            )
+        });
+    if escapes {
+        return Err(CommandError::usage(format!(
+            "spec.site.out `{}` in cabinet.yaml is not a folder inside the repository",
+            crate::report::escape(rel)
+        ))
+        .hint("write a relative path without `..`, such as `public`, or give --out"));
+    }
+    Ok(())
+}
+
+/// `p` made absolute, with every link in the part that exists resolved (the rest, which does
+/// not exist yet, taken as written).
+fn resolve(p: &Path) -> PathBuf {
+    use std::path::Component;
+    let p = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
     };
-    let root_abs = absolute(root);
-    let out_abs = absolute(out);
+    let mut existing = p.as_path();
+    let mut rest: Vec<Component<'_>> = Vec::new();
+    let mut base = loop {
+        if let Ok(c) = existing.canonicalize() {
+            break c;
+        }
+        match (existing.parent(), existing.components().next_back()) {
+            (Some(parent), Some(last)) => {
+                rest.push(last);
+                existing = parent;
+            }
+            _ => break existing.to_path_buf(),
+        }
+    };
+    for c in rest.into_iter().rev() {
+        match c {
+            Component::ParentDir => {
+                base.pop();
+            }
+            Component::CurDir => {}
+            c => base.push(c.as_os_str()),
+        }
+    }
+    base
+}
+
+/// Refuse outputs that would replace something that is not a site: the repository itself,
+/// a folder above it, a folder under a `.git`, a non-empty folder cabinet did not build, or
+/// (for `spec.site.out`) a folder outside the repository.
+fn check_output(root: &Path, out: &Path, from_config: bool) -> Result<(), CommandError> {
+    let root_abs = resolve(root);
+    let out_abs = resolve(out);
+    let shown = || crate::report::escape(&out.display().to_string()).into_owned();
+    if out_abs
+        .components()
+        .any(|c| c.as_os_str().eq_ignore_ascii_case(".git"))
+    {
+        return Err(CommandError::usage(format!(
+            "the site would be written under a .git folder ({}); cabinet never writes there",
+            shown()
+        ))
+        .hint("write the site to a folder of its own, e.g. `public`"));
+    }
+    if from_config && !(out_abs.starts_with(&root_abs) && out_abs != root_abs) {
+        return Err(CommandError::usage(format!(
+            "spec.site.out in cabinet.yaml leads outside the repository ({} is {})",
+            shown(),
+            crate::report::escape(&out_abs.display().to_string())
+        ))
+        .hint("name a folder inside the repository (a link on the way counts), or give --out"));
+    }
     if root_abs.starts_with(&out_abs) {
         return Err(CommandError::usage(format!(
             "--out {} would replace the repository itself",
@@ -178,14 +277,21 @@ struct Staging {
     folders: Mutex<HashSet<String>>,
     /// HTML pages written.
     pages: AtomicUsize,
+    /// Raised by SIGINT or SIGTERM: the next file is refused.
+    stop: Arc<AtomicBool>,
 }
 
+/// A staging or retired folder older than this is removed even when its process id is in
+/// use (by then, most likely by another process).
+const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
 impl Staging {
-    fn create(out: &Path) -> Result<Staging, CommandError> {
+    fn create(out: &Path, stop: Arc<AtomicBool>) -> Result<Staging, CommandError> {
         let parent = match out.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
+        remove_stale(&parent, &file_name(out));
         let dir = parent.join(format!(
             ".{}.building-{}",
             file_name(out),
@@ -198,7 +304,12 @@ impl Staging {
             dir,
             folders: Mutex::new(HashSet::new()),
             pages: AtomicUsize::new(0),
+            stop,
         })
+    }
+
+    fn stopped(&self) -> bool {
+        self.stop.load(Ordering::SeqCst)
     }
 
     fn discard(self) {
@@ -245,6 +356,50 @@ impl Staging {
     }
 }
 
+/// Remove what earlier builds of the site `name` left in `parent` when they were killed:
+/// `.NAME.building-PID` and `.NAME.old-PID` folders whose process is gone, or that are older
+/// than `STALE_AFTER`. Only real folders with exactly these names are touched.
+fn remove_stale(parent: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let own = std::process::id();
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let Some(file) = file.to_str() else { continue };
+        let Some(pid) = [".building-", ".old-"].iter().find_map(|kind| {
+            file.strip_prefix('.')?
+                .strip_prefix(name)?
+                .strip_prefix(kind)?
+                .parse::<u32>()
+                .ok()
+        }) else {
+            continue;
+        };
+        let Ok(meta) = std::fs::symlink_metadata(entry.path()) else {
+            continue;
+        };
+        if !meta.is_dir() || pid == own {
+            continue;
+        }
+        let old = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > STALE_AFTER);
+        if old || !alive(pid) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// Whether a process with this id exists. Where that cannot be told (no `/proc`), a
+/// process is taken to be alive, and its folders go only when they are old.
+fn alive(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    !proc.join("self").exists() || proc.join(pid.to_string()).exists()
+}
+
 fn file_name(out: &Path) -> String {
     out.file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -253,6 +408,9 @@ fn file_name(out: &Path) -> String {
 
 impl site::Sink for Staging {
     fn put(&self, file: SiteFile) -> Result<(), CommandError> {
+        if self.stopped() {
+            return Err(interrupted());
+        }
         let target = self.dir.join(&file.path);
         let failed = |e: std::io::Error| {
             CommandError::failure(format!("cannot write {}: {e}", target.display()))

@@ -173,6 +173,9 @@ codes! {
     InvalidRecurrence = "invalid-recurrence", Error,
         "a maintenance window's recurrence rule cannot be read",
         "`rrule` is an RFC 5545 recurrence rule without `DTSTART`, such as `FREQ=WEEKLY;BYDAY=SU;BYHOUR=22`; it is read in the window's `timezone`, counting from its `start` (default 2026-01-01T00:00:00 local).";
+    WindowTooFrequent = "window-too-frequent", Error,
+        "a maintenance window recurs more often than the policy allows",
+        "A window that recurs every minute or every second has millions of occurrences a year, and every question about it (does this change fit, when is the next window) walks them from the window's `start`. Windows recur at most hourly unless the Policy's `finestWindowFrequency` allows `minutely` or `secondly`; even then the gate walks at most a million occurrences per question and fails closed past that (`window-undecidable`).";
     // --- the policy, applied to a pull request (`cabinet check`) ---
     FreezeViolation = "freeze-violation", Error,
         "a change's window overlaps a freeze that does not allow it",
@@ -213,6 +216,9 @@ codes! {
     MemberWithoutGithubId = "member-without-github-id", Warning,
         "a member of a team that approves changes is listed without `githubId`",
         "Approvals are matched to Team members by GitHub login and, where `githubId` is listed, by GitHub's numeric user id as well. A login alone matches whoever holds it today: a renamed or recycled login takes over the seat. Members of the teams that approve (the CAB, the ECAB, the owners of services, teams named in approval rules) should list `githubId` (`gh api users/LOGIN --jq .id`). With `requireGithubIds: true` in the Policy, an approval by a member listed without an id does not count.";
+    WindowUndecidable = "window-undecidable", Error,
+        "whether a change falls inside a maintenance window could not be decided",
+        "Deciding whether a change fits a maintenance window walks the window's occurrences from its `start`; the gate walks at most a million of them per window and question. When no window is known to hold the change and one could not be walked far enough, the gate cannot tell, and blocks rather than guess. Give the window a recent `start`, or a coarser `FREQ`.";
 }
 
 impl Code {

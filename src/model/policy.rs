@@ -37,6 +37,10 @@ pub struct PolicySpec {
     #[serde(default = "PolicySpec::default_window_tiers")]
     #[schemars(inner(range(min = 1, max = 4)))]
     pub maintenance_window_tiers: Vec<u8>,
+    /// The finest `FREQ` a maintenance window may recur at (default `hourly`): a window every
+    /// minute or second is refused unless allowed here.
+    #[serde(default, skip_serializing_if = "WindowFrequency::is_default")]
+    pub finest_window_frequency: WindowFrequency,
     /// Which policy findings block the merge, by code (`risk-understated: true`). Codes not
     /// listed keep their default.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
@@ -347,6 +351,40 @@ pub struct Freeze {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(inner(pattern(ANY_REF)))]
     pub scope: Vec<String>,
+}
+
+/// How often a maintenance window recurs, from finest to coarsest (RFC 5545 `FREQ`).
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum WindowFrequency {
+    Secondly,
+    Minutely,
+    #[default]
+    Hourly,
+    Daily,
+    Weekly,
+    Monthly,
+    Yearly,
+}
+
+impl WindowFrequency {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WindowFrequency::Secondly => "secondly",
+            WindowFrequency::Minutely => "minutely",
+            WindowFrequency::Hourly => "hourly",
+            WindowFrequency::Daily => "daily",
+            WindowFrequency::Weekly => "weekly",
+            WindowFrequency::Monthly => "monthly",
+            WindowFrequency::Yearly => "yearly",
+        }
+    }
+
+    fn is_default(&self) -> bool {
+        *self == WindowFrequency::default()
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]

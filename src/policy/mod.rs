@@ -454,10 +454,28 @@ fn window_check(
         .iter()
         .filter_map(|w| Recurrence::parse(w).ok().map(|rec| (w.name.as_str(), rec)))
         .collect();
-    if windows
-        .iter()
-        .any(|(_, w)| w.covers(c.window.start, c.window.end))
-    {
+    // A window that could not be walked far enough leaves the question open: fail closed.
+    let mut undecided = None;
+    if windows.iter().any(|(name, w)| {
+        w.covers(c.window.start, c.window.end).unwrap_or_else(|e| {
+            undecided.get_or_insert((*name, e));
+            false
+        })
+    }) {
+        return;
+    }
+    if let Some((name, e)) = undecided {
+        out.push(
+            Diagnostic::new(
+                Code::WindowUndecidable,
+                format!(
+                    "cannot tell whether normal change `{}` falls inside maintenance window `{name}`: {e}",
+                    r.id()
+                ),
+            )
+            .at(r.at("/spec/window"))
+            .with_help("give the window a recent `start` or a coarser `FREQ` in the base Policy"),
+        );
         return;
     }
     // The next occurrence of any window from the change's start, to suggest.
@@ -467,6 +485,7 @@ fn window_check(
         .iter()
         .filter_map(|(name, w)| {
             w.occurrences(c.window.start, horizon, 8)
+                .ok()?
                 .into_iter()
                 .find(|(s, _)| *s >= c.window.start)
                 .map(|(s, e)| (s, e, *name))

@@ -3,7 +3,7 @@
 //! does the calendar arithmetic; this is the only module that uses it (and chrono).
 
 use crate::model::{MaintenanceWindow, duration_seconds};
-use chrono::{DateTime, TimeZone};
+use chrono::DateTime;
 use jiff::Timestamp;
 use rrule::{RRuleSet, Tz};
 
@@ -43,54 +43,115 @@ impl Recurrence {
         Ok(Recurrence { set, duration })
     }
 
-    fn at(t: Timestamp) -> DateTime<Tz> {
-        Tz::UTC
-            .timestamp_opt(t.as_second(), 0)
-            .single()
-            .unwrap_or_else(|| Tz::UTC.timestamp_opt(0, 0).unwrap())
-    }
-
     fn back(d: &DateTime<Tz>) -> Option<Timestamp> {
         Timestamp::from_second(d.timestamp()).ok()
     }
 
-    /// Occurrences `(start, end)` that overlap `[from, to)`, at most `limit` of them.
+    /// How often the rule recurs (`FREQ`).
+    pub fn frequency(&self) -> Frequency {
+        self.set
+            .get_rrule()
+            .first()
+            .map_or(Frequency::Yearly, |r| Frequency::of(r.get_freq()))
+    }
+
+    /// Occurrences `(start, end)` that overlap `[from, to)`, at most `limit` of them. The
+    /// rule is walked from its start, at most `MAX_STEPS` occurrences: past that the answer
+    /// is `Undecided` (a rule recurring every second from 1900 would take hours).
     pub fn occurrences(
         &self,
         from: Timestamp,
         to: Timestamp,
         limit: u16,
-    ) -> Vec<(Timestamp, Timestamp)> {
-        let after = from.as_second() - self.duration;
-        let Ok(after) = Timestamp::from_second(after) else {
-            return Vec::new();
-        };
-        let result = self
-            .set
-            .clone()
-            .after(Self::at(after))
-            .before(Self::at(to))
-            .all(limit);
-        result
-            .dates
-            .iter()
-            .filter_map(Self::back)
-            .filter_map(|s| {
-                Some((
-                    s,
-                    Timestamp::from_second(s.as_second() + self.duration).ok()?,
-                ))
-            })
-            .filter(|(s, e)| *e > from && *s < to)
-            .collect()
+    ) -> Result<Vec<(Timestamp, Timestamp)>, Undecided> {
+        let mut out = Vec::new();
+        if limit == 0 {
+            return Ok(out);
+        }
+        // `limit()` bounds the crate's own search for a next occurrence that never comes.
+        let set = self.set.clone().limit();
+        for (step, start) in (&set).into_iter().enumerate() {
+            if step >= MAX_STEPS {
+                return Err(Undecided { steps: MAX_STEPS });
+            }
+            let Some(s) = Self::back(&start) else {
+                continue;
+            };
+            if s >= to {
+                break;
+            }
+            let Ok(e) = Timestamp::from_second(s.as_second().saturating_add(self.duration)) else {
+                continue;
+            };
+            if e > from {
+                out.push((s, e));
+                if out.len() >= usize::from(limit) {
+                    break;
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// Whether one occurrence holds all of `[start, end)`.
-    pub fn covers(&self, start: Timestamp, end: Timestamp) -> bool {
-        self.occurrences(start, end, 64)
+    pub fn covers(&self, start: Timestamp, end: Timestamp) -> Result<bool, Undecided> {
+        Ok(self
+            .occurrences(start, end, 64)?
             .iter()
-            .any(|(s, e)| *s <= start && end <= *e)
+            .any(|(s, e)| *s <= start && end <= *e))
     }
+}
+
+/// At most this many occurrences of a rule are walked through to answer one question. A
+/// weekly rule reaches 19,000 years, a daily one 2,700, an hourly one 114.
+pub const MAX_STEPS: usize = 1_000_000;
+
+/// A question about a window that could not be answered within `MAX_STEPS` occurrences: the
+/// caller fails closed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Undecided {
+    pub steps: usize,
+}
+
+impl std::fmt::Display for Undecided {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "its rule has more than {} occurrences between its start and the time asked about",
+            self.steps
+        )
+    }
+}
+
+pub use crate::model::WindowFrequency as Frequency;
+
+impl Frequency {
+    fn of(f: rrule::Frequency) -> Frequency {
+        match f {
+            rrule::Frequency::Secondly => Frequency::Secondly,
+            rrule::Frequency::Minutely => Frequency::Minutely,
+            rrule::Frequency::Hourly => Frequency::Hourly,
+            rrule::Frequency::Daily => Frequency::Daily,
+            rrule::Frequency::Weekly => Frequency::Weekly,
+            rrule::Frequency::Monthly => Frequency::Monthly,
+            rrule::Frequency::Yearly => Frequency::Yearly,
+        }
+    }
+}
+
+/// The finding for a window that recurs more often than `finest` allows, if it does: such a
+/// rule makes every question about the window walk millions of occurrences.
+pub fn too_frequent(w: &MaintenanceWindow, finest: Frequency) -> Option<String> {
+    let rule = Recurrence::parse(w).ok()?;
+    let f = rule.frequency();
+    (f < finest).then(|| {
+        format!(
+            "maintenance window `{}` recurs {}; the policy allows nothing finer than {}",
+            w.name,
+            f.as_str(),
+            finest.as_str()
+        )
+    })
 }
 
 /// Time zone names as chrono-tz knows them (through rrule's re-export).
@@ -130,15 +191,21 @@ mod tests {
         s.parse().unwrap()
     }
 
+    impl Recurrence {
+        fn covers_ok(&self, start: Timestamp, end: Timestamp) -> bool {
+            self.covers(start, end).unwrap()
+        }
+    }
+
     #[test]
     fn sunday_night_in_berlin_follows_daylight_saving_time() {
         let w = window("FREQ=WEEKLY;BYDAY=SU;BYHOUR=22", "4h", "Europe/Berlin");
         // Winter (UTC+1): 22:00 local is 21:00Z.
-        assert!(w.covers(ts("2026-12-06T21:00:00Z"), ts("2026-12-07T01:00:00Z")));
-        assert!(!w.covers(ts("2026-12-06T20:30:00Z"), ts("2026-12-06T21:30:00Z")));
+        assert!(w.covers_ok(ts("2026-12-06T21:00:00Z"), ts("2026-12-07T01:00:00Z")));
+        assert!(!w.covers_ok(ts("2026-12-06T20:30:00Z"), ts("2026-12-06T21:30:00Z")));
         // Summer (UTC+2): 22:00 local is 20:00Z.
-        assert!(w.covers(ts("2026-07-05T20:00:00Z"), ts("2026-07-06T00:00:00Z")));
-        assert!(!w.covers(ts("2026-07-05T21:00:00Z"), ts("2026-07-06T01:00:00Z")));
+        assert!(w.covers_ok(ts("2026-07-05T20:00:00Z"), ts("2026-07-06T00:00:00Z")));
+        assert!(!w.covers_ok(ts("2026-07-05T21:00:00Z"), ts("2026-07-06T01:00:00Z")));
     }
 
     #[test]
@@ -146,26 +213,78 @@ mod tests {
         // Clocks go forward on Sunday 29 March 2026 at 02:00 local; the window that night still
         // starts at 22:00 local, which is now 20:00Z, not 21:00Z as a week earlier.
         let w = window("FREQ=WEEKLY;BYDAY=SU;BYHOUR=22", "4h", "Europe/Berlin");
-        assert!(w.covers(ts("2026-03-22T21:00:00Z"), ts("2026-03-22T23:00:00Z")));
-        assert!(w.covers(ts("2026-03-29T20:00:00Z"), ts("2026-03-29T22:00:00Z")));
-        assert!(!w.covers(ts("2026-03-29T19:30:00Z"), ts("2026-03-29T21:00:00Z")));
+        assert!(w.covers_ok(ts("2026-03-22T21:00:00Z"), ts("2026-03-22T23:00:00Z")));
+        assert!(w.covers_ok(ts("2026-03-29T20:00:00Z"), ts("2026-03-29T22:00:00Z")));
+        assert!(!w.covers_ok(ts("2026-03-29T19:30:00Z"), ts("2026-03-29T21:00:00Z")));
         // And back on 25 October 2026.
-        assert!(w.covers(ts("2026-10-25T21:00:00Z"), ts("2026-10-26T01:00:00Z")));
+        assert!(w.covers_ok(ts("2026-10-25T21:00:00Z"), ts("2026-10-26T01:00:00Z")));
     }
 
     #[test]
     fn a_change_longer_than_the_window_is_not_covered() {
         let w = window("FREQ=WEEKLY;BYDAY=SU;BYHOUR=22", "2h", "UTC");
-        assert!(w.covers(ts("2026-12-06T22:00:00Z"), ts("2026-12-07T00:00:00Z")));
-        assert!(!w.covers(ts("2026-12-06T22:00:00Z"), ts("2026-12-07T00:30:00Z")));
+        assert!(w.covers_ok(ts("2026-12-06T22:00:00Z"), ts("2026-12-07T00:00:00Z")));
+        assert!(!w.covers_ok(ts("2026-12-06T22:00:00Z"), ts("2026-12-07T00:30:00Z")));
     }
 
     #[test]
     fn occurrences_list_the_windows_in_a_range() {
         let w = window("FREQ=WEEKLY;BYDAY=SU;BYHOUR=22", "4h", "Europe/Berlin");
-        let got = w.occurrences(ts("2026-12-01T00:00:00Z"), ts("2026-12-15T00:00:00Z"), 10);
+        let got = w
+            .occurrences(ts("2026-12-01T00:00:00Z"), ts("2026-12-15T00:00:00Z"), 10)
+            .unwrap();
         let starts: Vec<String> = got.iter().map(|(s, _)| s.to_string()).collect();
         assert_eq!(starts, vec!["2026-12-06T21:00:00Z", "2026-12-13T21:00:00Z"]);
+    }
+
+    fn anchored(rrule: &str, start: &str) -> Recurrence {
+        Recurrence::parse(&MaintenanceWindow {
+            name: "w".into(),
+            rrule: rrule.into(),
+            duration: "1h".into(),
+            timezone: "UTC".into(),
+            start: Some(start.into()),
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn a_rule_too_dense_to_walk_is_undecided_not_a_hang() {
+        // Every second since 1900: billions of occurrences before 2026.
+        let w = anchored("FREQ=SECONDLY", "1900-01-01T00:00:00");
+        assert_eq!(
+            w.covers(ts("2026-12-06T21:00:00Z"), ts("2026-12-06T21:10:00Z")),
+            Err(Undecided { steps: MAX_STEPS })
+        );
+        assert!(
+            w.occurrences(ts("2026-12-06T21:00:00Z"), ts("2026-12-07T00:00:00Z"), 500)
+                .is_err()
+        );
+        // Close to its start the same rule is answered.
+        assert!(w.covers_ok(ts("1900-01-01T00:00:10Z"), ts("1900-01-01T00:30:00Z")));
+    }
+
+    #[test]
+    fn the_frequency_floor_refuses_finer_rules() {
+        let at = |rrule: &str| MaintenanceWindow {
+            name: "w".into(),
+            rrule: rrule.into(),
+            duration: "1h".into(),
+            timezone: "UTC".into(),
+            start: None,
+        };
+        assert_eq!(
+            too_frequent(&at("FREQ=SECONDLY"), Frequency::Hourly).as_deref(),
+            Some(
+                "maintenance window `w` recurs secondly; the policy allows nothing finer than hourly"
+            )
+        );
+        assert!(too_frequent(&at("FREQ=MINUTELY;INTERVAL=30"), Frequency::Hourly).is_some());
+        assert!(too_frequent(&at("FREQ=HOURLY"), Frequency::Hourly).is_none());
+        assert!(too_frequent(&at("FREQ=WEEKLY;BYDAY=SU"), Frequency::Hourly).is_none());
+        assert!(too_frequent(&at("FREQ=MINUTELY"), Frequency::Secondly).is_none());
+        // An unreadable rule is another finding's business.
+        assert!(too_frequent(&at("FREQ=FORTNIGHTLY"), Frequency::Hourly).is_none());
     }
 
     #[test]

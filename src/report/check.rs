@@ -1,6 +1,6 @@
 //! The merge gate's report: validation, impact and risk, policy findings, verdict.
 
-use super::{Style, impact};
+use super::{Style, escape, impact};
 use crate::gate::GateReport;
 use serde_json::{Value, json};
 use std::io::{self, Write};
@@ -83,14 +83,9 @@ pub fn human(out: &mut dyn Write, g: &GateReport, style: &Style) -> io::Result<(
     } else {
         annotate_snippets::Renderer::plain()
     };
-    if !g.validation.diagnostics.is_empty() {
-        for d in &g.validation.diagnostics {
-            writeln!(
-                out,
-                "{}\n",
-                super::human::render(&renderer, d, &g.validation.texts)
-            )?;
-        }
+    let sources = super::human::Sources::new(&g.validation.texts);
+    for d in &g.validation.diagnostics {
+        writeln!(out, "{}\n", super::human::render(&renderer, d, &sources))?;
     }
     writeln!(
         out,
@@ -106,11 +101,7 @@ pub fn human(out: &mut dyn Write, g: &GateReport, style: &Style) -> io::Result<(
         )?;
     }
     for d in &g.policy {
-        writeln!(
-            out,
-            "{}\n",
-            super::human::render(&renderer, d, &g.validation.texts)
-        )?;
+        writeln!(out, "{}\n", super::human::render(&renderer, d, &sources))?;
     }
     for c in &g.changes {
         let judged = if c.effective_type != c.change_type {
@@ -167,18 +158,18 @@ fn approvals(out: &mut dyn Write, a: &crate::approval::Decision) -> io::Result<(
         let who = if r.approvers.is_empty() {
             "nobody yet".to_string()
         } else {
-            r.approvers.join(", ")
+            escape(&r.approvers.join(", ")).into_owned()
         };
         writeln!(
             out,
             "{indent}{} from {}{service}: {} of {} ({who}) [{mark}]",
             r.count,
-            r.from.join(" or "),
+            escape(&r.from.join(" or ")),
             r.approvers.len(),
             r.count
         )?;
         for p in &r.problems {
-            writeln!(out, "{indent}  problem: {p}")?;
+            writeln!(out, "{indent}  problem: {}", escape(p))?;
         }
         Ok(())
     }
@@ -186,7 +177,7 @@ fn approvals(out: &mut dyn Write, a: &crate::approval::Decision) -> io::Result<(
         writeln!(
             out,
             "  rule `{}`: {}",
-            rule.name,
+            escape(&rule.name),
             if rule.satisfied { "met" } else { "not met" }
         )?;
         for r in &rule.requirements {
@@ -194,13 +185,18 @@ fn approvals(out: &mut dyn Write, a: &crate::approval::Decision) -> io::Result<(
         }
     }
     for i in &a.ignored {
-        writeln!(out, "  ignored: {} ({})", i.login, i.reason)?;
+        writeln!(
+            out,
+            "  ignored: {} ({})",
+            escape(&i.login),
+            escape(&i.reason)
+        )?;
     }
     for r in &a.reasons {
-        writeln!(out, "  - {r}")?;
+        writeln!(out, "  - {}", escape(r))?;
     }
     for o in &a.obligations {
-        writeln!(out, "  after merge: {o}")?;
+        writeln!(out, "  after merge: {}", escape(o))?;
     }
     for n in &a.notes {
         writeln!(out, "  note: {n}")?;

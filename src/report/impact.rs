@@ -1,6 +1,7 @@
 //! The impact report: JSON (the contract), a human tree, and the context the Markdown
 //! template renders.
 
+use super::escape;
 use crate::changeset::ChangeSetReport;
 use crate::diff::Status;
 use crate::impact::Impacted;
@@ -91,9 +92,14 @@ pub fn human(
                 Status::Removed => "-",
                 Status::Modified => "~",
             };
-            writeln!(out, "  {mark} {} {dim}({}){reset}", r.reference, r.file)?;
+            writeln!(
+                out,
+                "  {mark} {} {dim}({}){reset}",
+                r.reference,
+                escape(&r.file)
+            )?;
             for f in &r.fields {
-                writeln!(out, "      {}", f.describe())?;
+                writeln!(out, "      {}", escape(&f.describe()))?;
             }
         }
         writeln!(out)?;
@@ -143,7 +149,7 @@ pub fn human(
                 let mut line = format!("{prefix}{branch}{r}");
                 if let Some(i) = child.item {
                     if i.name != i.reference.id {
-                        line.push_str(&format!("  {dim}{}{reset}", i.name));
+                        line.push_str(&format!("  {dim}{}{reset}", escape(&i.name)));
                     }
                     if let Some(t) = i.tier {
                         line.push_str(&format!("  tier {t}"));
@@ -198,7 +204,7 @@ pub fn human(
         r.score
     )?;
     for reason in &r.reasons {
-        writeln!(out, "  - {reason}")?;
+        writeln!(out, "  - {}", escape(reason))?;
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! `--format junit`: one test case per file read, failing with its errors, for CI systems
 //! that show JUnit results.
 
+use super::escape as one_line;
 use crate::diag::Severity;
 use crate::validation::Validation;
 use std::collections::BTreeMap;
@@ -47,10 +48,12 @@ pub fn write(out: &mut dyn Write, v: &Validation) -> io::Result<()> {
         cases.len()
     )?;
     for (file, ds) in &cases {
+        // A file name or message is one line: a line break in it would start a line of the
+        // output, which a CI log may read as a command.
         let name = if file.is_empty() {
-            "(repository)"
+            "(repository)".into()
         } else {
-            file
+            one_line(file)
         };
         let errors: Vec<_> = ds
             .iter()
@@ -64,24 +67,24 @@ pub fn write(out: &mut dyn Write, v: &Validation) -> io::Result<()> {
             writeln!(
                 out,
                 r#"    <testcase classname="cabinet.validate" name="{}"/>"#,
-                escape(name)
+                escape(&name)
             )?;
             continue;
         }
         writeln!(
             out,
             r#"    <testcase classname="cabinet.validate" name="{}">"#,
-            escape(name)
+            escape(&name)
         )?;
         let line = |d: &&&crate::diag::Diagnostic| {
             format!(
                 "{}:{}:{}: {}[{}]: {}",
-                d.file(),
+                one_line(d.file()),
                 d.line(),
                 d.column(),
                 d.severity,
                 d.code,
-                d.message
+                one_line(&d.message)
             )
         };
         if let Some(first) = errors.first() {
@@ -90,7 +93,7 @@ pub fn write(out: &mut dyn Write, v: &Validation) -> io::Result<()> {
                 out,
                 r#"      <failure type="{}" message="{}">{}</failure>"#,
                 first.code,
-                escape(&first.message),
+                escape(&one_line(&first.message)),
                 escape(&body.join("\n"))
             )?;
         }

@@ -95,23 +95,97 @@ pub fn log(diagnostics: &[Diagnostic], style: &Style) -> Value {
             })
         })
         .collect();
+    let kept = kept(diagnostics);
+    let omitted = diagnostics.len() - kept.len();
+    let mut run = json!({
+        "tool": {"driver": {
+            "name": "cabinet",
+            "version": env!("CARGO_PKG_VERSION"),
+            "informationUri": "https://github.com/cabinet-itsm/cabinet",
+            "rules": rules,
+        }},
+        "columnKind": "unicodeCodePoints",
+        "results": kept.iter().map(|d| result(d, style)).collect::<Vec<_>>(),
+    });
+    if omitted > 0 {
+        run["properties"] = json!({"omittedResults": omitted, "totalResults": diagnostics.len()});
+        run["invocations"] = json!([{
+            "executionSuccessful": true,
+            "toolExecutionNotifications": [{
+                "level": "warning",
+                "message": {"text": format!(
+                    "{omitted} of {} findings left out: a run holds at most {MAX_RESULTS} results (GitHub code scanning's limit); errors are kept first. Run `cabinet validate` for all of them.",
+                    diagnostics.len()
+                )},
+            }],
+        }]);
+    }
     json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "cabinet",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/cabinet-itsm/cabinet",
-                "rules": rules,
-            }},
-            "columnKind": "unicodeCodePoints",
-            "results": diagnostics.iter().map(|d| result(d, style)).collect::<Vec<_>>(),
-        }],
+        "runs": [run],
     })
+}
+
+/// GitHub code scanning reads at most this many results of a run (and rejects more).
+pub const MAX_RESULTS: usize = 25_000;
+
+/// The findings a run reports: all of them up to `MAX_RESULTS`; past it, errors first, then
+/// warnings, then notes, each in their order.
+fn kept(diagnostics: &[Diagnostic]) -> Vec<&Diagnostic> {
+    if diagnostics.len() <= MAX_RESULTS {
+        return diagnostics.iter().collect();
+    }
+    let mut kept: Vec<&Diagnostic> = Vec::with_capacity(MAX_RESULTS);
+    for severity in [Severity::Error, Severity::Warning, Severity::Note] {
+        kept.extend(
+            diagnostics
+                .iter()
+                .filter(|d| d.severity == severity)
+                .take(MAX_RESULTS - kept.len()),
+        );
+    }
+    kept
 }
 
 pub fn write(out: &mut dyn Write, v: &Validation, style: &Style) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, &log(&v.diagnostics, style))?;
     writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_keeps_githubs_limit_and_says_how_many_were_left_out() {
+        let mut all: Vec<Diagnostic> = (0..MAX_RESULTS + 7)
+            .map(|i| {
+                Diagnostic::new(Code::NotAMapping, format!("document {i}"))
+                    .at(Location::file("bad.yaml"))
+            })
+            .collect();
+        // One error among notes past the limit is kept.
+        for d in &mut all {
+            d.severity = Severity::Note;
+        }
+        all[MAX_RESULTS + 3].severity = Severity::Error;
+        let log = log(&all, &Style::default());
+        let run = &log["runs"][0];
+        let results = run["results"].as_array().unwrap();
+        assert_eq!(results.len(), MAX_RESULTS);
+        assert_eq!(
+            results[0]["message"]["text"],
+            format!("document {}", MAX_RESULTS + 3)
+        );
+        assert_eq!(run["properties"]["omittedResults"], 7);
+        let note = run["invocations"][0]["toolExecutionNotifications"][0]["message"]["text"]
+            .as_str()
+            .unwrap();
+        assert!(note.starts_with("7 of 25007 findings left out"), "{note}");
+        // Under the limit nothing is said.
+        let small = super::log(&all[..3], &Style::default());
+        assert!(small["runs"][0].get("properties").is_none());
+        assert!(small["runs"][0].get("invocations").is_none());
+    }
 }

@@ -2,6 +2,7 @@
 //! applications can subscribe to. Event UIDs are stable, so a calendar updates an event when a
 //! change moves instead of adding a second one.
 
+use super::escape;
 use crate::model::ChangeStatus;
 use crate::schedule::Schedule;
 use jiff::Timestamp;
@@ -41,7 +42,7 @@ pub fn human(out: &mut dyn Write, s: &Schedule) -> io::Result<()> {
             c.change_type.as_str(),
             c.risk.as_str(),
             c.status.as_str(),
-            c.name
+            escape(&c.name)
         )?;
     }
     if !s.freezes.is_empty() {
@@ -58,15 +59,29 @@ pub fn human(out: &mut dyn Write, s: &Schedule) -> io::Result<()> {
                 "{} to {}  {} (allows {allow})",
                 when(f.start),
                 when(f.end),
-                f.name
+                escape(&f.name)
             )?;
         }
     }
     if !s.windows.is_empty() {
         writeln!(out, "\nmaintenance windows")?;
         for w in &s.windows {
-            writeln!(out, "{} to {}  {}", when(w.start), when(w.end), w.name)?;
+            writeln!(
+                out,
+                "{} to {}  {}",
+                when(w.start),
+                when(w.end),
+                escape(&w.name)
+            )?;
         }
+    }
+    for u in &s.undecided {
+        writeln!(
+            out,
+            "\nmaintenance window {} could not be listed: {}",
+            escape(&u.name),
+            escape(&u.reason)
+        )?;
     }
     if !s.conflicts.is_empty() {
         writeln!(out, "\n{} conflict(s)", s.conflicts.len())?;
@@ -93,7 +108,8 @@ fn text(s: &str) -> String {
             ';' => out.push_str("\\;"),
             ',' => out.push_str("\\,"),
             '\n' => out.push_str("\\n"),
-            '\r' => {}
+            // No other control character is TEXT (RFC 5545 3.3.11).
+            c if c.is_control() => {}
             c => out.push(c),
         }
     }

@@ -48,11 +48,13 @@ pub fn level_of(score: u32, policy: &RiskPolicy) -> Risk {
 
 /// Score a change set.
 pub fn assess(impact: &ImpactSet, ctx: &RiskContext, policy: &RiskPolicy) -> Assessment {
-    let mut score = 0;
+    let mut score: u32 = 0;
     let mut reasons = Vec::new();
+    // Saturating: weights come from the Policy, and two outages of weight 2^31 must not wrap
+    // round to a score of 0.
     let mut add = |points: u32, reason: String| {
         if points > 0 {
-            score += points;
+            score = score.saturating_add(points);
             reasons.push(format!("{reason} (+{points})"));
         }
     };
@@ -69,7 +71,7 @@ pub fn assess(impact: &ImpactSet, ctx: &RiskContext, policy: &RiskPolicy) -> Ass
             ),
         }
     }
-    let services = impact.services().count() as u32;
+    let services = u32::try_from(impact.services().count()).unwrap_or(u32::MAX);
     if let Some(points) = services.checked_div(policy.breadth_step) {
         add(
             points,
@@ -178,6 +180,23 @@ mod tests {
                 "CHG-1 declared at base as critical: the level is never lowered"
             ]
         );
+    }
+
+    #[test]
+    fn huge_weights_saturate_instead_of_wrapping() {
+        let i = impact("db\ns-a: db\ns-b: db", &["db"]);
+        let policy = RiskPolicy {
+            tier_weights: crate::model::TierWeights {
+                tier1: 1 << 31,
+                tier2: 0,
+                tier3: 0,
+                tier4: 0,
+            },
+            ..RiskPolicy::default()
+        };
+        let a = assess(&i, &RiskContext::default(), &policy);
+        assert_eq!(a.score, u32::MAX);
+        assert_eq!(a.level, Risk::Critical);
     }
 
     #[test]

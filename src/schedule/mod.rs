@@ -59,6 +59,16 @@ pub struct Schedule {
     pub freezes: Vec<ScheduledFreeze>,
     pub windows: Vec<WindowOccurrence>,
     pub conflicts: Vec<Conflict>,
+    /// Maintenance windows whose occurrences could not be listed (too many to walk from
+    /// their start): the calendar is incomplete, and says so.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub undecided: Vec<UndecidedWindow>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct UndecidedWindow {
+    pub name: String,
+    pub reason: String,
 }
 
 fn overlap(a: (Timestamp, Timestamp), b: (Timestamp, Timestamp)) -> bool {
@@ -189,23 +199,24 @@ pub fn build(
         })
         .unwrap_or_default();
     freezes.sort_by(|a, b| (a.start, &a.name).cmp(&(b.start, &b.name)));
-    let mut windows: Vec<WindowOccurrence> = policy
-        .map(|p| {
-            p.maintenance_windows
-                .iter()
-                .filter_map(|w| Recurrence::parse(w).ok().map(|r| (w.name.clone(), r)))
-                .flat_map(|(name, r)| {
-                    r.occurrences(from, to, 500)
-                        .into_iter()
-                        .map(move |(start, end)| WindowOccurrence {
-                            name: name.clone(),
-                            start,
-                            end,
-                        })
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let mut windows: Vec<WindowOccurrence> = Vec::new();
+    let mut undecided: Vec<UndecidedWindow> = Vec::new();
+    for w in policy.map_or(&[][..], |p| &p.maintenance_windows) {
+        let Ok(r) = Recurrence::parse(w) else {
+            continue;
+        };
+        match r.occurrences(from, to, 500) {
+            Ok(list) => windows.extend(list.into_iter().map(|(start, end)| WindowOccurrence {
+                name: w.name.clone(),
+                start,
+                end,
+            })),
+            Err(e) => undecided.push(UndecidedWindow {
+                name: w.name.clone(),
+                reason: e.to_string(),
+            }),
+        }
+    }
     windows.sort_by(|a, b| (a.start, &a.name).cmp(&(b.start, &b.name)));
     Schedule {
         from,
@@ -214,5 +225,6 @@ pub fn build(
         freezes,
         windows,
         conflicts,
+        undecided,
     }
 }

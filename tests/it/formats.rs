@@ -27,7 +27,7 @@ fn json_has_the_fields_of_the_contract() {
     assert_eq!(json["ok"], false);
     assert_eq!(json["records"], 26);
     assert_eq!(json["skipped"], 1);
-    assert_eq!(json["errors"], 34);
+    assert_eq!(json["errors"], 35);
     assert_eq!(json["warnings"], 8);
     let d = &json["diagnostics"][0];
     for field in [
@@ -70,7 +70,7 @@ the window of `CHG-2026-0001` ends at 2026-12-01T22%3A00%3A00Z but starts at 202
             .lines()
             .filter(|l| l.starts_with("::error "))
             .count(),
-        34
+        35
     );
     assert_eq!(
         run.stdout
@@ -136,7 +136,7 @@ fn sarif_validates_against_the_official_schema() {
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
     let results = log["runs"][0]["results"].as_array().unwrap();
-    assert_eq!(results.len(), 42);
+    assert_eq!(results.len(), 43);
     let first = &results[0];
     assert_eq!(first["ruleId"], "window-order");
     let rule =
