@@ -298,14 +298,14 @@ fn assess_one(
             continue;
         };
         if other.id() == r.id()
-            || failed.contains_key(other.id())
             || !o.status.is_implemented()
             || !o.outcome.as_ref().is_some_and(|x| x.result.is_failure())
         {
             continue;
         }
         if let Some(shared) = affects(o).into_iter().find(|a| changed.contains(a)) {
-            failed.insert(other.id(), shared);
+            // Base comes first: what the record said before the pull request stands.
+            failed.entry(other.id()).or_insert(shared);
         }
     }
     ctx.failed_before = failed

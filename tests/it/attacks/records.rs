@@ -228,3 +228,85 @@ fn a_base_over_its_record_limit_cannot_be_judged() {
     assert_eq!(run.code, 3, "{}{}", run.stdout, run.stderr);
     assert!(run.stderr.contains("maxRecords"), "{}", run.stderr);
 }
+
+#[test]
+fn a_change_added_as_failed_does_not_count_its_own_failure() {
+    let mut repo = base();
+    repo.write(
+        "changes/CHG-1.yaml",
+        change(
+            "CHG-1",
+            "normal",
+            "ci:db",
+            IN_WINDOW.0,
+            IN_WINDOW.1,
+            "critical",
+            "failed",
+            "  outcome: {result: failed}\n",
+        ),
+    );
+    let (_, _, json) = gate(&mut repo);
+    let reasons = risk_reasons(&json);
+    assert!(
+        !reasons.iter().any(|r| r.contains("failed before")),
+        "{reasons:?}"
+    );
+}
+
+/// A change in the year-end freeze, `status` at base, then `edit`ed by the pull request.
+fn frozen_change_moved(
+    status: &str,
+    outcome: &str,
+    edit: impl FnOnce(String) -> String,
+) -> Vec<String> {
+    let record = |status: &str, outcome: &str| {
+        change(
+            "CHG-F",
+            "normal",
+            "ci:bi",
+            "2026-12-20T09:00:00Z",
+            "2026-12-20T10:00:00Z",
+            "critical",
+            status,
+            outcome,
+        )
+    };
+    let mut repo = base();
+    repo.write("changes/CHG-F.yaml", record(status, outcome));
+    repo.commit("the change at base");
+    repo.write("changes/CHG-F.yaml", edit(record(status, outcome)));
+    gate(&mut repo).1
+}
+
+#[test]
+fn a_change_closed_at_base_is_not_judged_again_for_its_time() {
+    // Only the outcome's notes change: allowed after the fact, and the freeze is history.
+    let codes = frozen_change_moved("completed", "  outcome: {result: successful}\n", |r| {
+        r.replace(
+            "{result: successful}",
+            "{result: successful, notes: went well}",
+        )
+    });
+    assert_eq!(codes, Vec::<String>::new());
+}
+
+#[test]
+fn a_change_reopened_by_the_pull_request_is_judged_for_its_time_too() {
+    let codes = frozen_change_moved("completed", "  outcome: {result: successful}\n", |r| {
+        r.replace("status: completed", "status: scheduled")
+            .replace("  outcome: {result: successful}\n", "")
+    });
+    assert!(codes.contains(&"freeze-violation".to_string()), "{codes:?}");
+    assert!(
+        codes.contains(&"status-regression".to_string()),
+        "{codes:?}"
+    );
+}
+
+#[test]
+fn a_change_closed_by_the_pull_request_is_still_judged_for_its_time() {
+    let codes = frozen_change_moved("scheduled", "", |r| {
+        r.replace("status: scheduled", "status: completed") + "  outcome: {result: successful}\n"
+    });
+    assert_eq!(codes, vec!["freeze-violation"]);
+}
