@@ -88,6 +88,8 @@ fn judge(pull: &PullRequest) {
         changed_paths: vec!["changes/CHG-1.yaml".to_string()],
         stale: Default::default(),
         commits: &commits,
+        changed_kinds: Default::default(),
+        changed_top_paths: vec!["changes/CHG-1.yaml".to_string()],
     };
     let decision = evaluate(&input);
     assert_eq!(decision.satisfied, decision.reasons.is_empty());

@@ -58,6 +58,38 @@ pub struct ApprovalInput<'a> {
     /// The commits of `base..head` in the local repository: the truth about what the pull
     /// request holds and who wrote it (the forge's list only maps them to accounts).
     pub commits: &'a [LocalCommit],
+    /// The kinds of the records the pull request adds, edits or deletes.
+    pub changed_kinds: BTreeSet<Kind>,
+    /// Paths the pull request changes, from the top of the git repository (for the
+    /// governance rule: the workflow may live above the cabinet root).
+    pub changed_top_paths: Vec<String>,
+}
+
+/// The name of the built-in governance rule in reports.
+pub const GOVERNANCE_RULE: &str = "governance (built-in)";
+
+/// Record kinds whose change is a governance change: they decide how everything is judged.
+const GOVERNANCE_KINDS: [Kind; 4] = [Kind::Policy, Kind::Team, Kind::ChangeModel, Kind::Config];
+
+/// Does the pull request change what the gate runs on: the records that decide verdicts, or
+/// a file the Policy's `governance.paths` names?
+pub fn is_governance_change(
+    governance: &crate::model::Governance,
+    changed_kinds: &BTreeSet<Kind>,
+    changed_top_paths: &[String],
+) -> bool {
+    if GOVERNANCE_KINDS.iter().any(|k| changed_kinds.contains(k)) {
+        return true;
+    }
+    let globs: Vec<globset::GlobMatcher> = governance
+        .paths
+        .iter()
+        .filter_map(|g| Glob::new(g).ok())
+        .map(|g| g.compile_matcher())
+        .collect();
+    changed_top_paths
+        .iter()
+        .any(|p| globs.iter().any(|g| g.is_match(p)))
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -417,6 +449,26 @@ pub fn evaluate(input: &ApprovalInput<'_>) -> Decision {
             requirements,
         });
     }
+    if let Some(governance) = input.policy.map(|p| &p.governance)
+        && is_governance_change(governance, &input.changed_kinds, &input.changed_top_paths)
+    {
+        let mut requirements = Vec::new();
+        for req in &governance.require {
+            requirements.extend(requirement(
+                req,
+                input,
+                &eligible,
+                &mut counted,
+                &mut wrong_id,
+                &mut considered_teams,
+            ));
+        }
+        rules.push(RuleResult {
+            name: GOVERNANCE_RULE.to_string(),
+            satisfied: requirements.iter().all(|r| r.satisfied),
+            requirements,
+        });
+    }
 
     for (login, reason) in wrong_id {
         if !counted.contains(&login.to_ascii_lowercase()) {
@@ -634,6 +686,8 @@ mod tests {
             changed_paths: Vec::new(),
             stale: BTreeMap::new(),
             commits,
+            changed_kinds: BTreeSet::new(),
+            changed_top_paths: Vec::new(),
         })
     }
 
@@ -719,5 +773,49 @@ mod tests {
         );
         let carol = d.ignored.iter().find(|i| i.login == "carol").unwrap();
         assert!(carol.reason.contains("has no valid time"), "{carol:?}");
+    }
+
+    #[test]
+    fn a_change_to_what_the_gate_runs_on_is_a_governance_change() {
+        let defaults = crate::model::Governance::default();
+        let paths = |p: &[&str]| p.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let none = BTreeSet::new();
+        for gate_file in [
+            ".github/workflows/cabinet.yml",
+            "CODEOWNERS",
+            "docs/CODEOWNERS",
+            "templates/check.md",
+            "catalogue/templates/check.md",
+            "catalogue/cabinet.yaml",
+            ".gitlab-ci.yml",
+            ".pre-commit-config.yaml",
+        ] {
+            assert!(
+                is_governance_change(&defaults, &none, &paths(&[gate_file])),
+                "{gate_file}"
+            );
+        }
+        assert!(!is_governance_change(
+            &defaults,
+            &none,
+            &paths(&["changes/CHG-1.yaml", "services/pay.yaml"])
+        ));
+        for kind in GOVERNANCE_KINDS {
+            assert!(
+                is_governance_change(&defaults, &[kind].into(), &[]),
+                "{kind}"
+            );
+        }
+        assert!(!is_governance_change(
+            &defaults,
+            &[
+                Kind::Service,
+                Kind::Change,
+                Kind::ConfigurationItem,
+                Kind::Sla
+            ]
+            .into(),
+            &[]
+        ));
     }
 }

@@ -175,6 +175,8 @@ mod tests {
                 sha: H.to_string(),
                 ..Default::default()
             }],
+            changed_kinds: Default::default(),
+            changed_top_paths: Vec::new(),
         };
         let decision = evaluate(&input);
         assert!(!decision.satisfied);

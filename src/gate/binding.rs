@@ -64,16 +64,26 @@ fn resolve_pr_head(repo: &GitRepo, pr: &PullRequest) -> Result<String, CommandEr
     })
 }
 
-/// The paths that differ between `base` and `head`, relative to the cabinet root (what the
-/// approval rules' `changedPaths` match).
+/// The paths that differ between two revisions.
+pub(super) struct ChangedPaths {
+    /// Relative to the cabinet root (what the approval rules' `changedPaths` match).
+    pub under_root: Vec<String>,
+    /// From the top of the repository (what the governance rule matches).
+    pub from_top: Vec<String>,
+}
+
+/// The paths that differ between `base` and `head`.
 pub(super) fn changed_paths(
     root: &Path,
     base: &str,
     head: &str,
-) -> Result<Vec<String>, CommandError> {
+) -> Result<ChangedPaths, CommandError> {
     let repo = GitRepo::discover(root)?;
     let paths = repo.changed_paths(base, head)?;
-    Ok(under_root(&paths, repo.prefix()))
+    Ok(ChangedPaths {
+        under_root: under_root(&paths, repo.prefix()),
+        from_top: paths,
+    })
 }
 
 fn under_root(paths: &[String], prefix: &str) -> Vec<String> {
@@ -89,15 +99,14 @@ fn under_root(paths: &[String], prefix: &str) -> Vec<String> {
         .collect()
 }
 
-/// The paths the pull request changes (relative to the cabinet root, for the rules) and, per
-/// review id, why its approval is stale.
+/// The paths the pull request changes and, per review id, why its approval is stale.
 pub(super) fn stale_approvals(
     root: &Path,
     base: &str,
     pr: &PullRequest,
     binding: Binding,
     head_records: &RecordSet,
-) -> Result<(Vec<String>, BTreeMap<u64, String>), CommandError> {
+) -> Result<(ChangedPaths, BTreeMap<u64, String>), CommandError> {
     let repo = GitRepo::discover(root)?;
     let head = resolve_pr_head(&repo, pr)?;
     let paths = repo.changed_paths(base, &head)?;
@@ -170,7 +179,13 @@ pub(super) fn stale_approvals(
             stale.insert(review.id, r);
         }
     }
-    Ok((under_root, stale))
+    Ok((
+        ChangedPaths {
+            under_root,
+            from_top: paths,
+        },
+        stale,
+    ))
 }
 
 /// The commits of `base..head` in the local repository, for the approval rules.

@@ -170,13 +170,23 @@ pub fn run(
         .iter()
         .map(|c| (c.id.clone(), c.effective_type))
         .collect();
+    let changed_kinds: std::collections::BTreeSet<Kind> =
+        changeset.records.iter().map(|r| r.reference.kind).collect();
     let unevaluated = match pull_request {
         Some(_) => None,
         None => {
-            let changed_paths = match head {
+            let changed = match head {
                 Source::Revision(rev) => binding::changed_paths(root, base, rev)?,
                 // The working tree: the files of the records that differ.
-                Source::WorkTree => changeset.records.iter().map(|r| r.file.clone()).collect(),
+                Source::WorkTree => {
+                    let files: Vec<String> =
+                        changeset.records.iter().map(|r| r.file.clone()).collect();
+                    let prefix = crate::vcs::git::worktree_prefix(root);
+                    binding::ChangedPaths {
+                        from_top: files.iter().map(|f| format!("{prefix}{f}")).collect(),
+                        under_root: files,
+                    }
+                }
             };
             let nobody = PullRequest::default();
             let expected = approval::evaluate(&ApprovalInput {
@@ -186,9 +196,11 @@ pub fn run(
                 change_types: change_types.clone(),
                 services: services.clone(),
                 risk: changeset.risk.level,
-                changed_paths,
+                changed_paths: changed.under_root,
                 stale: Default::default(),
                 commits: &[],
+                changed_kinds: changed_kinds.clone(),
+                changed_top_paths: changed.from_top,
             });
             let problems = if base_policy.is_none() || expected.rules.is_empty() {
                 expected.reasons
@@ -209,7 +221,7 @@ pub fn run(
                 .commit
                 .clone()
                 .unwrap_or_else(|| base.to_string());
-            let (changed_paths, stale) = binding::stale_approvals(
+            let (changed, stale) = binding::stale_approvals(
                 root,
                 &base_commit,
                 pr,
@@ -224,9 +236,11 @@ pub fn run(
                 change_types,
                 services,
                 risk: changeset.risk.level,
-                changed_paths,
+                changed_paths: changed.under_root,
                 stale,
                 commits: &commits,
+                changed_kinds,
+                changed_top_paths: changed.from_top,
             };
             Some(approval::evaluate(&input))
         }

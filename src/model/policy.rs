@@ -69,6 +69,65 @@ pub struct PolicySpec {
     /// will need). `check --require-approvals` does the same for one run.
     #[serde(default)]
     pub require_approvals: bool,
+    /// What a change to the gate's own inputs needs, on top of every rule that matches: a
+    /// pull request that edits a Policy, Team, ChangeModel or Config record (wherever its
+    /// file lives), or a file matching `paths`, is a governance change.
+    #[serde(default)]
+    pub governance: Governance,
+}
+
+/// The built-in governance rule: it always applies to changes of what the gate runs on, so a
+/// pull request cannot pass as a plain low-risk change by editing the workflow, the report
+/// templates or the people who approve.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Governance {
+    /// Globs of files the gate runs on or trusts, from the top of the git repository (default:
+    /// cabinet.yaml, CI workflows and recipes, CODEOWNERS, templates, pre-commit files).
+    #[serde(default = "Governance::default_paths")]
+    pub paths: Vec<String>,
+    /// What a governance change needs (default: one approval from the CAB).
+    #[serde(default = "Governance::default_require")]
+    #[schemars(length(min = 1))]
+    pub require: Vec<Requirement>,
+}
+
+impl Governance {
+    pub fn default_paths() -> Vec<String> {
+        [
+            "cabinet.yaml",
+            "**/cabinet.yaml",
+            ".github/**",
+            ".gitlab-ci.yml",
+            ".gitlab/**",
+            "CODEOWNERS",
+            "**/CODEOWNERS",
+            "templates/**",
+            "**/templates/**",
+            ".pre-commit-config.yaml",
+            ".pre-commit-hooks.yaml",
+        ]
+        .into_iter()
+        .map(str::to_string)
+        .collect()
+    }
+
+    fn default_require() -> Vec<Requirement> {
+        vec![Requirement::Approvals(ApprovalCount {
+            count: 1,
+            from: vec!["cab".to_string()],
+            per: None,
+        })]
+    }
+}
+
+impl Default for Governance {
+    fn default() -> Self {
+        Governance {
+            paths: Governance::default_paths(),
+            require: Governance::default_require(),
+        }
+    }
 }
 
 impl PolicySpec {

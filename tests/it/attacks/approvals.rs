@@ -746,3 +746,54 @@ fn the_policy_can_require_an_approvals_source() {
             .ends_with("blocked: approvals not evaluated (no --approvals or --github)\n")
     );
 }
+
+/// A pull request that adds a low-risk change the owners may approve alone, and also touches
+/// `path`; approved by the owner pat only.
+fn owner_approves_a_change_that_also_touches(path: &str) -> (i32, Value) {
+    let mut repo = TestRepo::empty();
+    repo.write("cabinet.yaml", BASE);
+    repo.write(
+        "spare.yaml",
+        "apiVersion: cabinet/v1\nkind: ConfigurationItem\nmetadata: {id: spare}\nspec: {type: database, owner: payments, environment: production, lifecycle: planned}\n---\napiVersion: cabinet/v1\nkind: Service\nmetadata: {id: archive}\nspec: {owner: payments, tier: 4, lifecycle: planned, dependsOn: [ci:spare]}\n",
+    );
+    repo.commit("base");
+    // Only a tier-4 service depends on the spare database: a low-risk change its owners
+    // approve alone.
+    repo.write(
+        "changes/CHG-1.yaml",
+        change("normal", "low", "").replace("affects: [ci:db]", "affects: [ci:spare]"),
+    );
+    repo.write(path, "on: pull_request\n");
+    let head = repo.commit("CHG-1 and more");
+    let run = check_with(
+        &repo,
+        "HEAD~1",
+        &file(
+            &head,
+            vec![by_octocat(&head)],
+            vec![approve(1, "pat", 301, &head)],
+        ),
+    );
+    (run.code, run.json()["approvals"].clone())
+}
+
+#[test]
+fn editing_the_gates_workflow_needs_the_cab_whatever_the_rules_say() {
+    for path in [
+        ".github/workflows/cabinet.yml",
+        "templates/check.md",
+        "CODEOWNERS",
+        ".gitlab-ci.yml",
+    ] {
+        let (code, a) = owner_approves_a_change_that_also_touches(path);
+        assert_eq!(code, 1, "{path}: {a:#}");
+        assert!(
+            reasons(&a).contains(&"rule `governance (built-in)` is not met".to_string()),
+            "{path}: {:?}",
+            reasons(&a)
+        );
+    }
+    // A file the gate does not run on changes nothing.
+    let (code, a) = owner_approves_a_change_that_also_touches("docs/notes.md");
+    assert_eq!(code, 0, "{a:#}");
+}
