@@ -262,4 +262,20 @@ mod tests {
         assert_eq!(found[0].as_deref(), Some("did you mean `payments`?"));
         assert_eq!(found[1], None);
     }
+
+    #[test]
+    fn a_reference_of_the_wrong_kind_is_told_the_kind_that_exists() {
+        // `dependsOn: [ci:a]` where `a` is a service.
+        let yaml = format!(
+            "{TEAM}{}---\napiVersion: cabinet/v1\nkind: Service\nmetadata: {{id: b, name: S}}\nspec: {{owner: payments, tier: 2, lifecycle: live, dependsOn: [ci:a]}}\n",
+            service("a", "payments")
+        );
+        let set = set(&yaml);
+        assert_eq!(
+            helps(&set, 100),
+            vec![Some(
+                "there is a `service:a`: is the kind right?".to_string()
+            )]
+        );
+    }
 }
