@@ -4,7 +4,7 @@
 # pipeline (CI_API_V4_URL, CI_PROJECT_ID, CI_MERGE_REQUEST_IID) with an API token that can
 # read the project in CABINET_API_TOKEN.
 #
-#   ci/gitlab/approvals.sh > approvals.json
+#   ci/gitlab/approvals.sh > approvals.json     (in the cabinet image: cabinet-gitlab-approvals)
 #
 # GitLab ties commits to e-mail addresses, not to accounts, so every commit is written with
 # `author: null`: cabinet reads each commit's author and committer e-mail from git and matches
