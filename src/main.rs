@@ -33,9 +33,12 @@ fn main() -> ExitCode {
     match cabinet::cli::run(cli) {
         Ok(status) => ExitCode::from(status as u8),
         Err(error) => {
-            let mut message = format!("error: {error}\n");
+            // A message may name a file or a value from the pull request: escaped, so that a
+            // name cannot print a line of its own (CI runners read stderr for commands too).
+            let escape = cabinet::report::escape;
+            let mut message = format!("error: {}\n", escape(&error.to_string()));
             for hint in &error.hints {
-                message.push_str(&format!("hint: {hint}\n"));
+                message.push_str(&format!("hint: {}\n", escape(hint)));
             }
             // stderr is for people; if it is gone there is no one left to tell.
             let _ = std::io::Write::write_all(&mut std::io::stderr(), message.as_bytes());

@@ -343,3 +343,18 @@ fn an_interrupted_build_removes_its_staging_folder() {
     assert_eq!(leftovers(repo.path()), Vec::<String>::new());
     assert!(!repo.path().join("public").exists());
 }
+
+#[test]
+fn an_error_message_cannot_print_a_workflow_command_either() {
+    // A revision name is echoed in the error; so could a file name be.
+    let mut repo = TestRepo::new();
+    repo.commit("base");
+    let run = repo.run(&["validate", "--rev", "nope\n::error file=x::forged"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        !run.stderr.lines().any(|l| l.starts_with("::error")),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("nope\\n::error"), "{}", run.stderr);
+}
