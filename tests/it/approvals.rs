@@ -576,6 +576,13 @@ fn a_broken_approvals_file_is_a_usage_error_naming_the_place() {
 /// writes is one cabinet reads, with every page of commits and reviews.
 #[test]
 fn the_github_helper_script_saves_every_page() {
+    if !tool(
+        "jq",
+        &["--version"],
+        "the script needs it: apt-get install jq",
+    ) {
+        return;
+    }
     let (repo, head) = pull_request();
     let bin = repo.path().join(".git/fake-bin");
     std::fs::create_dir_all(&bin).unwrap();

@@ -629,22 +629,6 @@ fn the_help_names_the_command() {
     }
 }
 
-/// Whether a tool runs; in CI (`CI` set) a missing tool fails the test instead of skipping it.
-fn tool(program: &str, args: &[&str], install: &str) -> bool {
-    let ok = std::process::Command::new(program)
-        .args(args)
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(
-        ok || std::env::var_os("CI").is_none(),
-        "`{program}` is missing; {install}"
-    );
-    if !ok {
-        note_skip(&format!("`{program}` is not installed ({install})"));
-    }
-    ok
-}
-
 #[test]
 fn every_page_is_valid_html5() {
     if !tool(

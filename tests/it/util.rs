@@ -201,3 +201,20 @@ pub fn note_skip(what: &str) {
     use std::io::Write;
     let _ = writeln!(std::io::stderr(), "note: skipped: {what}");
 }
+
+/// Whether a tool runs; in CI (`CI` set) a missing tool fails the test instead of skipping it,
+/// and outside CI a skip is named (`note_skip`).
+pub fn tool(program: &str, args: &[&str], install: &str) -> bool {
+    let ok = std::process::Command::new(program)
+        .args(args)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        ok || std::env::var_os("CI").is_none(),
+        "`{program}` is missing; {install}"
+    );
+    if !ok {
+        note_skip(&format!("`{program}` is not installed ({install})"));
+    }
+    ok
+}

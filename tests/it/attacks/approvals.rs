@@ -532,6 +532,13 @@ fn an_unlinked_commit_nobody_can_place_fails_closed_unless_the_policy_allows_it(
 /// writes lists every commit, and carol, whose e-mail wrote the head, is a contributor.
 #[test]
 fn the_gitlab_recipe_reads_every_page_and_leaves_authors_to_the_emails() {
+    if !tool(
+        "jq",
+        &["--version"],
+        "the recipe needs it: apt-get install jq",
+    ) {
+        return;
+    }
     let (repo, shas) = pull_request_by(&[("carol@acme.example", "carol@acme.example", "CHG-1")]);
     let head = &shas[0];
     let bin = repo.path().join(".git/fake-bin");
