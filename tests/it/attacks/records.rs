@@ -310,3 +310,32 @@ fn a_change_closed_by_the_pull_request_is_still_judged_for_its_time() {
     });
     assert_eq!(codes, vec!["freeze-violation"]);
 }
+
+#[test]
+fn removing_the_ci_everything_depends_on_reports_each_reference_once_with_one_lookup() {
+    // 2,000 services on one CI the pull request removes: 2,000 dangling references, each with
+    // the same suggestion, found by one lookup of the missing id (the cost of each further
+    // finding is constant; `checks::references` tests the budget in process).
+    let repo = TestRepo::new();
+    let mut services = String::new();
+    for i in 0..2000 {
+        services.push_str(&format!(
+            "---\napiVersion: cabinet/v1\nkind: Service\nmetadata: {{id: s{i}}}\nspec: {{owner: cab, tier: 3, lifecycle: planned, dependsOn: [ci:core-db]}}\n"
+        ));
+    }
+    repo.write("services.yaml", services);
+    repo.write(
+        "cis.yaml",
+        "apiVersion: cabinet/v1\nkind: ConfigurationItem\nmetadata: {id: core-dbs}\nspec: {type: database, owner: cab, environment: production, lifecycle: planned}\n",
+    );
+    let run = repo.run(&["validate", "--format", "json"]);
+    assert_eq!(run.code, 1);
+    let json = run.json();
+    let found = json["diagnostics"].as_array().unwrap();
+    assert_eq!(found.len(), 2000);
+    assert!(
+        found.iter().all(
+            |d| d["code"] == "dangling-reference" && d["help"] == "did you mean `ci:core-dbs`?"
+        )
+    );
+}
