@@ -215,43 +215,81 @@ impl Files {
 }
 
 fn load_worktree(root: &Path) -> Result<Loaded, CommandError> {
-    Ok(read_worktree(root, Settings::of_worktree(root)?)?.merge())
+    Ok(read_worktree(root, Settings::of_worktree(root)?, None)?.merge())
 }
 
 fn load_revision(root: &Path, rev: &str) -> Result<Loaded, CommandError> {
     let repo = GitRepo::discover(root)?;
     let commit = repo.resolve(rev)?;
     let settings = Settings::of_revision(&repo, &commit, rev)?;
-    Ok(read_revision(&repo, &commit, None, settings)?.merge())
+    Ok(read_revision(&repo, &commit, None, settings, Trust::Sized)?.merge())
 }
 
-/// Read two revisions of one repository: `head` in full, then `base` from what differs.
+/// Read two revisions of one repository: `base` in full, then `head` from what differs.
 ///
 /// Both are read under `base`'s settings (what is excluded, the limits): the pull request
 /// is judged, so it cannot decide what is read or how. Its own cabinet.yaml is still read,
 /// and validated, as a record.
 ///
 /// A pull request touches a few files of thousands, and what a file yields depends only on its
-/// bytes and the settings; so the files of `base` that hold the same bytes as in `head` (the
-/// same blob id) are taken from `head`'s reading, and only the others are read from git.
-/// `base` is exactly what `load(root, Revision(base))` gives.
+/// bytes and the settings; so the files of `head` that hold the same bytes as in `base` (the
+/// same blob id) are taken from `base`'s reading, and only the others are read. The base is
+/// what was merged, so its blobs are read without asking their size first; the head's own
+/// blobs are sized before they are read. Each side is exactly what `load` of it alone gives.
 pub fn load_pair(root: &Path, base: &str, head: &Source) -> Result<(Loaded, Loaded), CommandError> {
     let repo = GitRepo::discover(root)?;
-    // A mistyped base is reported before the head is read.
+    // A mistyped base is reported before anything is read.
     let base_commit = repo.resolve(base)?;
-    let settings = Settings::of_revision(&repo, &base_commit, base)?;
-    let head = match head {
-        Source::WorkTree => read_worktree(root, settings.clone())?,
-        Source::Revision(rev) => {
-            let commit = repo.resolve(rev)?;
-            read_revision(&repo, &commit, None, settings.clone())?
-        }
+    let head_commit = match head {
+        Source::WorkTree => None,
+        Source::Revision(rev) => Some(repo.resolve(rev)?),
     };
-    let base = read_revision(&repo, &base_commit, Some(&head), settings)?;
+    let settings = Settings::of_revision(&repo, &base_commit, base)?;
+    let base = read_revision(&repo, &base_commit, None, settings.clone(), Trust::Merged)?;
+    let head = match head_commit {
+        None => read_worktree(root, settings, Some(&base))?,
+        Some(commit) => read_revision(&repo, &commit, Some(&base), settings, Trust::Sized)?,
+    };
     Ok(rayon::join(|| base.merge(), || head.merge()))
 }
 
-fn read_worktree(root: &Path, settings: Settings) -> Result<Files, CommandError> {
+/// How far a revision's blobs are trusted not to exhaust the reader.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Trust {
+    /// The base of a pull request, already merged: read without asking the size first (that
+    /// costs a third of reading a revision, most blobs being deltas).
+    Merged,
+    /// Anything else: a blob's size is read from its header before the blob is.
+    Sized,
+}
+
+/// The reading of the same path in `known` if it holds exactly these bytes.
+fn known_reading<'k>(
+    known: &foldhash::HashMap<&str, &'k FileResult>,
+    path: &str,
+    bytes: &[u8],
+) -> Option<&'k FileResult> {
+    let k = known.get(path)?;
+    (k.text.is_some() && k.blob.is_some() && k.blob == BlobId::of(bytes)).then_some(*k)
+}
+
+/// The readings of `known` by path, if it was read under the same settings.
+fn by_path<'k>(
+    known: Option<&'k Files>,
+    settings: &Settings,
+) -> foldhash::HashMap<&'k str, &'k FileResult> {
+    known
+        .filter(|k| k.settings.source == settings.source)
+        .map(|k| k.results.iter().map(|r| (r.path.as_str(), r)).collect())
+        .unwrap_or_default()
+}
+
+fn read_worktree(
+    root: &Path,
+    settings: Settings,
+    known: Option<&Files>,
+) -> Result<Files, CommandError> {
+    let known = by_path(known, &settings);
     let mut candidates = list_worktree(root, &settings)?;
     let cut = cut_at_limit(&mut candidates, &settings.limits);
     let limits = &settings.limits;
@@ -272,6 +310,11 @@ fn read_worktree(root: &Path, settings: Settings) -> Result<Files, CommandError>
             } else {
                 Vec::new()
             };
+            if let Some(same) = known_reading(&known, &c.path, &bytes) {
+                let mut same = same.clone();
+                same.blob = None;
+                return Ok(same);
+            }
             let c = Candidate {
                 path: c.path.clone(),
                 size: size.max(bytes.len() as u64),
@@ -325,11 +368,9 @@ fn read_revision(
     commit: &str,
     known: Option<&Files>,
     settings: Settings,
+    trust: Trust,
 ) -> Result<Files, CommandError> {
-    let known: foldhash::HashMap<&str, &FileResult> = known
-        .filter(|k| k.settings.source == settings.source)
-        .map(|k| k.results.iter().map(|r| (r.path.as_str(), r)).collect())
-        .unwrap_or_default();
+    let known = by_path(known, &settings);
     let mut entries: Vec<_> = repo
         .list(commit, &|dir| settings.skips_dir(dir))?
         .into_iter()
@@ -359,7 +400,11 @@ fn read_revision(
             {
                 return Ok((*same).clone());
             }
-            let (mut bytes, size) = match blobs.read_at_most(&entry, limits.max_file_bytes)? {
+            let read = match trust {
+                Trust::Merged => Bounded::Bytes(blobs.read(&entry)?),
+                Trust::Sized => blobs.read_at_most(&entry, limits.max_file_bytes)?,
+            };
+            let (mut bytes, size) = match read {
                 Bounded::Bytes(b) => {
                     let size = b.len() as u64;
                     (b, size)

@@ -209,6 +209,20 @@ fn a_blob_larger_than_the_limit_is_refused_at_a_revision_without_being_read() {
             .contains(&big.len().to_string()),
         "the size comes from the blob's header: {d}"
     );
+    // The same blob brought by a pull request: the head's blobs are sized before they are read.
+    let gate = repo.run(&[
+        "check", "--base", "HEAD~1", "--head", "HEAD", "--now", NOW, "--format", "json",
+    ]);
+    assert_eq!(gate.code, 1, "{}", gate.stderr);
+    let d = &gate.json()["validation"]["diagnostics"][0];
+    assert_eq!(d["code"], "file-too-large");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains(&big.len().to_string()),
+        "{d}"
+    );
 }
 
 #[test]
