@@ -2,14 +2,15 @@
 //! `dependsOn`. Edges point from the dependent to what it depends on and carry how an outage
 //! propagates (`full` or `partial`); members of a redundancy group share one group state.
 //!
-//! Two views of one graph: a petgraph `DiGraph` for algorithms and export (cycles, DOT), and
-//! compact adjacency arrays (CSR) in both directions, which is what impact walks: on a
-//! million records a reverse walk over flat arrays is several times faster than over
-//! petgraph's linked edge lists.
+//! The graph is compact adjacency arrays (CSR) in both directions, which is what impact,
+//! the cycle check (Tarjan over the arrays) and the exports walk: on a million records a
+//! reverse walk over flat arrays is several times faster than over linked edge lists. The
+//! tests compare these walks with petgraph's on the same graph (`petgraph()`, test-only).
 
 use crate::model::{Dependency, Impact, Kind, Record, RecordRef, RecordSet, Spec};
 use foldhash::fast::RandomState;
 use hashbrown::HashTable;
+#[cfg(test)]
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::collections::{BTreeMap, HashMap};
 use std::hash::BuildHasher;
@@ -283,8 +284,10 @@ impl DependencyGraph {
         self.group_of[n as usize]
     }
 
-    /// A petgraph view (node weights are `Node` indices) for algorithms and export.
-    pub fn petgraph(&self) -> DiGraph<Node, Impact> {
+    /// A petgraph view (node weights are `Node` indices): the reference the tests check the
+    /// compact walks against.
+    #[cfg(test)]
+    pub(crate) fn petgraph(&self) -> DiGraph<Node, Impact> {
         let mut g = DiGraph::with_capacity(self.nodes.len(), self.fwd.len());
         for i in 0..self.nodes.len() {
             g.add_node(i as Node);
