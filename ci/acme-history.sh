@@ -84,13 +84,10 @@ commit "CHG-2026-0047: Metabase upgrade"
 pr pr/loosen-freeze
 change CHG-2026-0047 "Upgrade Metabase to 0.52" normal ci:metabase \
   2026-12-20T09:00:00Z 2026-12-20T11:00:00Z low requested
-python3 - <<'PY'
-import re
-p = "policy/policy.yaml"
-text = open(p).read()
-text = re.sub(r"  freezes:\n(    .*\n|\n)*?(?=  \w)", "", text)
-open(p, "w").write(text)
-PY
+# Drop the `freezes:` block (its lines and blank lines, up to the next key of the spec).
+awk '/^  freezes:$/ {skip = 1; next} skip && (/^    / || /^$/) {next} {skip = 0; print}' \
+  policy/policy.yaml >policy/policy.yaml.new
+mv policy/policy.yaml.new policy/policy.yaml
 commit "CHG-2026-0047, and no more year-end freeze"
 
 # pr/weekday-checkout: a checkout deploy on a Wednesday afternoon (outside-maintenance-window).
