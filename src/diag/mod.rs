@@ -2,6 +2,7 @@
 //! user's data. Checks produce them; reports render them. A diagnostic is never an `Err`.
 
 mod code;
+pub mod pointer;
 
 pub use code::Code;
 

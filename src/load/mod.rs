@@ -6,7 +6,7 @@ mod document;
 mod yaml;
 
 pub use document::{Classified, classify};
-pub use yaml::{ParsedDocument, ParsedFile, SpanIndex, escape_pointer, parse};
+pub use yaml::{ParsedDocument, ParsedFile, SpanIndex, parse};
 
 use crate::diag::{self, Code, Diagnostic, Location, Span};
 use crate::error::CommandError;

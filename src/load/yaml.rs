@@ -108,15 +108,6 @@ pub fn parse(path: &str, text: &str, max_depth: usize) -> ParsedFile {
     Builder::new(path, text, max_depth, None).run()
 }
 
-/// Escape one JSON pointer segment (RFC 6901).
-pub fn escape_pointer(segment: &str) -> String {
-    if segment.contains(['~', '/']) {
-        segment.replace('~', "~0").replace('/', "~1")
-    } else {
-        segment.to_string()
-    }
-}
-
 enum Frame {
     Map {
         map: Map<String, Value>,
@@ -310,7 +301,7 @@ impl<'a, 'r> Builder<'a, 'r> {
             Some(Frame::Map {
                 pending, pointer, ..
             }) => match pending {
-                Some(k) => format!("{pointer}/{}", escape_pointer(&k.key)),
+                Some(k) => format!("{pointer}/{}", crate::diag::pointer::escape(&k.key)),
                 None => pointer.clone(),
             },
             Some(Frame::Seq { items, pointer, .. }) => format!("{pointer}/{}", items.len()),
