@@ -57,9 +57,10 @@ fuzz_target!(|data: &[u8]| {
     let texts = BTreeMap::from([(PATH.to_string(), Arc::<str>::from(text))]);
     locate(&mut diagnostics, &texts, &limits);
     let renderer = Renderer::plain();
+    let sources = cabinet::report::human::Sources::new(&texts);
     for d in &diagnostics {
         check_diagnostic(text, d);
-        let _ = cabinet::report::human::render(&renderer, d, &texts);
+        let _ = cabinet::report::human::render(&renderer, d, &sources);
     }
 });
 
