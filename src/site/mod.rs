@@ -2,10 +2,12 @@
 //! it is rendered, so a large site is never held in memory whole; `cli/site.rs` provides the
 //! sink that writes to disk. Nothing here does I/O or reads the clock.
 //!
-//! Three steps: facts about every record (links, names, the dependency graph, what each
-//! change touches), page view models (`pages`), and rendering through the overridable
-//! minijinja templates in `templates/site/`. Pages are rendered in parallel (rayon): a sink
-//! sees them in no particular order, but every file's bytes are the same on every run.
+//! Three steps: facts about every record (`pages/facts.rs`: links, names, the dependency
+//! graph, what each change touches), a plain view model per page (one file per page family
+//! under `pages/`), and rendering through the overridable minijinja templates in
+//! `templates/site/` (`pages/frame.rs`), in the order `pages::render_all` sets. Pages are
+//! rendered in parallel (rayon): a sink sees them in no particular order, but every file's
+//! bytes are the same on every run.
 
 mod diagram;
 mod markdown;

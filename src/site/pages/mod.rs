@@ -1,0 +1,143 @@
+//! Page view models: plain serialisable data for the templates, built from the records, and
+//! the order the site is rendered in. Every href in a model is relative to the site's root; a
+//! template puts `root` (`""` or `"../"`) in front, so the site works under any base path and
+//! from disk.
+//!
+//! `facts.rs` gathers what every page needs once (`conflicts.rs` finds the open changes that
+//! clash); `view.rs` holds the pieces models share, `lines.rs` the one-line summaries list
+//! pages show, `related.rs` what service and CI pages list about the graph. One file per page
+//! family builds and renders its pages: `service.rs`, `ci.rs`, `sla.rs`, `team.rs`,
+//! `change.rs`, `index.rs` (home and the CI index), `calendar.rs` (with the iCalendar feed),
+//! `risks.rs`, `search.rs` (with its index). `frame.rs` puts a model in the frame every
+//! template gets and hands the file to the sink; `render_all` below decides the order.
+
+mod calendar;
+mod change;
+mod ci;
+mod conflicts;
+mod facts;
+mod frame;
+mod index;
+mod lines;
+mod related;
+mod risks;
+mod search;
+mod service;
+mod sla;
+mod team;
+mod view;
+
+use super::{Sink, SiteFile, SiteInput};
+use crate::error::CommandError;
+use crate::graph::Node;
+use crate::model::{Kind, Record, Spec};
+use crate::schedule;
+use crate::templates::Templates;
+use facts::Facts;
+use frame::{Renderer, SiteInfo};
+use lines::Lines;
+use rayon::prelude::*;
+use related::SinglePoint;
+
+/// How much a record page lists before "and N more". A service page is what readers come
+/// for; a CI page lists less, so that a catalogue of 50,000 CIs stays a quick build.
+#[derive(Clone, Copy)]
+struct Caps {
+    rows: usize,
+    upcoming: usize,
+    past: usize,
+}
+
+const SERVICE_CAPS: Caps = Caps {
+    rows: 100,
+    upcoming: 30,
+    past: 20,
+};
+const CI_CAPS: Caps = Caps {
+    rows: 15,
+    upcoming: 5,
+    past: 5,
+};
+/// Rows of what a change takes down.
+const ROW_CAP: usize = 100;
+/// Past changes a record page lists.
+const PAST_CAP: usize = 50;
+/// Commits a record page lists.
+pub const HISTORY_CAP: usize = 30;
+/// Days of maintenance windows the calendar shows.
+const WINDOW_DAYS: i64 = 28;
+
+/// Render every page and asset.
+pub(super) fn render_all(
+    input: &SiteInput<'_>,
+    t: &Templates,
+    sink: &dyn Sink,
+) -> Result<(), CommandError> {
+    let f = Facts::gather(input);
+    let site = SiteInfo::new(input);
+    let out = Renderer {
+        t,
+        site: &site,
+        sink,
+    };
+    // The change calendar is built alongside the service and CI pages: it is one sequential
+    // walk per open change, which would otherwise leave a core idle.
+    let policy = f.set.policy().map(|(_, p)| p);
+    let (first, last) = calendar::feed_span(f.set, policy, f.now);
+    let (feed, singles) = rayon::join(
+        || schedule::build(f.set, policy, first, last),
+        || graph_pages(&f, &out),
+    );
+    let singles = singles?;
+    let lines = lines::lines(&f);
+    record_pages(&f, &lines, &out)?;
+    let changes = calendar::split(&f);
+    index::render_home(&f, &lines, &out, &changes.0)?;
+    calendar::render(&f, &out, &feed, policy, changes)?;
+    risks::render(&f, &lines, &out, singles)?;
+    index::render_cis(&lines, &out)?;
+    search::render(&f, &lines, &out)?;
+    for (name, path) in [
+        ("site/site.css", "assets/site.css"),
+        ("site/search.js", "assets/search.js"),
+    ] {
+        sink.put(SiteFile {
+            path: path.into(),
+            bytes: t.render(name, ())?.into_bytes(),
+        })?;
+    }
+    Ok(())
+}
+
+/// Service and CI pages, in parallel; each also says whether its record is a single point
+/// of failure, which the risks page collects.
+fn graph_pages(f: &Facts<'_>, out: &Renderer<'_>) -> Result<Vec<SinglePoint>, CommandError> {
+    let node_records: Vec<(Node, &Record)> = (0..f.graph.len() as Node)
+        .filter_map(|n| f.set.get(f.graph.reference(n)).map(|r| (n, r)))
+        .collect();
+    node_records
+        .par_iter()
+        .map(|&(n, r)| match &r.spec {
+            Spec::Service(s) => service::render(f, out, r, s, n),
+            Spec::ConfigurationItem(c) => ci::render(f, out, r, c, n),
+            _ => Err(CommandError::failure(
+                "a graph node is neither a service nor a CI",
+            )),
+        })
+        .filter_map(Result::transpose)
+        .collect()
+}
+
+/// SLA, team and change pages, in parallel.
+fn record_pages(f: &Facts<'_>, lines: &Lines, out: &Renderer<'_>) -> Result<(), CommandError> {
+    let records: Vec<&Record> = [Kind::Sla, Kind::Team, Kind::Change]
+        .into_iter()
+        .flat_map(|k| lines::unique(f.set, k))
+        .collect();
+    records.par_iter().try_for_each(|&r| match &r.spec {
+        Spec::Sla(s) => sla::render(f, lines, out, r, s),
+        Spec::Team(t) => team::render(f, lines, out, r, t),
+        Spec::Change(c) => change::render(f, out, r, c),
+        _ => Err(CommandError::failure("unexpected record kind")),
+    })
+}

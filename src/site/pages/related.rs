@@ -1,0 +1,75 @@
+//! What service and CI pages share: what the record needs and what needs it (capped, with
+//! how many more), the diagram, and the changes that touch it. The walk also says whether the
+//! record is a single point of failure for a tier-1 service, which the risks page collects.
+
+use super::Caps;
+use super::facts::Facts;
+use super::view::{ChangeRow, Row};
+use crate::graph::Node;
+use crate::site::reach;
+use serde::Serialize;
+
+#[derive(Serialize)]
+pub(super) struct RelatedLists<'a> {
+    needs: Vec<Row<'a>>,
+    needs_more: usize,
+    needed_by: Vec<Row<'a>>,
+    needed_by_more: usize,
+    services_down: usize,
+    services_degraded: usize,
+    cis_down: usize,
+    cis_degraded: usize,
+    diagram: Option<String>,
+    upcoming: Vec<ChangeRow>,
+    upcoming_more: usize,
+    past: Vec<ChangeRow>,
+    past_more: usize,
+}
+
+/// What the risks page needs from a node's page.
+pub(super) struct SinglePoint {
+    pub(super) node: Node,
+    pub(super) tier1_down: Vec<Node>,
+    pub(super) services_down: usize,
+}
+
+/// The lists of node `n`'s page, as many rows as `caps` allow.
+pub(super) fn related_lists<'a>(
+    f: &'a Facts<'_>,
+    n: Node,
+    caps: Caps,
+) -> (RelatedLists<'a>, Option<SinglePoint>) {
+    let (needs, needs_total) = reach::dependencies(&f.graph, &f.node_facts, n, caps.rows);
+    // Nothing depends on most records at the top of a catalogue: no walk needed.
+    let needed_by = if f.graph.dependents_of(n).is_empty() {
+        reach::Dependents::default()
+    } else {
+        reach::dependents(&f.graph, &f.node_facts, n, caps.rows)
+    };
+    let changes = f.changes_for(n, caps);
+    let single = (!needed_by.tier1_down.is_empty()).then(|| SinglePoint {
+        node: n,
+        tier1_down: needed_by.tier1_down.clone(),
+        services_down: needed_by.services_down,
+    });
+    let lists = RelatedLists {
+        needs_more: needs_total - needs.len(),
+        needs: needs.iter().map(|r| f.row(r, r.effect.as_str())).collect(),
+        needed_by_more: needed_by.total() - needed_by.shown.len(),
+        needed_by: needed_by
+            .shown
+            .iter()
+            .map(|r| f.row(r, r.effect.as_str()))
+            .collect(),
+        services_down: needed_by.services_down,
+        services_degraded: needed_by.services_degraded,
+        cis_down: needed_by.cis_down,
+        cis_degraded: needed_by.cis_degraded,
+        diagram: f.diagram(n),
+        upcoming: changes.upcoming,
+        upcoming_more: changes.upcoming_more,
+        past: changes.past,
+        past_more: changes.past_more,
+    };
+    (lists, single)
+}

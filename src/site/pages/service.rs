@@ -1,0 +1,93 @@
+//! Service pages: owner, SLA, offerings, support, and what the service needs and what needs it.
+
+use super::SERVICE_CAPS;
+use super::facts::Facts;
+use super::frame::Renderer;
+use super::related::{RelatedLists, SinglePoint, related_lists};
+use super::view::{Common, SlaSummary, TeamSummary, lifecycle_word};
+use crate::error::CommandError;
+use crate::graph::Node;
+use crate::model::{Record, ServiceSpec};
+use crate::site::markdown;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct ServicePage<'a> {
+    #[serde(flatten)]
+    common: Common,
+    tier: u8,
+    lifecycle: &'static str,
+    owner: TeamSummary,
+    sla: Option<SlaSummary>,
+    offerings: Vec<Offering>,
+    support: Option<Support>,
+    #[serde(flatten)]
+    related: RelatedLists<'a>,
+}
+
+/// `model::Support` with every field present (templates use strict undefined checks).
+#[derive(Serialize)]
+struct Support {
+    hours: Option<String>,
+    channel: Option<String>,
+    email: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Offering {
+    id: String,
+    name: String,
+    fulfillment: Option<String>,
+    approval: bool,
+    description: Option<String>,
+}
+
+fn service_page<'a>(
+    f: &'a Facts<'_>,
+    r: &Record,
+    s: &ServiceSpec,
+    n: Node,
+) -> (ServicePage<'a>, Option<SinglePoint>) {
+    let (related, single) = related_lists(f, n, SERVICE_CAPS);
+    let page = ServicePage {
+        common: f.common(r),
+        tier: s.tier,
+        lifecycle: lifecycle_word(s.lifecycle),
+        owner: f.team_summary(&s.owner),
+        sla: s.sla.as_deref().and_then(|x| f.sla_summary(x)),
+        offerings: s
+            .offerings
+            .iter()
+            .map(|o| Offering {
+                id: o.id.clone(),
+                name: o.name.clone(),
+                fulfillment: o.fulfillment.clone(),
+                approval: o.approval,
+                description: o.description.as_deref().map(markdown::render),
+            })
+            .collect(),
+        support: s.support.as_ref().map(|x| Support {
+            hours: x.hours.clone(),
+            channel: x.channel.clone(),
+            email: x.email.clone(),
+        }),
+        related,
+    };
+    (page, single)
+}
+
+/// Render the page of service `r` (graph node `n`); returns it when it is a single point of
+/// failure.
+pub(super) fn render(
+    f: &Facts<'_>,
+    out: &Renderer<'_>,
+    r: &Record,
+    s: &ServiceSpec,
+    n: Node,
+) -> Result<Option<SinglePoint>, CommandError> {
+    let path = f.node_href(n).to_string();
+    let title = r.metadata.display_name().to_string();
+    let (page, single) = service_page(f, r, s, n);
+    out.page("site/service.html", path, "../", "services", title, &page)?;
+    Ok(single)
+}
