@@ -265,6 +265,9 @@ fn markdown_text(value: String) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
+            // `@name` would notify that account from the pull-request comment: a zero-width
+            // space after the `@` keeps the text and drops the mention.
+            '@' => out.push_str("@\u{200b}"),
             c if c.is_control() => out.push(' '),
             c => out.push(c),
         }
@@ -325,6 +328,14 @@ mod tests {
         assert_eq!(
             markdown_text("a|b<script>\n`c_d`".into()),
             "a\\|b&lt;script&gt; `c_d`"
+        );
+    }
+
+    #[test]
+    fn markdown_text_cannot_mention_anyone() {
+        assert_eq!(
+            markdown_text("ping @octocat and @org/team".into()),
+            "ping @\u{200b}octocat and @\u{200b}org/team"
         );
     }
 
