@@ -804,3 +804,27 @@ fn editing_the_gates_workflow_needs_the_cab_whatever_the_rules_say() {
     let (code, a) = owner_approves_a_change_that_also_touches("docs/notes.md");
     assert_eq!(code, 0, "{a:#}");
 }
+
+#[test]
+fn without_an_approvals_source_the_report_says_when_no_rule_can_approve_the_change() {
+    // A standard change inside its model: no rule of the base policy applies to it.
+    let mut repo = TestRepo::empty();
+    repo.write("cabinet.yaml", BASE);
+    repo.write("models.yaml", "apiVersion: cabinet/v1\nkind: ChangeModel\nmetadata: {id: m}\nspec: {appliesTo: [database], maxRisk: critical, plan: p}\n");
+    repo.commit("base");
+    repo.write(
+        "changes/CHG-1.yaml",
+        change("standard", "medium", "  model: m\n"),
+    );
+    repo.commit("CHG-1");
+    let run = repo.run(&[
+        "check", "--base", "HEAD~1", "--head", "HEAD", "--now", NOW, "--format", "json",
+    ]);
+    let json = run.json();
+    let problems = &json["unevaluatedApprovals"]["problems"];
+    assert_eq!(
+        problems,
+        &json!(["no approval rule applies to this change"]),
+        "{json:#}"
+    );
+}

@@ -339,3 +339,40 @@ fn removing_the_ci_everything_depends_on_reports_each_reference_once_with_one_lo
         )
     );
 }
+
+#[test]
+fn the_invalid_policy_finding_names_the_file_of_the_invalid_policy() {
+    let mut repo = TestRepo::empty();
+    // An old Policy document without apiVersion (skipped, with a warning) comes first; the
+    // Policy the base really has is invalid.
+    repo.write(
+        "a-draft.yaml",
+        "kind: Policy\nmetadata: {id: draft}\nspec: {cab: ops}\n",
+    );
+    repo.write(
+        "cabinet.yaml",
+        BASE.replacen("  cab: ops\n", "  cab: ops\n  approvers: everyone\n", 1),
+    );
+    repo.commit("a broken policy");
+    repo.write("notes.yaml", "apiVersion: other/v1\nkind: Note\n");
+    let (code, codes, json) = gate(&mut repo);
+    assert_eq!(codes, vec!["invalid-policy"]);
+    assert_eq!(code, 1);
+    assert_eq!(json["policy"]["violations"][0]["file"], "cabinet.yaml");
+}
+
+#[test]
+fn a_base_without_any_policy_is_not_told_its_policy_is_invalid() {
+    let mut repo = TestRepo::empty();
+    let without_policy: String = BASE
+        .split("---\n")
+        .filter(|doc| !doc.contains("kind: Policy"))
+        .collect::<Vec<_>>()
+        .join("---\n");
+    repo.write("cabinet.yaml", without_policy);
+    repo.commit("no policy");
+    repo.write("notes.yaml", "apiVersion: other/v1\nkind: Note\n");
+    let (_, codes, json) = gate(&mut repo);
+    assert!(!codes.contains(&"invalid-policy".to_string()), "{codes:?}");
+    assert_eq!(json["policy"]["basePolicy"], false);
+}
