@@ -248,6 +248,11 @@ mod tests {
         assert!(noreply_account("x+carol@users.noreply.github.com").is_none());
         assert!(noreply_account("carol@example.com").is_none());
         assert!(noreply_account("@users.noreply.github.com").is_none());
+        // Logins hold letters, digits and hyphens, and nothing else.
+        let c = noreply_account("7+mona-lisa@users.noreply.github.com").unwrap();
+        assert_eq!(c.login, "mona-lisa");
+        assert!(noreply_account("7+mona_lisa@users.noreply.github.com").is_none());
+        assert!(noreply_account("mona.lisa@users.noreply.github.com").is_none());
     }
 
     #[test]
