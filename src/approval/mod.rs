@@ -429,31 +429,21 @@ pub fn evaluate(input: &ApprovalInput<'_>) -> Decision {
     let mut counted: BTreeSet<String> = BTreeSet::new();
     let mut wrong_id: BTreeSet<(String, String)> = BTreeSet::new();
     let mut considered_teams: BTreeSet<String> = BTreeSet::new();
-    let mut rules = Vec::new();
-    for rule in policy_rules.iter().filter(|r| rule_applies(r, input)) {
-        let mut requirements = Vec::new();
-        for req in &rule.require {
-            requirements.extend(requirement(
-                req,
-                input,
-                &eligible,
-                &mut counted,
-                &mut wrong_id,
-                &mut considered_teams,
-            ));
-        }
-        let satisfied = requirements.iter().all(|r| r.satisfied);
-        rules.push(RuleResult {
-            name: rule.name.clone(),
-            satisfied,
-            requirements,
-        });
-    }
+    // The rules whose `when` matches, then the built-in governance rule when it applies.
+    let mut applying: Vec<(&str, &[Requirement])> = policy_rules
+        .iter()
+        .filter(|r| rule_applies(r, input))
+        .map(|r| (r.name.as_str(), r.require.as_slice()))
+        .collect();
     if let Some(governance) = input.policy.map(|p| &p.governance)
         && is_governance_change(governance, &input.changed_kinds, &input.changed_top_paths)
     {
+        applying.push((GOVERNANCE_RULE, governance.require.as_slice()));
+    }
+    let mut rules = Vec::new();
+    for (name, require) in applying {
         let mut requirements = Vec::new();
-        for req in &governance.require {
+        for req in require {
             requirements.extend(requirement(
                 req,
                 input,
@@ -464,7 +454,7 @@ pub fn evaluate(input: &ApprovalInput<'_>) -> Decision {
             ));
         }
         rules.push(RuleResult {
-            name: GOVERNANCE_RULE.to_string(),
+            name: name.to_string(),
             satisfied: requirements.iter().all(|r| r.satisfied),
             requirements,
         });
