@@ -691,3 +691,42 @@ fn the_acme_history_trips_each_finding_as_the_readme_says() {
         );
     }
 }
+
+#[test]
+fn the_risk_counts_the_change_type_and_never_drops_below_the_declared_level() {
+    let emergency = change(
+        "CHG-1",
+        "emergency",
+        "ci:bi",
+        IN_WINDOW.0,
+        IN_WINDOW.1,
+        "low",
+        "requested",
+        "  emergency: {incident: INC-1, justification: down}\n",
+    );
+    let (_, _, json) = pr(&[("changes/CHG-1.yaml", emergency)]);
+    let risk = &json["policy"]["changes"][0]["risk"];
+    assert!(
+        risk["reasons"].as_array().unwrap().iter().any(|r| r
+            .as_str()
+            .unwrap()
+            .starts_with("emergency change CHG-1 (+2)")),
+        "{risk}"
+    );
+    // Declared critical, computed lower: the gate keeps the declared level.
+    let (_, _, json) = pr(&[(
+        "changes/CHG-1.yaml",
+        normal("CHG-1", "ci:bi", IN_WINDOW.0, IN_WINDOW.1),
+    )]);
+    let risk = &json["policy"]["changes"][0]["risk"];
+    assert_eq!(risk["level"], "critical", "{risk}");
+    assert_ne!(risk["computed"], "critical", "{risk}");
+    assert!(
+        risk["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r == "CHG-1 declared as critical: the level is never lowered"),
+        "{risk}"
+    );
+}
