@@ -16,7 +16,7 @@ use crate::risk::{self, Assessment, RiskContext};
 use jiff::Timestamp;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
-use window::Recurrence;
+use window::{Recurrence, overlap};
 
 /// What the gate needs to judge a pull request.
 pub struct PolicyInput<'a> {
@@ -74,10 +74,6 @@ fn affects(c: &ChangeSpec) -> Vec<RecordRef> {
         .iter()
         .filter_map(|a| RecordRef::parse(a))
         .collect()
-}
-
-fn overlap(a: (Timestamp, Timestamp), b: (Timestamp, Timestamp)) -> bool {
-    a.0 < b.1 && b.0 < a.1
 }
 
 /// The default severity of a policy code, or what the policy's `blocking` says.

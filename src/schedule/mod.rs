@@ -6,7 +6,7 @@ use crate::impact::ImpactSet;
 use crate::model::{
     ChangeSpec, ChangeStatus, Kind, PolicySpec, Record, RecordRef, RecordSet, Spec,
 };
-use crate::policy::window::Recurrence;
+use crate::policy::window::{Recurrence, overlap};
 use jiff::Timestamp;
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -69,10 +69,6 @@ pub struct Schedule {
 pub struct UndecidedWindow {
     pub name: String,
     pub reason: String,
-}
-
-fn overlap(a: (Timestamp, Timestamp), b: (Timestamp, Timestamp)) -> bool {
-    a.0 < b.1 && b.0 < a.1
 }
 
 fn change(r: &Record) -> Option<&ChangeSpec> {

@@ -2,6 +2,7 @@
 
 use crate::graph::Node;
 use crate::model::{Record, Spec};
+use crate::policy::window::overlap;
 use jiff::Timestamp;
 use std::collections::HashMap;
 
@@ -29,7 +30,7 @@ pub(super) fn conflicts(
     let mut out: HashMap<String, Vec<String>> = HashMap::new();
     for (i, a) in open.iter().enumerate() {
         for b in open[i + 1..].iter().take_while(|b| b.0 < a.1) {
-            if a.0 < b.1 && b.0 < a.1 && meet(&a.3, &b.3) {
+            if overlap((a.0, a.1), (b.0, b.1)) && meet(&a.3, &b.3) {
                 out.entry(a.2.to_string())
                     .or_default()
                     .push(b.2.to_string());
