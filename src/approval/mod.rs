@@ -180,22 +180,23 @@ fn person(user: &Account) -> String {
 /// review id. A decisive review with no valid time cannot be ordered: its author's approval
 /// does not count, and a request for changes among such reviews still blocks.
 fn latest_decisions(pr: &PullRequest) -> BTreeMap<String, (Account, Decisive<'_>)> {
-    let mut ordered: Vec<(chrono::DateTime<chrono::Utc>, &Review)> = Vec::new();
-    let mut unordered: Vec<&Review> = Vec::new();
+    let mut ordered: Vec<(chrono::DateTime<chrono::Utc>, &Review, &Account)> = Vec::new();
+    let mut unordered: Vec<(&Review, &Account)> = Vec::new();
     for r in &pr.reviews {
-        if r.user.as_ref().is_none_or(|u| u.login == "ghost") {
+        // A deleted account (`user: null`, or GitHub's `ghost`) is nobody's decision.
+        let Some(user) = r.user.as_ref().filter(|u| u.login != "ghost") else {
             continue;
-        }
+        };
         match submitted(r) {
-            Some(at) => ordered.push((at, r)),
-            None if is_decisive(&r.state.to_ascii_uppercase()) => unordered.push(r),
+            Some(at) => ordered.push((at, r, user)),
+            None if is_decisive(&r.state.to_ascii_uppercase()) => unordered.push((r, user)),
             None => {} // COMMENTED or PENDING without a time decides nothing
         }
     }
     ordered.sort_by_key(|a| (a.0, a.1.id));
     let mut out: BTreeMap<String, (Account, Decisive<'_>)> = BTreeMap::new();
-    for (_, r) in ordered {
-        let user = r.user.clone().expect("filtered above");
+    for (_, r, user) in ordered {
+        let user = user.clone();
         let decision = match r.state.to_ascii_uppercase().as_str() {
             "APPROVED" => Decisive::Approved(r),
             "CHANGES_REQUESTED" => Decisive::ChangesRequested,
@@ -204,9 +205,9 @@ fn latest_decisions(pr: &PullRequest) -> BTreeMap<String, (Account, Decisive<'_>
         };
         out.insert(person(&user), (user, decision));
     }
-    unordered.sort_by_key(|r| r.id);
-    for r in unordered {
-        let user = r.user.clone().expect("filtered above");
+    unordered.sort_by_key(|(r, _)| r.id);
+    for (r, user) in unordered {
+        let user = user.clone();
         let key = person(&user);
         let requested = r.state.eq_ignore_ascii_case("CHANGES_REQUESTED")
             || matches!(out.get(&key), Some((_, Decisive::ChangesRequested)));
@@ -737,6 +738,23 @@ mod tests {
             review(2, "carol", "APPROVED", "2026-11-20T10:00:00Z"),
         ]);
         let d = decide(&pr, &head());
+        assert!(d.satisfied, "{d:?}");
+    }
+
+    #[test]
+    fn a_review_by_a_deleted_account_decides_nothing() {
+        // GitHub returns `user: null` for a deleted account, with or without a valid time.
+        let mut gone = review(2, "x", "CHANGES_REQUESTED", "2026-11-20T11:00:00Z");
+        gone.user = None;
+        let mut gone_untimed = review(3, "x", "CHANGES_REQUESTED", "later");
+        gone_untimed.user = None;
+        let pr = pull(vec![
+            review(1, "carol", "APPROVED", "2026-11-20T10:00:00Z"),
+            gone,
+            gone_untimed,
+        ]);
+        let d = decide(&pr, &head());
+        assert!(d.blocked_by.is_empty(), "{d:?}");
         assert!(d.satisfied, "{d:?}");
     }
 
