@@ -8,6 +8,7 @@ pub mod approval;
 pub mod changeset;
 pub mod checks;
 pub mod cli;
+pub mod conflict;
 pub mod diag;
 pub mod diff;
 pub mod error;

@@ -4,6 +4,7 @@
 
 pub mod window;
 
+use crate::conflict::{self, overlap};
 use crate::diag::{Code, Diagnostic, Location, Severity};
 use crate::diff::{RecordDiff, Status};
 use crate::graph::DependencyGraph;
@@ -16,7 +17,7 @@ use crate::risk::{self, Assessment, RiskContext};
 use jiff::Timestamp;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
-use window::{Recurrence, overlap};
+use window::Recurrence;
 
 /// What the gate needs to judge a pull request.
 pub struct PolicyInput<'a> {
@@ -105,7 +106,9 @@ pub fn check(input: &PolicyInput<'_>) -> (Vec<Diagnostic>, Vec<ChangeVerdict>) {
         .filter_map(|r| change_spec(r))
         .map(|c| (c.window.start, c.window.end))
         .collect();
+    // With what each touches: what it names and what that takes down or degrades.
     let mut impacts: BTreeMap<&str, ImpactSet> = BTreeMap::new();
+    let mut touches: BTreeMap<&str, Vec<RecordRef>> = BTreeMap::new();
     for r in input.head.of_kind(Kind::Change) {
         let Some(c) = change_spec(r) else { continue };
         let is_in_play = in_play.iter().any(|p| p.id() == r.id());
@@ -114,10 +117,9 @@ pub fn check(input: &PolicyInput<'_>) -> (Vec<Diagnostic>, Vec<ChangeVerdict>) {
                 .iter()
                 .any(|&w| overlap(w, (c.window.start, c.window.end)));
         if is_in_play || may_conflict {
-            impacts.insert(
-                r.id(),
-                ImpactSet::compute(input.head, input.head_graph, &affects(c)),
-            );
+            let impact = ImpactSet::compute(input.head, input.head_graph, &affects(c));
+            touches.insert(r.id(), conflict::touched(&affects(c), &impact));
+            impacts.insert(r.id(), impact);
         }
     }
 
@@ -146,11 +148,8 @@ pub fn check(input: &PolicyInput<'_>) -> (Vec<Diagnostic>, Vec<ChangeVerdict>) {
                 )),
             );
         }
-        let touched: BTreeSet<RecordRef> = impact
-            .impacted
-            .iter()
-            .map(|i| i.reference.clone())
-            .chain(affects(c))
+        let touched: BTreeSet<RecordRef> = conflict::touched(&affects(c), &impact)
+            .into_iter()
             .collect();
         if judged_in_time(input, r, c) {
             freeze_check(input, r, c, effective_type, &touched, &mut out);
@@ -159,8 +158,7 @@ pub fn check(input: &PolicyInput<'_>) -> (Vec<Diagnostic>, Vec<ChangeVerdict>) {
                 input,
                 r,
                 c,
-                &touched,
-                &impacts,
+                &touches,
                 &in_play,
                 &mut reported_pairs,
                 &mut out,
@@ -512,41 +510,40 @@ fn window_check(
     out.push(d);
 }
 
-#[allow(clippy::too_many_arguments)] // one call site; the arguments are the check's inputs
+/// Report each change of the pull request that conflicts (`conflict::between`) with another
+/// open change, once per pair. `touches` holds what every change that may conflict touches;
+/// the change under judgement counts as open even if this pull request closes it.
 fn conflict_check(
     input: &PolicyInput<'_>,
     r: &Record,
     c: &ChangeSpec,
-    touched: &BTreeSet<RecordRef>,
-    impacts: &BTreeMap<&str, ImpactSet>,
+    touches: &BTreeMap<&str, Vec<RecordRef>>,
     in_play: &[&Record],
     reported: &mut BTreeSet<(String, String)>,
     out: &mut Vec<Diagnostic>,
 ) {
+    let mine = conflict::Change::new(
+        r.id(),
+        (c.window.start, c.window.end),
+        true,
+        touches.get(r.id()).into_iter().flatten(),
+    );
     for other in input.head.of_kind(Kind::Change) {
         let Some(o) = change_spec(other) else {
             continue;
         };
-        if other.id() == r.id()
-            || o.status.is_closed()
-            || !overlap(
-                (c.window.start, c.window.end),
-                (o.window.start, o.window.end),
-            )
-        {
+        let Some(theirs) = touches.get(other.id()) else {
             continue;
-        }
-        let theirs: BTreeSet<RecordRef> = impacts
-            .get(other.id())
-            .map(|i| i.impacted.iter().map(|x| x.reference.clone()).collect())
-            .unwrap_or_default();
-        let shared: Vec<&RecordRef> = touched
-            .iter()
-            .filter(|t| theirs.contains(t) || affects(o).contains(t))
-            .collect();
-        if shared.is_empty() {
+        };
+        let theirs = conflict::Change::new(
+            other.id(),
+            (o.window.start, o.window.end),
+            !o.status.is_closed(),
+            theirs,
+        );
+        let Some(shared) = conflict::between(&mine, &theirs) else {
             continue;
-        }
+        };
         let pair = if r.id() < other.id() {
             (r.id().to_string(), other.id().to_string())
         } else {

@@ -12,12 +12,6 @@ use rrule::{RRuleSet, Tz};
 /// rule, the week of an `INTERVAL=2` rule) the same way for every change.
 pub const DEFAULT_ANCHOR: &str = "20260101T000000";
 
-/// Two windows `[start, end)` share an instant: the one definition of "overlap" the gate, the
-/// calendar and the site use (a window that ends as another starts does not overlap it).
-pub fn overlap(a: (Timestamp, Timestamp), b: (Timestamp, Timestamp)) -> bool {
-    a.0 < b.1 && b.0 < a.1
-}
-
 /// A parsed maintenance window.
 #[derive(Debug, Clone)]
 pub struct Recurrence {
@@ -180,18 +174,6 @@ mod chrono_tz_name {
 
 #[cfg(test)]
 mod tests {
-
-    #[test]
-    fn windows_overlap_when_they_share_an_instant() {
-        let t = |s: &str| s.parse::<Timestamp>().unwrap();
-        let nine_to_ten = (t("2026-12-01T09:00:00Z"), t("2026-12-01T10:00:00Z"));
-        let half_past = (t("2026-12-01T09:30:00Z"), t("2026-12-01T11:00:00Z"));
-        let ten_to_eleven = (t("2026-12-01T10:00:00Z"), t("2026-12-01T11:00:00Z"));
-        let inside = (t("2026-12-01T09:10:00Z"), t("2026-12-01T09:20:00Z"));
-        assert!(overlap(nine_to_ten, half_past) && overlap(half_past, nine_to_ten));
-        assert!(overlap(nine_to_ten, inside) && overlap(inside, nine_to_ten));
-        assert!(!overlap(nine_to_ten, ten_to_eleven) && !overlap(ten_to_eleven, nine_to_ten));
-    }
 
     use super::*;
 

@@ -1,15 +1,15 @@
 //! The change calendar: change records by window, freezes, maintenance-window occurrences,
 //! and the conflicts between changes (windows that overlap on records both impact).
 
+use crate::conflict::{self, overlap};
 use crate::graph::DependencyGraph;
 use crate::impact::ImpactSet;
 use crate::model::{
     ChangeSpec, ChangeStatus, Kind, PolicySpec, Record, RecordRef, RecordSet, Spec,
 };
-use crate::policy::window::{Recurrence, overlap};
+use crate::policy::window::Recurrence;
 use jiff::Timestamp;
 use serde::Serialize;
-use std::collections::BTreeSet;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ScheduledChange {
@@ -78,54 +78,39 @@ fn change(r: &Record) -> Option<&ChangeSpec> {
     }
 }
 
-/// The records a change touches: what it affects and what that takes down or degrades.
-pub fn touched(set: &RecordSet, graph: &DependencyGraph, c: &ChangeSpec) -> BTreeSet<RecordRef> {
+/// The records a change touches (`conflict::touched`).
+pub fn touched(set: &RecordSet, graph: &DependencyGraph, c: &ChangeSpec) -> Vec<RecordRef> {
     let affects: Vec<RecordRef> = c
         .affects
         .iter()
         .filter_map(|a| RecordRef::parse(a))
         .collect();
-    let impact = ImpactSet::compute(set, graph, &affects);
-    impact
-        .impacted
-        .into_iter()
-        .map(|i| i.reference)
-        .chain(affects)
-        .collect()
+    conflict::touched(&affects, &ImpactSet::compute(set, graph, &affects))
 }
 
-/// Every conflict among open changes (not cancelled, completed, failed or rolled back).
+/// Every conflict (`conflict::among`) among open changes (not cancelled, completed, failed or
+/// rolled back).
 pub fn conflicts(set: &RecordSet, graph: &DependencyGraph) -> Vec<Conflict> {
-    let open: Vec<(&Record, &ChangeSpec, BTreeSet<RecordRef>)> = set
+    let open: Vec<conflict::Change<'_, RecordRef>> = set
         .of_kind(Kind::Change)
         .filter_map(|r| change(r).map(|c| (r, c)))
         .filter(|(_, c)| !c.status.is_closed())
-        .map(|(r, c)| (r, c, touched(set, graph, c)))
+        .map(|(r, c)| {
+            conflict::Change::new(
+                r.id(),
+                (c.window.start, c.window.end),
+                true,
+                touched(set, graph, c),
+            )
+        })
         .collect();
-    let mut out = Vec::new();
-    for (i, (a, ca, ta)) in open.iter().enumerate() {
-        for (b, cb, tb) in &open[i + 1..] {
-            if !overlap(
-                (ca.window.start, ca.window.end),
-                (cb.window.start, cb.window.end),
-            ) {
-                continue;
-            }
-            let shared: Vec<RecordRef> = ta.intersection(tb).cloned().collect();
-            if shared.is_empty() {
-                continue;
-            }
-            let pair = if a.id() < b.id() {
-                (a.id().to_string(), b.id().to_string())
-            } else {
-                (b.id().to_string(), a.id().to_string())
-            };
-            out.push(Conflict {
-                changes: pair,
-                shared,
-            });
-        }
-    }
+    let mut out: Vec<Conflict> = conflict::among(&open)
+        .into_iter()
+        .map(|p| Conflict {
+            changes: (open[p.first].id.to_string(), open[p.second].id.to_string()),
+            shared: p.shared.into_iter().cloned().collect(),
+        })
+        .collect();
     out.sort();
     out
 }

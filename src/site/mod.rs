@@ -18,6 +18,8 @@ mod reach;
 pub use diagram::Limits as DiagramLimits;
 pub use markdown::{is_safe_url, render as render_markdown};
 pub use pages::HISTORY_CAP;
+#[cfg(test)]
+pub(crate) use pages::conflicts_shown;
 pub use paths::stem as file_stem;
 
 use crate::error::CommandError;

@@ -112,7 +112,7 @@ impl<'a> Facts<'a> {
                 changes_of[n as usize].push((i, effect));
             }
         }
-        let conflicts = conflicts(&changes, &touched);
+        let conflicts = conflicts(&graph, &changes, &touched);
         let commit_url = set
             .config()
             .and_then(|c| c.forge.as_ref())

@@ -39,6 +39,14 @@ use lines::Lines;
 use rayon::prelude::*;
 use related::SinglePoint;
 
+/// Which changes each change row says it conflicts with, as the site shows them.
+#[cfg(test)]
+pub(crate) fn conflicts_shown(
+    input: &SiteInput<'_>,
+) -> std::collections::HashMap<String, Vec<String>> {
+    Facts::gather(input).conflicts
+}
+
 /// How much a record page lists before "and N more". A service page is what readers come
 /// for; a CI page lists less, so that a catalogue of 50,000 CIs stays a quick build.
 #[derive(Clone, Copy)]
