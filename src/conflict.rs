@@ -74,7 +74,7 @@ pub fn between<'c, T: Ord>(a: &'c Change<'_, T>, b: &Change<'_, T>) -> Option<Ve
 
 /// One conflicting pair of `among`'s input: indices into it, the smaller id first.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Pair<'c, T> {
+pub struct ConflictingPair<'c, T> {
     pub first: usize,
     pub second: usize,
     pub shared: Vec<&'c T>,
@@ -82,7 +82,7 @@ pub struct Pair<'c, T> {
 
 /// Every pair of `changes` that conflict, ordered by the ids of the pair. A sweep over the
 /// open changes sorted by start: only changes whose windows overlap are compared.
-pub fn among<'c, T: Ord>(changes: &'c [Change<'_, T>]) -> Vec<Pair<'c, T>> {
+pub fn among<'c, T: Ord>(changes: &'c [Change<'_, T>]) -> Vec<ConflictingPair<'c, T>> {
     let mut open: Vec<usize> = (0..changes.len()).filter(|&i| changes[i].open).collect();
     open.sort_by(|&a, &b| {
         (changes[a].window.0, changes[a].id).cmp(&(changes[b].window.0, changes[b].id))
@@ -98,7 +98,7 @@ pub fn among<'c, T: Ord>(changes: &'c [Change<'_, T>]) -> Vec<Pair<'c, T>> {
             let b = &changes[j];
             if let Some(shared) = between(a, b) {
                 let (first, second) = if a.id <= b.id { (i, j) } else { (j, i) };
-                out.push(Pair {
+                out.push(ConflictingPair {
                     first,
                     second,
                     shared,

@@ -64,7 +64,7 @@ pub fn run(root: &Path, source: &Source) -> Result<Validation, CommandError> {
 /// Check what was loaded.
 pub fn of(loaded: Loaded) -> Validation {
     let mut diagnostics = loaded.diagnostics;
-    let (found, graph) = checks::run(&loaded.records, !loaded.truncated);
+    let (found, graph) = checks::all(&loaded.records, !loaded.truncated);
     diagnostics.extend(found);
     load::locate(&mut diagnostics, &loaded.texts, &loaded.limits);
     for d in &mut diagnostics {

@@ -5,7 +5,7 @@ use crate::diag::{Code, Diagnostic};
 use crate::model::{ChangeType, RecordSet, Spec};
 use std::collections::HashMap;
 
-pub(super) fn check(set: &RecordSet, out: &mut Vec<Diagnostic>) {
+pub(super) fn findings(set: &RecordSet, out: &mut Vec<Diagnostic>) {
     let mut per_file: HashMap<&str, usize> = HashMap::new();
     for r in set.iter() {
         *per_file.entry(r.origin.file.as_str()).or_default() += 1;

@@ -5,7 +5,7 @@ use crate::load::CONFIG_FILE;
 use crate::model::{Kind, RecordSet, Spec};
 use std::collections::BTreeMap;
 
-pub(super) fn check(set: &RecordSet, out: &mut Vec<Diagnostic>) {
+pub(super) fn findings(set: &RecordSet, out: &mut Vec<Diagnostic>) {
     let mut first: foldhash::HashMap<(Kind, &str), &crate::model::Record> = Default::default();
     for r in set.iter() {
         match first.get(&(r.kind(), r.id())) {

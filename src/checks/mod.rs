@@ -2,6 +2,7 @@
 //! than one document. Each check is a pure function from records to diagnostics.
 
 mod change;
+mod cycles;
 mod identity;
 mod lifecycle;
 mod redundancy;
@@ -12,7 +13,7 @@ use crate::diag::Diagnostic;
 use crate::graph::DependencyGraph;
 use crate::model::RecordSet;
 
-/// Run every semantic check, and hand back the dependency graph they were run on.
+/// The findings of every semantic check, and the dependency graph they were run on.
 ///
 /// With `whole` false (a limit stopped the reading, so records are missing) only the checks
 /// that hold for any part of the set run: every reference to a record left unread would
@@ -22,26 +23,27 @@ use crate::model::RecordSet;
 /// The checks that need the dependency graph run beside the others (on a large repository
 /// building the graph is a good part of the time); the findings come out in the same order
 /// either way.
-pub fn run(set: &RecordSet, whole: bool) -> (Vec<Diagnostic>, DependencyGraph) {
+pub fn all(set: &RecordSet, whole: bool) -> (Vec<Diagnostic>, DependencyGraph) {
     if !whole {
         let mut out = Vec::new();
-        identity::check(set, &mut out);
+        identity::findings(set, &mut out);
         return (out, DependencyGraph::build(set));
     }
     let ((by_graph, graph), (mut out, rest)) = rayon::join(
         || {
             let graph = DependencyGraph::build(set);
             let mut out = Vec::new();
-            lifecycle::check(set, &graph, &mut out);
+            cycles::findings(set, &graph, &mut out);
             (out, graph)
         },
         || {
             let (mut first, mut rest) = (Vec::new(), Vec::new());
-            identity::check(set, &mut first);
-            references::check(set, &mut first);
-            redundancy::check(set, &mut rest);
-            sla::check(set, &mut rest);
-            change::check(set, &mut rest);
+            identity::findings(set, &mut first);
+            references::findings(set, &mut first);
+            lifecycle::findings(set, &mut rest);
+            redundancy::findings(set, &mut rest);
+            sla::findings(set, &mut rest);
+            change::findings(set, &mut rest);
             (first, rest)
         },
     );

@@ -4,7 +4,7 @@ use crate::diag::{Code, Diagnostic};
 use crate::model::{Record, RecordSet, Spec};
 use std::collections::BTreeMap;
 
-pub(super) fn check(set: &RecordSet, out: &mut Vec<Diagnostic>) {
+pub(super) fn findings(set: &RecordSet, out: &mut Vec<Diagnostic>) {
     let mut groups: BTreeMap<&str, Vec<(&Record, u32)>> = BTreeMap::new();
     for r in set.iter() {
         if let Spec::ConfigurationItem(ci) = &r.spec

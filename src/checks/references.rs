@@ -150,11 +150,11 @@ impl<'a> Suggestions<'a> {
     }
 }
 
-pub(super) fn check(set: &RecordSet, out: &mut Vec<Diagnostic>) {
-    check_within(set, SUGGESTION_BUDGET, out);
+pub(super) fn findings(set: &RecordSet, out: &mut Vec<Diagnostic>) {
+    findings_within(set, SUGGESTION_BUDGET, out);
 }
 
-fn check_within(set: &RecordSet, budget: usize, out: &mut Vec<Diagnostic>) {
+fn findings_within(set: &RecordSet, budget: usize, out: &mut Vec<Diagnostic>) {
     let mut suggestions = Suggestions::new(set, budget);
     for r in set.iter() {
         for (pointer, text, bare) in references(r) {
@@ -217,7 +217,7 @@ mod tests {
 
     fn helps(set: &RecordSet, budget: usize) -> Vec<Option<String>> {
         let mut out = Vec::new();
-        check_within(set, budget, &mut out);
+        findings_within(set, budget, &mut out);
         out.into_iter().map(|d| d.help).collect()
     }
 

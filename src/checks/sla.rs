@@ -4,7 +4,7 @@
 use crate::diag::{Code, Diagnostic};
 use crate::model::{RecordSet, ServiceHours, Spec, duration_seconds};
 
-pub(super) fn check(set: &RecordSet, out: &mut Vec<Diagnostic>) {
+pub(super) fn findings(set: &RecordSet, out: &mut Vec<Diagnostic>) {
     for r in set.iter() {
         match &r.spec {
             Spec::Sla(sla) => {

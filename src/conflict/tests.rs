@@ -232,7 +232,7 @@ fn gate(set: &RecordSet, graph: &DependencyGraph) -> Pairs {
             fields: Vec::new(),
         })
         .collect();
-    let (diagnostics, _) = policy::check(&PolicyInput {
+    let (diagnostics, _) = policy::judge(&PolicyInput {
         base: set,
         head: set,
         head_graph: graph,

@@ -146,7 +146,7 @@ pub fn run(
         policy: base_policy.as_ref(),
         now,
     };
-    let (mut findings, changes) = policy::check(&input);
+    let (mut findings, changes) = policy::judge(&input);
     if base_policy.is_none() && base_loaded.records.has_invalid(Kind::Policy) {
         findings.push(invalid_base_policy(&base_loaded));
     }

@@ -155,7 +155,7 @@ fn check(file: &str, doc: &ParsedDocument, out: &mut Vec<Diagnostic>) -> Checked
         // values would only repeat it.
         return Checked::Invalid;
     }
-    let problems = schema::check(kind, &doc.value, file, doc.index);
+    let problems = schema::validate_document(kind, &doc.value, file, doc.index);
     if !problems.is_empty() {
         out.extend(problems);
         return Checked::Invalid;

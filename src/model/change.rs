@@ -1,6 +1,7 @@
-//! Change records: what a pull request proposes to do, when, and how to undo it.
+//! Change records (what a pull request proposes to do, when, and how to undo it) and change
+//! models (pre-approved standard changes).
 
-use super::{MODEL_REF, SERVICE_OR_CI_REF};
+use super::{CiType, MODEL_REF, SERVICE_OR_CI_REF};
 use jiff::Timestamp;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -177,4 +178,17 @@ impl OutcomeResult {
     pub fn is_failure(self) -> bool {
         matches!(self, OutcomeResult::Failed | OutcomeResult::BackedOut)
     }
+}
+
+/// A pre-approved standard change.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ChangeModelSpec {
+    /// CI types a standard change of this model may affect.
+    #[schemars(length(min = 1))]
+    pub applies_to: Vec<CiType>,
+    /// The highest computed risk a change of this model may have and still be standard.
+    pub max_risk: Risk,
+    /// The pre-approved procedure (Markdown).
+    pub plan: String,
 }

@@ -201,16 +201,3 @@ pub enum Environment {
     Development,
     Dr,
 }
-
-/// A pre-approved standard change.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct ChangeModelSpec {
-    /// CI types a standard change of this model may affect.
-    #[schemars(length(min = 1))]
-    pub applies_to: Vec<CiType>,
-    /// The highest computed risk a change of this model may have and still be standard.
-    pub max_risk: super::Risk,
-    /// The pre-approved procedure (Markdown).
-    pub plan: String,
-}

@@ -88,7 +88,7 @@ fn severity(code: Code, policy: Option<&PolicySpec>) -> Severity {
 
 /// Judge the change records a pull request adds or edits. Returns the findings and a verdict
 /// per change record.
-pub fn check(input: &PolicyInput<'_>) -> (Vec<Diagnostic>, Vec<ChangeVerdict>) {
+pub fn judge(input: &PolicyInput<'_>) -> (Vec<Diagnostic>, Vec<ChangeVerdict>) {
     let mut out = Vec::new();
     let risk_policy = input.policy.map(|p| p.risk.clone()).unwrap_or_default();
     let in_play: Vec<&Record> = input

@@ -1,5 +1,7 @@
-//! Report writers: one file per output format. They render plain data into a writer and never
-//! decide anything; only they and `cli` write output.
+//! Report writers: one file per output format of the findings (`human`, `json`, `github`,
+//! `sarif`, `junit`) and one per command whose report has a shape of its own (`check`,
+//! `impact`, `schedule`, `graph`), which writes each of that command's formats. They render
+//! plain data into a writer and never decide anything; only they and `cli` write output.
 
 pub mod check;
 pub mod github;

@@ -234,7 +234,12 @@ fn without_lookaheads(schema: &Value) -> Value {
 }
 
 /// Check one document against its kind's schema. Returns every violation, not just the first.
-pub fn check(kind: Kind, document: &Value, file: &str, index: usize) -> Vec<Diagnostic> {
+pub fn validate_document(
+    kind: Kind,
+    document: &Value,
+    file: &str,
+    index: usize,
+) -> Vec<Diagnostic> {
     let c = compiled(kind);
     if c.is_valid(document) {
         return Vec::new();
@@ -741,7 +746,7 @@ mod tests {
     fn an_id_with_two_dots_in_a_row_is_explained_with_the_published_pattern() {
         let doc = json!({"apiVersion": "cabinet/v1", "kind": "Service", "metadata": {"id": "a..b"},
             "spec": {"owner": "t", "tier": 1, "lifecycle": "planned"}});
-        let d = check(Kind::Service, &doc, "s.yaml", 0);
+        let d = validate_document(Kind::Service, &doc, "s.yaml", 0);
         assert_eq!(d.len(), 1, "{d:?}");
         assert_eq!(d[0].pointer(), "/metadata/id");
         assert_eq!(
@@ -757,7 +762,7 @@ mod tests {
     fn unknown_fields_suggest_the_closest_name() {
         let doc = json!({"apiVersion": "cabinet/v1", "kind": "Service", "metadata": {"id": "a"},
             "spec": {"owner": "t", "tier": 1, "lifecycle": "planned", "dependOn": []}});
-        let d = check(Kind::Service, &doc, "s.yaml", 0);
+        let d = validate_document(Kind::Service, &doc, "s.yaml", 0);
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].code, Code::UnknownField);
         assert_eq!(d[0].pointer(), "/spec/dependOn");
@@ -769,7 +774,7 @@ mod tests {
         let doc = json!({"apiVersion": "cabinet/v1", "kind": "Service", "metadata": {"id": "a"},
             "spec": {"owner": "t", "tier": 1, "lifecycle": "planned",
                      "dependsOn": [{"ref": "ci:x", "impact": "partially"}]}});
-        let d = check(Kind::Service, &doc, "s.yaml", 0);
+        let d = validate_document(Kind::Service, &doc, "s.yaml", 0);
         assert_eq!(d.len(), 1, "{d:?}");
         assert_eq!(d[0].pointer(), "/spec/dependsOn/0/impact");
         assert_eq!(d[0].help.as_deref(), Some("did you mean `partial`?"));
@@ -778,7 +783,7 @@ mod tests {
     #[test]
     fn look_alike_ids_are_explained() {
         let doc = json!({"apiVersion": "cabinet/v1", "kind": "Team", "metadata": {"id": "pаyments"}, "spec": {}});
-        let d = check(Kind::Team, &doc, "t.yaml", 0);
+        let d = validate_document(Kind::Team, &doc, "t.yaml", 0);
         assert_eq!(d.len(), 1);
         assert!(
             d[0].help.as_deref().unwrap().contains("U+0430"),

@@ -2,7 +2,7 @@
 //! it is rendered, so a large site is never held in memory whole; `cli/site.rs` provides the
 //! sink that writes to disk. Nothing here does I/O or reads the clock.
 //!
-//! Three steps: facts about every record (`pages/facts.rs`: links, names, the dependency
+//! Three steps: facts about every record (`pages/catalogue.rs`: links, names, the dependency
 //! graph, what each change touches), a plain view model per page (one file per page family
 //! under `pages/`), and rendering through the overridable minijinja templates in
 //! `templates/site/` (`pages/frame.rs`), in the order `pages::render_all` sets. Pages are
@@ -58,9 +58,9 @@ pub trait Sink: Sync {
 
 /// A sink that keeps every file in memory.
 #[derive(Default)]
-pub struct Collect(Mutex<Vec<SiteFile>>);
+pub struct MemorySink(Mutex<Vec<SiteFile>>);
 
-impl Collect {
+impl MemorySink {
     /// The files, sorted by path.
     pub fn into_sorted(self) -> Vec<SiteFile> {
         let mut files = self.0.into_inner().unwrap_or_else(|e| e.into_inner());
@@ -69,7 +69,7 @@ impl Collect {
     }
 }
 
-impl Sink for Collect {
+impl Sink for MemorySink {
     fn put(&self, file: SiteFile) -> Result<(), CommandError> {
         self.0.lock().unwrap_or_else(|e| e.into_inner()).push(file);
         Ok(())
@@ -91,7 +91,7 @@ pub fn build_in_memory(
     input: &SiteInput<'_>,
     templates: &Templates,
 ) -> Result<Vec<SiteFile>, CommandError> {
-    let files = Collect::default();
+    let files = MemorySink::default();
     build(input, templates, &files)?;
     Ok(files.into_sorted())
 }

@@ -2,7 +2,7 @@
 //! ahead, the conflicts between open changes; and its iCalendar feed.
 
 use super::WINDOW_DAYS;
-use super::facts::Facts;
+use super::catalogue::Catalogue;
 use super::frame::Renderer;
 use super::view::{ChangeRow, LinkTo, Time, time};
 use crate::error::CommandError;
@@ -74,7 +74,7 @@ pub(super) fn feed_span(
 
 /// Every change record: upcoming (not yet over and not closed) soonest first, the rest
 /// latest first.
-pub(super) fn split(f: &Facts<'_>) -> (Vec<ChangeRow>, Vec<ChangeRow>) {
+pub(super) fn split(f: &Catalogue<'_>) -> (Vec<ChangeRow>, Vec<ChangeRow>) {
     let mut upcoming: Vec<(Timestamp, ChangeRow)> = Vec::new();
     let mut past: Vec<(Timestamp, ChangeRow)> = Vec::new();
     for r in &f.changes {
@@ -97,7 +97,7 @@ pub(super) fn split(f: &Facts<'_>) -> (Vec<ChangeRow>, Vec<ChangeRow>) {
 /// Render the calendar page and the feed. `feed` covers every change record and freeze
 /// (`feed_span`); the page shows the windows ahead.
 pub(super) fn render(
-    f: &Facts<'_>,
+    f: &Catalogue<'_>,
     out: &Renderer<'_>,
     feed: &Schedule,
     policy: Option<&PolicySpec>,

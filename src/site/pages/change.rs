@@ -1,9 +1,9 @@
 //! Change pages: the request, the plan, what the change takes down or degrades, its outcome.
 
 use super::ROW_CAP;
-use super::facts::Facts;
+use super::catalogue::Catalogue;
 use super::frame::Renderer;
-use super::view::{ChangeRow, Common, LinkTo, Row};
+use super::view::{ChangeRow, LinkTo, RecordHeader, Row};
 use crate::error::CommandError;
 use crate::graph::Node;
 use crate::impact::propagate;
@@ -15,7 +15,7 @@ use serde::Serialize;
 #[derive(Serialize)]
 struct ChangePage<'a> {
     #[serde(flatten)]
-    common: Common,
+    common: RecordHeader,
     #[serde(flatten)]
     row: ChangeRow,
     model: Option<String>,
@@ -35,7 +35,7 @@ struct ChangePage<'a> {
     upcoming: bool,
 }
 
-fn change_page<'a>(f: &'a Facts<'_>, r: &Record, c: &ChangeSpec) -> ChangePage<'a> {
+fn change_page<'a>(f: &'a Catalogue<'_>, r: &Record, c: &ChangeSpec) -> ChangePage<'a> {
     let named: Vec<Node> = c
         .affects
         .iter()
@@ -109,7 +109,7 @@ fn change_page<'a>(f: &'a Facts<'_>, r: &Record, c: &ChangeSpec) -> ChangePage<'
 
 /// Render the page of change `r`.
 pub(super) fn render(
-    f: &Facts<'_>,
+    f: &Catalogue<'_>,
     out: &Renderer<'_>,
     r: &Record,
     c: &ChangeSpec,

@@ -2,10 +2,10 @@
 //! and what needs it.
 
 use super::CI_CAPS;
-use super::facts::Facts;
+use super::catalogue::Catalogue;
 use super::frame::Renderer;
 use super::related::{RelatedLists, SinglePoint, related_lists};
-use super::view::{Common, LinkTo, Pair, TeamSummary, json_word, lifecycle_word};
+use super::view::{LabelRow, LinkTo, RecordHeader, TeamSummary, json_word, lifecycle_word};
 use crate::error::CommandError;
 use crate::graph::Node;
 use crate::model::{AttributeValue, ConfigurationItemSpec, Record};
@@ -14,13 +14,13 @@ use serde::Serialize;
 #[derive(Serialize)]
 struct CiPage<'a> {
     #[serde(flatten)]
-    common: Common,
+    common: RecordHeader,
     ci_type: String,
     environment: String,
     lifecycle: &'static str,
     owner: TeamSummary,
     redundancy: Option<Redundancy>,
-    attributes: Vec<Pair>,
+    attributes: Vec<LabelRow>,
     #[serde(flatten)]
     related: RelatedLists<'a>,
 }
@@ -33,7 +33,7 @@ struct Redundancy {
 }
 
 fn ci_page<'a>(
-    f: &'a Facts<'_>,
+    f: &'a Catalogue<'_>,
     r: &Record,
     c: &ConfigurationItemSpec,
     n: Node,
@@ -57,7 +57,7 @@ fn ci_page<'a>(
         attributes: c
             .attributes
             .iter()
-            .map(|(k, v)| Pair {
+            .map(|(k, v)| LabelRow {
                 key: k.clone(),
                 value: match v {
                     AttributeValue::String(s) => s.clone(),
@@ -75,7 +75,7 @@ fn ci_page<'a>(
 /// Render the page of CI `r` (graph node `n`); returns it when it is a single point of
 /// failure.
 pub(super) fn render(
-    f: &Facts<'_>,
+    f: &Catalogue<'_>,
     out: &Renderer<'_>,
     r: &Record,
     c: &ConfigurationItemSpec,

@@ -1,9 +1,9 @@
 //! The index pages: home (services by tier and by team, SLAs, what comes next) and the CI
 //! index (CIs by type).
 
-use super::facts::Facts;
+use super::catalogue::Catalogue;
 use super::frame::Renderer;
-use super::lines::{CiLine, Lines, ServiceLine, unique};
+use super::summaries::{CiLine, ServiceLine, Summaries, unique};
 use super::view::{ChangeRow, LinkTo, sla_details};
 use crate::error::CommandError;
 use crate::model::{Kind, Spec};
@@ -58,8 +58,8 @@ struct CisPage {
 
 /// Render the home page; `upcoming` is the calendar's list of changes to come.
 pub(super) fn render_home(
-    f: &Facts<'_>,
-    lines: &Lines,
+    f: &Catalogue<'_>,
+    lines: &Summaries,
     out: &Renderer<'_>,
     upcoming: &[ChangeRow],
 ) -> Result<(), CommandError> {
@@ -139,7 +139,7 @@ pub(super) fn render_home(
 }
 
 /// Render the CI index, by type.
-pub(super) fn render_cis(lines: &Lines, out: &Renderer<'_>) -> Result<(), CommandError> {
+pub(super) fn render_cis(lines: &Summaries, out: &Renderer<'_>) -> Result<(), CommandError> {
     let mut ci_groups: BTreeMap<String, Vec<CiLine>> = BTreeMap::new();
     for (_, l) in &lines.cis {
         ci_groups

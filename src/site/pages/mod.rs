@@ -3,8 +3,8 @@
 //! template puts `root` (`""` or `"../"`) in front, so the site works under any base path and
 //! from disk.
 //!
-//! `facts.rs` gathers what every page needs once (`conflicts.rs` finds the open changes that
-//! clash); `view.rs` holds the pieces models share, `lines.rs` the one-line summaries list
+//! `catalogue.rs` gathers what every page needs once (`conflicts.rs` finds the open changes that
+//! clash); `view.rs` holds the pieces models share, `summaries.rs` the one-line summaries list
 //! pages show, `related.rs` what service and CI pages list about the graph. One file per page
 //! family builds and renders its pages: `service.rs`, `ci.rs`, `sla.rs`, `team.rs`,
 //! `change.rs`, `index.rs` (home and the CI index), `calendar.rs` (with the iCalendar feed),
@@ -12,18 +12,18 @@
 //! template gets and hands the file to the sink; `render_all` below decides the order.
 
 mod calendar;
+mod catalogue;
 mod change;
 mod ci;
 mod conflicts;
-mod facts;
 mod frame;
 mod index;
-mod lines;
 mod related;
 mod risks;
 mod search;
 mod service;
 mod sla;
+mod summaries;
 mod team;
 mod view;
 
@@ -33,35 +33,35 @@ use crate::graph::Node;
 use crate::model::{Kind, Record, Spec};
 use crate::schedule;
 use crate::templates::Templates;
-use facts::Facts;
+use catalogue::Catalogue;
 use frame::{Renderer, SiteInfo};
-use lines::Lines;
 use rayon::prelude::*;
 use related::SinglePoint;
+use summaries::Summaries;
 
 /// Which changes each change row says it conflicts with, as the site shows them.
 #[cfg(test)]
 pub(crate) fn conflicts_shown(
     input: &SiteInput<'_>,
 ) -> std::collections::HashMap<String, Vec<String>> {
-    Facts::gather(input).conflicts
+    Catalogue::gather(input).conflicts
 }
 
 /// How much a record page lists before "and N more". A service page is what readers come
 /// for; a CI page lists less, so that a catalogue of 50,000 CIs stays a quick build.
 #[derive(Clone, Copy)]
-struct Caps {
+struct ListCaps {
     rows: usize,
     upcoming: usize,
     past: usize,
 }
 
-const SERVICE_CAPS: Caps = Caps {
+const SERVICE_CAPS: ListCaps = ListCaps {
     rows: 100,
     upcoming: 30,
     past: 20,
 };
-const CI_CAPS: Caps = Caps {
+const CI_CAPS: ListCaps = ListCaps {
     rows: 15,
     upcoming: 5,
     past: 5,
@@ -81,7 +81,7 @@ pub(super) fn render_all(
     t: &Templates,
     sink: &dyn Sink,
 ) -> Result<(), CommandError> {
-    let f = Facts::gather(input);
+    let f = Catalogue::gather(input);
     let site = SiteInfo::new(input);
     let out = Renderer {
         t,
@@ -97,7 +97,7 @@ pub(super) fn render_all(
         || graph_pages(&f, &out),
     );
     let singles = singles?;
-    let lines = lines::lines(&f);
+    let lines = summaries::lines(&f);
     record_pages(&f, &lines, &out)?;
     let changes = calendar::split(&f);
     index::render_home(&f, &lines, &out, &changes.0)?;
@@ -119,7 +119,7 @@ pub(super) fn render_all(
 
 /// Service and CI pages, in parallel; each also says whether its record is a single point
 /// of failure, which the risks page collects.
-fn graph_pages(f: &Facts<'_>, out: &Renderer<'_>) -> Result<Vec<SinglePoint>, CommandError> {
+fn graph_pages(f: &Catalogue<'_>, out: &Renderer<'_>) -> Result<Vec<SinglePoint>, CommandError> {
     let node_records: Vec<(Node, &Record)> = (0..f.graph.len() as Node)
         .filter_map(|n| f.set.get(f.graph.reference(n)).map(|r| (n, r)))
         .collect();
@@ -137,10 +137,14 @@ fn graph_pages(f: &Facts<'_>, out: &Renderer<'_>) -> Result<Vec<SinglePoint>, Co
 }
 
 /// SLA, team and change pages, in parallel.
-fn record_pages(f: &Facts<'_>, lines: &Lines, out: &Renderer<'_>) -> Result<(), CommandError> {
+fn record_pages(
+    f: &Catalogue<'_>,
+    lines: &Summaries,
+    out: &Renderer<'_>,
+) -> Result<(), CommandError> {
     let records: Vec<&Record> = [Kind::Sla, Kind::Team, Kind::Change]
         .into_iter()
-        .flat_map(|k| lines::unique(f.set, k))
+        .flat_map(|k| summaries::unique(f.set, k))
         .collect();
     records.par_iter().try_for_each(|&r| match &r.spec {
         Spec::Sla(s) => sla::render(f, lines, out, r, s),

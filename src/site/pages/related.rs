@@ -2,8 +2,8 @@
 //! how many more), the diagram, and the changes that touch it. The walk also says whether the
 //! record is a single point of failure for a tier-1 service, which the risks page collects.
 
-use super::Caps;
-use super::facts::Facts;
+use super::ListCaps;
+use super::catalogue::Catalogue;
 use super::view::{ChangeRow, Row};
 use crate::graph::Node;
 use crate::site::reach;
@@ -35,9 +35,9 @@ pub(super) struct SinglePoint {
 
 /// The lists of node `n`'s page, as many rows as `caps` allow.
 pub(super) fn related_lists<'a>(
-    f: &'a Facts<'_>,
+    f: &'a Catalogue<'_>,
     n: Node,
-    caps: Caps,
+    caps: ListCaps,
 ) -> (RelatedLists<'a>, Option<SinglePoint>) {
     let (needs, needs_total) = reach::dependencies(&f.graph, &f.node_facts, n, caps.rows);
     // Nothing depends on most records at the top of a catalogue: no walk needed.

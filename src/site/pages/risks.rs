@@ -1,10 +1,10 @@
 //! Known risks: single points of failure for tier-1 services, services without an SLA or
 //! without an owner.
 
-use super::facts::Facts;
+use super::catalogue::Catalogue;
 use super::frame::Renderer;
-use super::lines::{Lines, ServiceLine};
 use super::related::SinglePoint;
+use super::summaries::{ServiceLine, Summaries};
 use super::view::{LinkTo, kind_word};
 use crate::error::CommandError;
 use serde::Serialize;
@@ -28,8 +28,8 @@ struct SpofRow {
 
 /// Render the risks page from the single points the service and CI pages found.
 pub(super) fn render(
-    f: &Facts<'_>,
-    lines: &Lines,
+    f: &Catalogue<'_>,
+    lines: &Summaries,
     out: &Renderer<'_>,
     mut singles: Vec<SinglePoint>,
 ) -> Result<(), CommandError> {

@@ -2,9 +2,9 @@
 //! line of detail), written as JSON for fetch() and as a script for file:// (where browsers
 //! refuse fetch()).
 
-use super::facts::Facts;
+use super::catalogue::Catalogue;
 use super::frame::Renderer;
-use super::lines::{Lines, unique};
+use super::summaries::{Summaries, unique};
 use crate::error::CommandError;
 use crate::model::{Kind, Spec};
 use crate::site::SiteFile;
@@ -16,7 +16,7 @@ struct SearchIndex {
     items: Vec<[String; 5]>,
 }
 
-fn search_index(f: &Facts<'_>, lines: &Lines) -> SearchIndex {
+fn search_index(f: &Catalogue<'_>, lines: &Summaries) -> SearchIndex {
     let mut items: Vec<[String; 5]> = Vec::new();
     for (owner, l) in &lines.services {
         items.push([
@@ -74,7 +74,11 @@ fn search_index(f: &Facts<'_>, lines: &Lines) -> SearchIndex {
 }
 
 /// Render the search page and write the index beside it.
-pub(super) fn render(f: &Facts<'_>, lines: &Lines, out: &Renderer<'_>) -> Result<(), CommandError> {
+pub(super) fn render(
+    f: &Catalogue<'_>,
+    lines: &Summaries,
+    out: &Renderer<'_>,
+) -> Result<(), CommandError> {
     out.page(
         "site/search.html",
         "search.html".into(),

@@ -1,10 +1,10 @@
 //! Service pages: owner, SLA, offerings, support, and what the service needs and what needs it.
 
 use super::SERVICE_CAPS;
-use super::facts::Facts;
+use super::catalogue::Catalogue;
 use super::frame::Renderer;
 use super::related::{RelatedLists, SinglePoint, related_lists};
-use super::view::{Common, SlaSummary, TeamSummary, lifecycle_word};
+use super::view::{RecordHeader, SlaSummary, TeamSummary, lifecycle_word};
 use crate::error::CommandError;
 use crate::graph::Node;
 use crate::model::{Record, ServiceSpec};
@@ -14,7 +14,7 @@ use serde::Serialize;
 #[derive(Serialize)]
 struct ServicePage<'a> {
     #[serde(flatten)]
-    common: Common,
+    common: RecordHeader,
     tier: u8,
     lifecycle: &'static str,
     owner: TeamSummary,
@@ -43,7 +43,7 @@ struct Offering {
 }
 
 fn service_page<'a>(
-    f: &'a Facts<'_>,
+    f: &'a Catalogue<'_>,
     r: &Record,
     s: &ServiceSpec,
     n: Node,
@@ -79,7 +79,7 @@ fn service_page<'a>(
 /// Render the page of service `r` (graph node `n`); returns it when it is a single point of
 /// failure.
 pub(super) fn render(
-    f: &Facts<'_>,
+    f: &Catalogue<'_>,
     out: &Renderer<'_>,
     r: &Record,
     s: &ServiceSpec,

@@ -1,9 +1,9 @@
 //! SLA pages: the agreement's terms and the services it covers.
 
-use super::facts::Facts;
+use super::catalogue::Catalogue;
 use super::frame::Renderer;
-use super::lines::{Lines, ServiceLine};
-use super::view::{Common, SlaSummary, sla_details};
+use super::summaries::{ServiceLine, Summaries};
+use super::view::{RecordHeader, SlaSummary, sla_details};
 use crate::error::CommandError;
 use crate::model::{Kind, Record, SlaSpec};
 use serde::Serialize;
@@ -11,7 +11,7 @@ use serde::Serialize;
 #[derive(Serialize)]
 struct SlaPage {
     #[serde(flatten)]
-    common: Common,
+    common: RecordHeader,
     #[serde(flatten)]
     sla: SlaSummary,
     services: Vec<ServiceLine>,
@@ -19,8 +19,8 @@ struct SlaPage {
 
 /// Render the page of SLA `r`.
 pub(super) fn render(
-    f: &Facts<'_>,
-    lines: &Lines,
+    f: &Catalogue<'_>,
+    lines: &Summaries,
     out: &Renderer<'_>,
     r: &Record,
     s: &SlaSpec,

@@ -1,10 +1,10 @@
 //! Team pages: contacts, members, what the team owns and the changes its members requested.
 
 use super::PAST_CAP;
-use super::facts::Facts;
+use super::catalogue::Catalogue;
 use super::frame::Renderer;
-use super::lines::{CiLine, Lines, ServiceLine};
-use super::view::{ChangeRow, Common};
+use super::summaries::{CiLine, ServiceLine, Summaries};
+use super::view::{ChangeRow, RecordHeader};
 use crate::error::CommandError;
 use crate::model::{Record, Spec, TeamSpec};
 use jiff::Timestamp;
@@ -13,7 +13,7 @@ use serde::Serialize;
 #[derive(Serialize)]
 struct TeamPage {
     #[serde(flatten)]
-    common: Common,
+    common: RecordHeader,
     email: Option<String>,
     chat: Option<String>,
     members: Vec<Member>,
@@ -29,7 +29,7 @@ struct Member {
     email: Option<String>,
 }
 
-fn team_page(f: &Facts<'_>, r: &Record, t: &TeamSpec, lines: &Lines) -> TeamPage {
+fn team_page(f: &Catalogue<'_>, r: &Record, t: &TeamSpec, lines: &Summaries) -> TeamPage {
     let id = r.id();
     let logins: Vec<String> = t.members.iter().map(|m| m.github.to_lowercase()).collect();
     let mut changes: Vec<(Timestamp, ChangeRow)> = f
@@ -68,8 +68,8 @@ fn team_page(f: &Facts<'_>, r: &Record, t: &TeamSpec, lines: &Lines) -> TeamPage
 
 /// Render the page of team `r`.
 pub(super) fn render(
-    f: &Facts<'_>,
-    lines: &Lines,
+    f: &Catalogue<'_>,
+    lines: &Summaries,
     out: &Renderer<'_>,
     r: &Record,
     t: &TeamSpec,

@@ -1,5 +1,5 @@
 //! The pieces several page models share: links, table rows, times, change rows, what every
-//! record page shows (`Common`), SLA and team summaries; and the words records' enums are
+//! record page shows (`RecordHeader`), SLA and team summaries; and the words records' enums are
 //! shown as. Plain serialisable data, no lookups: `facts.rs` fills them in.
 
 use crate::model::{Kind, ServiceHours, SlaSpec};
@@ -68,7 +68,7 @@ pub(super) struct Commit {
 }
 
 #[derive(Clone, Debug, Serialize)]
-pub(super) struct Pair {
+pub(super) struct LabelRow {
     pub(super) key: String,
     pub(super) value: String,
 }
@@ -82,13 +82,13 @@ pub(super) struct SafeLink {
 }
 
 #[derive(Clone, Debug, Serialize)]
-pub(super) struct Common {
+pub(super) struct RecordHeader {
     pub(super) id: String,
     pub(super) name: String,
     pub(super) reference: String,
     pub(super) file: String,
     pub(super) description: Option<String>,
-    pub(super) labels: Vec<Pair>,
+    pub(super) labels: Vec<LabelRow>,
     pub(super) links: Vec<SafeLink>,
     pub(super) history: Vec<Commit>,
 }

@@ -1,7 +1,7 @@
 //! One line per service and per CI, as the list pages show them (home, the CI index, team
 //! and SLA pages, known risks, the search index): built once, sorted, and indexed by owner.
 
-use super::facts::Facts;
+use super::catalogue::Catalogue;
 use super::view::{LinkTo, json_word, lifecycle_word};
 use crate::model::{ConfigurationItemSpec, Kind, Record, RecordRef, RecordSet, ServiceSpec, Spec};
 use serde::Serialize;
@@ -29,7 +29,7 @@ pub(super) struct CiLine {
     pub(super) owner: LinkTo,
 }
 
-fn service_line(f: &Facts<'_>, r: &Record, s: &ServiceSpec) -> ServiceLine {
+fn service_line(f: &Catalogue<'_>, r: &Record, s: &ServiceSpec) -> ServiceLine {
     ServiceLine {
         name: r.metadata.display_name().to_string(),
         reference: r.reference().to_string(),
@@ -44,7 +44,7 @@ fn service_line(f: &Facts<'_>, r: &Record, s: &ServiceSpec) -> ServiceLine {
     }
 }
 
-fn ci_line(f: &Facts<'_>, r: &Record, c: &ConfigurationItemSpec) -> CiLine {
+fn ci_line(f: &Catalogue<'_>, r: &Record, c: &ConfigurationItemSpec) -> CiLine {
     CiLine {
         name: r.metadata.display_name().to_string(),
         reference: r.reference().to_string(),
@@ -59,7 +59,7 @@ fn ci_line(f: &Facts<'_>, r: &Record, c: &ConfigurationItemSpec) -> CiLine {
 }
 
 /// Services (sorted by tier, then name) and CIs (by name), each with its page.
-pub(super) struct Lines {
+pub(super) struct Summaries {
     pub(super) services: Vec<(String, ServiceLine)>,
     pub(super) cis: Vec<(String, CiLine)>,
     /// Per owning team, the positions of its lines in `services` and in `cis`, in their
@@ -67,7 +67,7 @@ pub(super) struct Lines {
     by_owner: HashMap<String, (Vec<usize>, Vec<usize>)>,
 }
 
-impl Lines {
+impl Summaries {
     pub(super) fn owned_by(&self, team: &str) -> (&[usize], &[usize]) {
         self.by_owner
             .get(team)
@@ -76,7 +76,7 @@ impl Lines {
     }
 }
 
-pub(super) fn lines(f: &Facts<'_>) -> Lines {
+pub(super) fn lines(f: &Catalogue<'_>) -> Summaries {
     let mut services: Vec<(String, ServiceLine)> = unique(f.set, Kind::Service)
         .filter_map(|r| match &r.spec {
             Spec::Service(s) => Some((
@@ -112,7 +112,7 @@ pub(super) fn lines(f: &Facts<'_>) -> Lines {
     for (i, (owner, _)) in cis.iter().enumerate() {
         by_owner.entry(owner.clone()).or_default().1.push(i);
     }
-    Lines {
+    Summaries {
         services,
         cis,
         by_owner,

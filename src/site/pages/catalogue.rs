@@ -1,13 +1,14 @@
-//! Facts gathered once, before any page is built: the dependency graph, every record's page
-//! and display name, what each change touches (in parallel) and which open changes conflict.
-//! Page builders ask `Facts` for links, table rows and the pieces every record page shows.
+//! The catalogue: facts gathered once, before any page is built: the dependency graph, every
+//! record's page and display name, what each change touches (in parallel) and which open
+//! changes conflict.
+//! Page builders ask `Catalogue` for links, table rows and the pieces every record page shows.
 
 use super::conflicts::conflicts;
 use super::view::{
-    ChangeLists, ChangeRow, Commit, Common, LinkTo, Pair, Row, SafeLink, SlaSummary, TeamSummary,
-    kind_word, outcome_word, sla_details, time,
+    ChangeLists, ChangeRow, Commit, LabelRow, LinkTo, RecordHeader, Row, SafeLink, SlaSummary,
+    TeamSummary, kind_word, outcome_word, sla_details, time,
 };
-use super::{Caps, HISTORY_CAP};
+use super::{HISTORY_CAP, ListCaps};
 use crate::graph::{DependencyGraph, Node};
 use crate::impact::propagate;
 use crate::model::{ChangeSpec, Impact, Kind, Record, RecordRef, RecordSet, Spec};
@@ -21,7 +22,7 @@ use jiff::Timestamp;
 use rayon::prelude::*;
 use std::collections::HashMap;
 
-pub(super) struct Facts<'a> {
+pub(super) struct Catalogue<'a> {
     pub(super) set: &'a RecordSet,
     pub(super) graph: DependencyGraph,
     pub(super) node_facts: Vec<NodeFacts>,
@@ -41,8 +42,8 @@ pub(super) struct Facts<'a> {
     pub(super) now: Timestamp,
 }
 
-impl<'a> Facts<'a> {
-    pub(super) fn gather(input: &SiteInput<'a>) -> Facts<'a> {
+impl<'a> Catalogue<'a> {
+    pub(super) fn gather(input: &SiteInput<'a>) -> Catalogue<'a> {
         let set = input.records;
         let graph = DependencyGraph::build(set);
         let node_facts: Vec<NodeFacts> = graph
@@ -134,7 +135,7 @@ impl<'a> Facts<'a> {
             })
             .collect();
         let node_refs = graph.nodes.iter().map(|r| r.to_string()).collect();
-        Facts {
+        Catalogue {
             set,
             node_refs,
             graph,
@@ -222,9 +223,9 @@ impl<'a> Facts<'a> {
         }
     }
 
-    pub(super) fn common(&self, r: &Record) -> Common {
+    pub(super) fn common(&self, r: &Record) -> RecordHeader {
         let m = &r.metadata;
-        Common {
+        RecordHeader {
             id: m.id.clone(),
             name: m.display_name().to_string(),
             reference: r.reference().to_string(),
@@ -233,7 +234,7 @@ impl<'a> Facts<'a> {
             labels: m
                 .labels
                 .iter()
-                .map(|(k, v)| Pair {
+                .map(|(k, v)| LabelRow {
                     key: k.clone(),
                     value: v.clone(),
                 })
@@ -295,7 +296,7 @@ impl<'a> Facts<'a> {
 
     /// The changes that touch node `n`: upcoming (not yet over) soonest first and past ones
     /// latest first, as many of each as `caps` allow, with how many more there are.
-    pub(super) fn changes_for(&self, n: Node, caps: Caps) -> ChangeLists {
+    pub(super) fn changes_for(&self, n: Node, caps: ListCaps) -> ChangeLists {
         let mut upcoming = Vec::new();
         let mut past = Vec::new();
         for &(i, effect) in &self.changes_of[n as usize] {
