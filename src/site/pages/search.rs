@@ -5,9 +5,8 @@
 use super::facts::Facts;
 use super::frame::Renderer;
 use super::lines::{Lines, unique};
-use crate::error::CommandError;
 use crate::model::{Kind, Spec};
-use crate::site::SiteFile;
+use crate::site::{SiteError, SiteFile};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -74,7 +73,7 @@ fn search_index(f: &Facts<'_>, lines: &Lines) -> SearchIndex {
 }
 
 /// Render the search page and write the index beside it.
-pub(super) fn render(f: &Facts<'_>, lines: &Lines, out: &Renderer<'_>) -> Result<(), CommandError> {
+pub(super) fn render(f: &Facts<'_>, lines: &Lines, out: &Renderer<'_>) -> Result<(), SiteError> {
     out.page(
         "site/search.html",
         "search.html".into(),
