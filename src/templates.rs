@@ -1,9 +1,39 @@
 //! Templates (minijinja): the defaults are embedded in the binary; a repository overrides any
 //! of them, one file at a time, by putting a file of the same name in its `templates/` folder.
 
-use crate::error::CommandError;
 use minijinja::{Environment, UndefinedBehavior};
 use std::path::{Path, PathBuf};
+
+/// Why a template could not be rendered. Both are about the template (most often an
+/// override in the repository), not about the data it is given.
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    /// The template could not be loaded: not found, an override refused (a link, too large,
+    /// not UTF-8), or a syntax error.
+    #[error("template `{name}`: {source:#}")]
+    Load {
+        name: String,
+        source: minijinja::Error,
+    },
+    /// The template failed while rendering: an undefined value, a failed include, out of fuel.
+    #[error("template `{name}` failed: {}", with_causes(.source))]
+    Render {
+        name: String,
+        source: minijinja::Error,
+    },
+}
+
+/// An error and the chain of its sources, one `caused by:` line each: an include hides the
+/// error that matters in its source chain.
+fn with_causes(e: &minijinja::Error) -> String {
+    let mut message = format!("{e:#}");
+    let mut source = std::error::Error::source(e);
+    while let Some(inner) = source {
+        message.push_str(&format!("\ncaused by: {inner:#}"));
+        source = inner.source();
+    }
+    message
+}
 
 /// A default template: its name, and its text embedded from `templates/`.
 macro_rules! embedded {
@@ -185,22 +215,20 @@ impl Templates {
         &self,
         name: &str,
         context: impl serde::Serialize,
-    ) -> Result<String, CommandError> {
+    ) -> Result<String, TemplateError> {
         let template = self
             .env
             .get_template(name)
-            .map_err(|e| CommandError::usage(format!("template `{name}`: {e:#}")))?;
-        template.render(minijinja::value::Serde(&context)).map_err(|e| {
-            // An include hides the error that matters in its source chain.
-            let mut message = format!("template `{name}` failed: {e:#}");
-            let mut source = std::error::Error::source(&e);
-            while let Some(inner) = source {
-                message.push_str(&format!("\ncaused by: {inner:#}"));
-                source = inner.source();
-            }
-            CommandError::usage(message)
-                .hint("check the template in the repository's templates/ folder against the default in cabinet's templates/")
-        })
+            .map_err(|source| TemplateError::Load {
+                name: name.to_string(),
+                source,
+            })?;
+        template
+            .render(minijinja::value::Serde(&context))
+            .map_err(|source| TemplateError::Render {
+                name: name.to_string(),
+                source,
+            })
     }
 }
 
@@ -373,7 +401,7 @@ mod tests {
         std::os::unix::fs::symlink(&outside, templates.join("check.md")).unwrap();
         let t = Templates::new(Some(&templates));
         let err = t.render("check.md", serde_json::json!({})).unwrap_err();
-        assert!(format!("{err:?}").contains("symbolic link"), "{err:?}");
+        assert!(err.to_string().contains("symbolic link"), "{err}");
         // A linked folder on the way is refused too.
         std::os::unix::fs::symlink(dir.path(), templates.join("site/x")).unwrap();
         assert!(read_override(&templates, "site/x/secret").is_err());
@@ -409,7 +437,7 @@ mod tests {
         .unwrap();
         let t = Templates::with_fuel(Some(dir.path()), 100_000);
         let err = t.render("check.md", serde_json::json!({})).unwrap_err();
-        assert!(format!("{err:?}").contains("fuel"), "{err:?}");
+        assert!(err.to_string().contains("fuel"), "{err}");
     }
 
     #[test]

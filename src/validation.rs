@@ -3,9 +3,8 @@
 
 use crate::checks;
 use crate::diag::{self, Diagnostic, Severity};
-use crate::error::CommandError;
 use crate::graph::DependencyGraph;
-use crate::load::{self, Loaded, Source};
+use crate::load::{self, LoadError, Loaded, Source};
 use crate::model::RecordSet;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -57,7 +56,7 @@ impl Validation {
 }
 
 /// Load and check the repository rooted at `root`.
-pub fn run(root: &Path, source: &Source) -> Result<Validation, CommandError> {
+pub fn run(root: &Path, source: &Source) -> Result<Validation, LoadError> {
     Ok(of(load::load(root, source)?))
 }
 

@@ -3,7 +3,7 @@
 use super::GlobalArgs;
 use crate::error::{CommandError, ExitStatus};
 use crate::load::Source;
-use crate::site::{self, SiteFile, SiteInput};
+use crate::site::{self, SiteError, SiteFile, SiteInput};
 use crate::templates::Templates;
 use crate::vcs::git::{GitError, GitRepo};
 use std::collections::{HashMap, HashSet};
@@ -103,11 +103,11 @@ fn build(global: &GlobalArgs, args: &BuildArgs) -> Result<ExitStatus, CommandErr
     let staging = Staging::create(&out, stop)?;
     if let Err(e) = site::build(&input, &templates, &staging) {
         staging.discard();
-        return Err(e);
+        return Err(e.into());
     }
     if staging.stopped() {
         staging.discard();
-        return Err(interrupted());
+        return Err(SiteError::Interrupted.into());
     }
     let pages = staging.pages.load(Ordering::Relaxed);
     staging.publish(&out)?;
@@ -152,12 +152,6 @@ fn interruptible() -> Result<Arc<AtomicBool>, CommandError> {
             .map_err(|e| CommandError::failure(format!("cannot handle signals: {e}")))?;
     }
     Ok(stop)
-}
-
-fn interrupted() -> CommandError {
-    CommandError::failure(
-        "interrupted by a signal: the partial site was removed, the previous one is untouched",
-    )
 }
 
 /// `spec.site.out` names a folder inside the repository: a relative path without `..`.
@@ -407,13 +401,14 @@ fn file_name(out: &Path) -> String {
 }
 
 impl site::Sink for Staging {
-    fn put(&self, file: SiteFile) -> Result<(), CommandError> {
+    fn put(&self, file: SiteFile) -> Result<(), SiteError> {
         if self.stopped() {
-            return Err(interrupted());
+            return Err(SiteError::Interrupted);
         }
         let target = self.dir.join(&file.path);
-        let failed = |e: std::io::Error| {
-            CommandError::failure(format!("cannot write {}: {e}", target.display()))
+        let failed = |source| SiteError::Write {
+            path: target.clone(),
+            source,
         };
         if let Some((folder, _)) = file.path.rsplit_once('/') {
             let mut made = self.folders.lock().unwrap_or_else(|e| e.into_inner());

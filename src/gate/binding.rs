@@ -3,16 +3,16 @@
 //! if it was given on the head itself (`head`), or if every record still says the same thing
 //! and every other file is unchanged (`semantic`).
 
+use super::GateError;
 use crate::approval::contributors::LocalCommit;
 use crate::approval::pr::PullRequest;
-use crate::error::CommandError;
 use crate::load::{self, Source};
 use crate::model::{Binding, RecordSet};
 use crate::vcs::git::{GitError, GitRepo};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-fn short(sha: &str) -> &str {
+pub(super) fn short(sha: &str) -> &str {
     &sha[..sha.len().min(7)]
 }
 
@@ -20,46 +20,36 @@ fn short(sha: &str) -> &str {
 /// that commit: its `head_sha` a full commit id that the gated revision resolves to. Anything
 /// else (an older head, the working tree) is a usage error: approvals given on another
 /// commit never judge this one.
-pub(super) fn check_head(root: &Path, head: &Source, pr: &PullRequest) -> Result<(), CommandError> {
+pub(super) fn check_head(root: &Path, head: &Source, pr: &PullRequest) -> Result<(), GateError> {
     if !crate::approval::pr::is_full_commit_id(&pr.head_sha) {
-        return Err(CommandError::usage(format!(
-            "the pull request's head_sha `{}` is not a full commit id (40 hexadecimal digits)",
-            pr.head_sha.chars().take(80).collect::<String>()
-        ))
-        .hint("the approvals file names the commit its reviews are about: GitHub's `head.sha`"));
+        return Err(GateError::HeadNotACommitId {
+            head_sha: pr.head_sha.clone(),
+        });
     }
     let Source::Revision(rev) = head else {
-        return Err(CommandError::usage(
-            "approvals are judged on a commit, and the head is the working tree",
-        )
-        .hint("drop --head: the head is then the pull request's"));
+        return Err(GateError::HeadIsWorkTree);
     };
     let repo = GitRepo::discover(root)?;
     let pr_head = resolve_pr_head(&repo, pr)?;
     let judged = repo.resolve(rev).map_err(|e| match e {
-        GitError::UnknownRevision { .. } => {
-            CommandError::usage(format!("revision `{rev}` does not exist"))
-        }
+        GitError::UnknownRevision { .. } => GateError::UnknownHead { rev: rev.clone() },
         other => other.into(),
     })?;
     if judged != pr_head {
-        return Err(CommandError::usage(format!(
-            "the approvals are for the head {}, but the head being gated ({rev}) is {}: approvals of another commit do not judge this one",
-            short(&pr_head),
-            short(&judged)
-        ))
-        .hint("drop --head (the head is then the pull request's), or save the approvals of the commit you gate"));
+        return Err(GateError::OtherHead {
+            approved: pr_head,
+            rev: rev.clone(),
+            gated: judged,
+        });
     }
     Ok(())
 }
 
-fn resolve_pr_head(repo: &GitRepo, pr: &PullRequest) -> Result<String, CommandError> {
+fn resolve_pr_head(repo: &GitRepo, pr: &PullRequest) -> Result<String, GateError> {
     repo.resolve(&pr.head_sha).map_err(|e| match e {
-        GitError::UnknownRevision { .. } => CommandError::usage(format!(
-            "the pull request's head {} is not in this repository",
-            short(&pr.head_sha)
-        ))
-        .hint("fetch it first (`git fetch origin pull/N/head`), or check `head_sha` in the approvals file"),
+        GitError::UnknownRevision { .. } => GateError::UnknownPullRequestHead {
+            head_sha: pr.head_sha.clone(),
+        },
         other => other.into(),
     })
 }
@@ -77,7 +67,7 @@ pub(super) fn changed_paths(
     root: &Path,
     base: &str,
     head: &str,
-) -> Result<ChangedPaths, CommandError> {
+) -> Result<ChangedPaths, GateError> {
     let repo = GitRepo::discover(root)?;
     let paths = repo.changed_paths(base, head)?;
     Ok(ChangedPaths {
@@ -106,7 +96,7 @@ pub(super) fn stale_approvals(
     pr: &PullRequest,
     binding: Binding,
     head_records: &RecordSet,
-) -> Result<(ChangedPaths, BTreeMap<u64, String>), CommandError> {
+) -> Result<(ChangedPaths, BTreeMap<u64, String>), GateError> {
     let repo = GitRepo::discover(root)?;
     let head = resolve_pr_head(&repo, pr)?;
     let paths = repo.changed_paths(base, &head)?;
@@ -193,7 +183,7 @@ pub(super) fn pull_commits(
     root: &Path,
     base: &str,
     pr: &PullRequest,
-) -> Result<Vec<LocalCommit>, CommandError> {
+) -> Result<Vec<LocalCommit>, GateError> {
     let repo = GitRepo::discover(root)?;
     let head = resolve_pr_head(&repo, pr)?;
     Ok(repo
@@ -216,7 +206,7 @@ fn only_records_reformatted(
     differing: &[&String],
     prefix: &str,
     head: &RecordSet,
-) -> Result<bool, CommandError> {
+) -> Result<bool, GateError> {
     let is_record = |p: &str| {
         let inside = prefix.is_empty() || p.starts_with(&format!("{prefix}/"));
         inside && (p.ends_with(".yaml") || p.ends_with(".yml"))

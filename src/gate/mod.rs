@@ -6,16 +6,58 @@ use crate::approval::{
 };
 use crate::changeset::{self, ChangeSetReport, Revision};
 use crate::diag::{self, Code, Diagnostic, Severity};
-use crate::error::CommandError;
 use crate::graph::DependencyGraph;
-use crate::load::{self, Source};
+use crate::load::{self, LoadError, Source};
 use crate::model::Kind;
 use crate::policy::{self, ChangeVerdict, PolicyInput};
 use crate::validation::{self, Validation};
+use crate::vcs::git::GitError;
 use jiff::Timestamp;
 use std::path::Path;
 
 mod binding;
+
+/// Why the gate could not judge the pull request (a verdict, even a blocking one, is not an
+/// error).
+#[derive(Debug, thiserror::Error)]
+pub enum GateError {
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    #[error(transparent)]
+    Git(#[from] GitError),
+    /// The approvals name their head by something that is not a commit id (a ref name would
+    /// follow whatever is checked out).
+    #[error(
+        "the pull request's head_sha `{}` is not a full commit id (40 hexadecimal digits)",
+        .head_sha.chars().take(80).collect::<String>()
+    )]
+    HeadNotACommitId { head_sha: String },
+    /// Approvals were given, and the head to judge is the working tree.
+    #[error("approvals are judged on a commit, and the head is the working tree")]
+    HeadIsWorkTree,
+    /// The head to judge (`--head`) names no revision.
+    #[error("revision `{rev}` does not exist")]
+    UnknownHead { rev: String },
+    /// The pull request's head commit is not in the local repository.
+    #[error("the pull request's head {} is not in this repository", binding::short(.head_sha))]
+    UnknownPullRequestHead { head_sha: String },
+    /// The approvals are about `approved`; the head being gated, `rev`, is `gated`.
+    #[error(
+        "the approvals are for the head {}, but the head being gated ({rev}) is {}: approvals of another commit do not judge this one",
+        binding::short(.approved),
+        binding::short(.gated)
+    )]
+    OtherHead {
+        approved: String,
+        rev: String,
+        gated: String,
+    },
+    /// `maxRecords` stopped the reading of the base, which decides the verdict.
+    #[error(
+        "the base revision `{base}` holds more records than `spec.limits.maxRecords` allows; the gate cannot judge a pull request against part of it"
+    )]
+    BaseTruncated { base: String },
+}
 
 /// Everything `cabinet check` found.
 #[derive(Debug)]
@@ -106,17 +148,16 @@ pub fn run(
     now: Timestamp,
     pull_request: Option<&PullRequest>,
     require_approvals: bool,
-) -> Result<GateReport, CommandError> {
+) -> Result<GateReport, GateError> {
     if let Some(pr) = pull_request {
         binding::check_head(root, head, pr)?;
     }
     let (base_loaded, head_loaded) = load::load_pair(root, base, head)?;
     if base_loaded.truncated {
         // The base revision decides the verdict; read in part, it cannot.
-        return Err(CommandError::failure(format!(
-            "the base revision `{base}` holds more records than `spec.limits.maxRecords` allows; the gate cannot judge a pull request against part of it"
-        ))
-        .hint("raise `spec.limits.maxRecords` in cabinet.yaml on the base branch"));
+        return Err(GateError::BaseTruncated {
+            base: base.to_string(),
+        });
     }
     let (validation, base_graph) = rayon::join(
         || validation::of(head_loaded),

@@ -12,9 +12,8 @@ pub use document::{Classified, classify};
 pub use yaml::{ParsedDocument, ParsedFile, SpanIndex, parse};
 
 use crate::diag::{self, Code, Diagnostic, Location, Span};
-use crate::error::CommandError;
 use crate::model::{Limits, Record, RecordRef, RecordSet, Spec};
-use crate::vcs::git::{BlobId, GitRepo};
+use crate::vcs::git::{BlobId, GitError, GitRepo};
 use revision::{Trust, read_revision};
 use settings::Settings;
 use std::collections::BTreeMap;
@@ -24,6 +23,49 @@ use worktree::read_worktree;
 
 /// The file at the root of every cabinet repository.
 pub const CONFIG_FILE: &str = "cabinet.yaml";
+
+/// Why a repository could not be read at all. A problem in a record file is a diagnostic;
+/// these stop the reading.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The working tree's cabinet.yaml is there but cannot be read.
+    #[error("cannot read {path}: {source}")]
+    ReadConfig {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The working tree's cabinet.yaml is over the fixed limit for settings.
+    #[error("{path} is larger than {limit} bytes; its settings are not read")]
+    ConfigTooLarge { path: PathBuf, limit: u64 },
+    /// cabinet.yaml at a revision is over the fixed limit for settings.
+    #[error(
+        "{rev}:{} is larger than {limit} bytes; its settings are not read",
+        CONFIG_FILE
+    )]
+    RevisionConfigTooLarge { rev: String, limit: u64 },
+    #[error("there is no {} at revision `{rev}`", CONFIG_FILE)]
+    NoConfigAt { rev: String },
+    /// The walk of the working tree failed.
+    #[error("cannot list {root}: {source}")]
+    List {
+        root: PathBuf,
+        source: ignore::Error,
+    },
+    /// A record file of the working tree could not be opened or read.
+    #[error("cannot read a file under {root}: {source}")]
+    ReadFile {
+        root: PathBuf,
+        source: std::io::Error,
+    },
+    /// The target of a link in the working tree could not be read.
+    #[error("I/O error: {source}")]
+    ReadLink {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Git(#[from] GitError),
+}
 
 /// Where records are read from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,7 +106,7 @@ pub fn find_root(start: &Path) -> Option<PathBuf> {
 }
 
 /// Read every record under `root` from `source`.
-pub fn load(root: &Path, source: &Source) -> Result<Loaded, CommandError> {
+pub fn load(root: &Path, source: &Source) -> Result<Loaded, LoadError> {
     match source {
         Source::WorkTree => load_worktree(root),
         Source::Revision(rev) => load_revision(root, rev),
@@ -103,11 +145,11 @@ impl Files {
     }
 }
 
-fn load_worktree(root: &Path) -> Result<Loaded, CommandError> {
+fn load_worktree(root: &Path) -> Result<Loaded, LoadError> {
     Ok(read_worktree(root, Settings::of_worktree(root)?, None)?.merge())
 }
 
-fn load_revision(root: &Path, rev: &str) -> Result<Loaded, CommandError> {
+fn load_revision(root: &Path, rev: &str) -> Result<Loaded, LoadError> {
     let repo = GitRepo::discover(root)?;
     let commit = repo.resolve(rev)?;
     let settings = Settings::of_revision(&repo, &commit, rev)?;
@@ -125,7 +167,7 @@ fn load_revision(root: &Path, rev: &str) -> Result<Loaded, CommandError> {
 /// same blob id) are taken from `base`'s reading, and only the others are read. The base is
 /// what was merged, so its blobs are read without asking their size first; the head's own
 /// blobs are sized before they are read. Each side is exactly what `load` of it alone gives.
-pub fn load_pair(root: &Path, base: &str, head: &Source) -> Result<(Loaded, Loaded), CommandError> {
+pub fn load_pair(root: &Path, base: &str, head: &Source) -> Result<(Loaded, Loaded), LoadError> {
     let repo = GitRepo::discover(root)?;
     // A mistyped base is reported before anything is read.
     let base_commit = repo.resolve(base)?;

@@ -2,8 +2,7 @@
 //! sized from its header first unless the revision is trusted.
 
 use super::settings::Settings;
-use super::{Candidate, FileResult, Files, What, by_path, cut_at_limit, read_file};
-use crate::error::CommandError;
+use super::{Candidate, FileResult, Files, LoadError, What, by_path, cut_at_limit, read_file};
 use crate::vcs::git::{Bounded, EntryKind, GitError, GitRepo};
 
 /// How far a revision's blobs are trusted not to exhaust the reader.
@@ -25,7 +24,7 @@ pub(super) fn read_revision(
     known: Option<&Files>,
     settings: Settings,
     trust: Trust,
-) -> Result<Files, CommandError> {
+) -> Result<Files, LoadError> {
     let known = by_path(known, &settings);
     let mut entries: Vec<_> = repo
         .list(commit, &|dir| settings.skips_dir(dir))?

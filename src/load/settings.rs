@@ -2,8 +2,7 @@
 //! folder. They are read before anything else, from the working tree or a commit; when a pull
 //! request is judged, from its base.
 
-use super::{CONFIG_FILE, parse};
-use crate::error::CommandError;
+use super::{CONFIG_FILE, LoadError, parse};
 use crate::model::{ConfigSpec, Limits};
 use crate::vcs::git::{Bounded, GitRepo, is_record_name};
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -59,7 +58,7 @@ impl Settings {
     }
 
     /// The settings of the working tree's cabinet.yaml.
-    pub(super) fn of_worktree(root: &Path) -> Result<Settings, CommandError> {
+    pub(super) fn of_worktree(root: &Path) -> Result<Settings, LoadError> {
         let config_path = root.join(CONFIG_FILE);
         // Like every other link, a linked cabinet.yaml is not followed (a revision sees only
         // the target's path too): its settings are not read, and the walk reports the link.
@@ -68,9 +67,9 @@ impl Settings {
         if linked {
             return Ok(Settings::from_config_text(None));
         }
-        let cannot = |e: std::io::Error| {
-            CommandError::usage(format!("cannot read {}: {e}", config_path.display()))
-                .hint("run `cabinet init` to create a repository, or pass `-C DIR`")
+        let cannot = |source| LoadError::ReadConfig {
+            path: config_path.clone(),
+            source,
         };
         let file = std::fs::File::open(&config_path).map_err(cannot)?;
         let mut bytes = Vec::new();
@@ -80,7 +79,10 @@ impl Settings {
         )
         .map_err(cannot)?;
         if bytes.len() as u64 > CONFIG_MAX_BYTES {
-            return Err(config_too_large(&config_path.display().to_string()));
+            return Err(LoadError::ConfigTooLarge {
+                path: config_path,
+                limit: CONFIG_MAX_BYTES,
+            });
         }
         Ok(Settings::from_config_text(String::from_utf8(bytes).ok()))
     }
@@ -90,12 +92,15 @@ impl Settings {
         repo: &GitRepo,
         commit: &str,
         rev: &str,
-    ) -> Result<Settings, CommandError> {
+    ) -> Result<Settings, LoadError> {
         match repo.read_path(commit, CONFIG_FILE, CONFIG_MAX_BYTES)? {
-            None => Err(CommandError::usage(format!(
-                "there is no {CONFIG_FILE} at revision `{rev}`"
-            ))),
-            Some(Bounded::TooLarge(_)) => Err(config_too_large(&format!("{rev}:{CONFIG_FILE}"))),
+            None => Err(LoadError::NoConfigAt {
+                rev: rev.to_string(),
+            }),
+            Some(Bounded::TooLarge(_)) => Err(LoadError::RevisionConfigTooLarge {
+                rev: rev.to_string(),
+                limit: CONFIG_MAX_BYTES,
+            }),
             Some(Bounded::Bytes(bytes)) => {
                 Ok(Settings::from_config_text(String::from_utf8(bytes).ok()))
             }
@@ -119,11 +124,4 @@ impl Settings {
     pub(super) fn reads_file(&self, path: &str) -> bool {
         is_record_name(path.as_bytes()) && !self.exclude.is_match(path)
     }
-}
-
-fn config_too_large(what: &str) -> CommandError {
-    CommandError::usage(format!(
-        "{what} is larger than {CONFIG_MAX_BYTES} bytes; its settings are not read"
-    ))
-    .hint("cabinet.yaml holds settings only; move records to files of their own")
 }

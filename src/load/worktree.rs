@@ -2,8 +2,9 @@
 //! and the untracked files `.gitignore` does not hide), read from disk on every core.
 
 use super::settings::Settings;
-use super::{Candidate, FileResult, Files, What, by_path, cut_at_limit, known_reading, read_file};
-use crate::error::CommandError;
+use super::{
+    Candidate, FileResult, Files, LoadError, What, by_path, cut_at_limit, known_reading, read_file,
+};
 use crate::vcs::git::{GitRepo, is_record_name};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -12,7 +13,7 @@ pub(super) fn read_worktree(
     root: &Path,
     settings: Settings,
     known: Option<&Files>,
-) -> Result<Files, CommandError> {
+) -> Result<Files, LoadError> {
     let known = by_path(known, &settings);
     let mut candidates = list_worktree(root, &settings)?;
     let cut = cut_at_limit(&mut candidates, &settings.limits);
@@ -47,8 +48,9 @@ pub(super) fn read_worktree(
             Ok(read_file(&c, bytes, limits))
         })
         .collect::<Result<_, _>>()
-        .map_err(|e| {
-            CommandError::failure(format!("cannot read a file under {}: {e}", root.display()))
+        .map_err(|source| LoadError::ReadFile {
+            root: root.to_path_buf(),
+            source,
         })?;
     results.extend(cut);
     Ok(Files {
@@ -87,7 +89,7 @@ fn read_sized(file: &mut impl std::io::Read, size: usize) -> std::io::Result<Vec
 /// The record files of a working tree: exactly what a commit of it would hold, that is the
 /// files git tracks plus the untracked ones `.gitignore` does not hide (a tracked file stays
 /// tracked whatever `.gitignore` says). Outside git, every file not ignored.
-fn list_worktree(root: &Path, settings: &Settings) -> Result<Vec<Candidate>, CommandError> {
+fn list_worktree(root: &Path, settings: &Settings) -> Result<Vec<Candidate>, LoadError> {
     let mut out = walk(root, settings)?;
     let Ok(repo) = GitRepo::discover(root) else {
         return Ok(out);
@@ -114,7 +116,7 @@ fn list_worktree(root: &Path, settings: &Settings) -> Result<Vec<Candidate>, Com
         let what = if !t.utf8 {
             What::BadName
         } else if meta.file_type().is_symlink() {
-            let target = std::fs::read_link(&on_disk)?;
+            let target = read_link(&on_disk)?;
             What::Link(target.to_string_lossy().into_owned())
         } else if meta.is_file() {
             What::File
@@ -135,6 +137,13 @@ fn list_worktree(root: &Path, settings: &Settings) -> Result<Vec<Candidate>, Com
     Ok(out)
 }
 
+fn read_link(path: &Path) -> Result<PathBuf, LoadError> {
+    std::fs::read_link(path).map_err(|source| LoadError::ReadLink {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
 #[cfg(unix)]
 fn raw_path(raw: &[u8]) -> PathBuf {
     use std::os::unix::ffi::OsStrExt;
@@ -151,7 +160,7 @@ fn raw_path(raw: &[u8]) -> PathBuf {
 ///
 /// The walk neither sorts nor stats (the list is sorted once at the end, and a file's size is
 /// read when it is opened): on a large repository both cost more than the walk itself.
-fn walk(root: &Path, settings: &Settings) -> Result<Vec<Candidate>, CommandError> {
+fn walk(root: &Path, settings: &Settings) -> Result<Vec<Candidate>, LoadError> {
     let mut out = Vec::new();
     let root_owned = root.to_path_buf();
     let walker = ignore::WalkBuilder::new(root)
@@ -175,8 +184,10 @@ fn walk(root: &Path, settings: &Settings) -> Result<Vec<Candidate>, CommandError
         })
         .build();
     for entry in walker {
-        let entry = entry
-            .map_err(|e| CommandError::failure(format!("cannot list {}: {e}", root.display())))?;
+        let entry = entry.map_err(|source| LoadError::List {
+            root: root.to_path_buf(),
+            source,
+        })?;
         let Some(file_type) = entry.file_type() else {
             continue;
         };
@@ -194,7 +205,7 @@ fn walk(root: &Path, settings: &Settings) -> Result<Vec<Candidate>, CommandError
         let what = if entry.path().to_str().is_none() {
             What::BadName
         } else if file_type.is_symlink() {
-            let target = std::fs::read_link(entry.path())?;
+            let target = read_link(entry.path())?;
             What::Link(target.to_string_lossy().into_owned())
         } else if file_type.is_file() {
             What::File

@@ -22,13 +22,37 @@ pub use pages::HISTORY_CAP;
 pub(crate) use pages::conflicts_shown;
 pub use paths::stem as file_stem;
 
-use crate::error::CommandError;
-use crate::model::RecordSet;
-use crate::templates::Templates;
+use crate::model::{Kind, RecordSet};
+use crate::templates::{TemplateError, Templates};
 use crate::vcs::git::FileCommit;
 use jiff::Timestamp;
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::Mutex;
+
+/// Why the site could not be built: a template failed, or the sink did.
+#[derive(Debug, thiserror::Error)]
+pub enum SiteError {
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+    /// A sink could not store a file at `path` (where it was to be written).
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// A sink was told to stop (a signal); it takes no more files and drops what it has.
+    #[error("interrupted by a signal: the partial site was removed, the previous one is untouched")]
+    Interrupted,
+    #[error("cannot write the calendar feed: {source}")]
+    CalendarFeed { source: std::io::Error },
+    /// The dependency graph holds a node that is not a service or a CI (a bug).
+    #[error("a graph node is neither a service nor a CI")]
+    UnexpectedGraphNode { kind: Kind },
+    /// A record page of a kind that has none was asked for (a bug).
+    #[error("unexpected record kind")]
+    UnexpectedRecordKind { kind: Kind },
+}
 
 /// What the build reads.
 pub struct SiteInput<'a> {
@@ -53,7 +77,7 @@ pub struct SiteFile {
 /// Where the build puts each file as it is rendered. Called from several threads at once,
 /// in no particular order, at most once per path. An error stops the build and is its result.
 pub trait Sink: Sync {
-    fn put(&self, file: SiteFile) -> Result<(), CommandError>;
+    fn put(&self, file: SiteFile) -> Result<(), SiteError>;
 }
 
 /// A sink that keeps every file in memory.
@@ -70,7 +94,7 @@ impl MemorySink {
 }
 
 impl Sink for MemorySink {
-    fn put(&self, file: SiteFile) -> Result<(), CommandError> {
+    fn put(&self, file: SiteFile) -> Result<(), SiteError> {
         self.0.lock().unwrap_or_else(|e| e.into_inner()).push(file);
         Ok(())
     }
@@ -82,7 +106,7 @@ pub fn build(
     input: &SiteInput<'_>,
     templates: &Templates,
     sink: &dyn Sink,
-) -> Result<(), CommandError> {
+) -> Result<(), SiteError> {
     pages::render_all(input, templates, sink)
 }
 
@@ -90,7 +114,7 @@ pub fn build(
 pub fn build_in_memory(
     input: &SiteInput<'_>,
     templates: &Templates,
-) -> Result<Vec<SiteFile>, CommandError> {
+) -> Result<Vec<SiteFile>, SiteError> {
     let files = MemorySink::default();
     build(input, templates, &files)?;
     Ok(files.into_sorted())
@@ -126,9 +150,13 @@ pub(crate) mod tests {
     }
 
     impl Sink for Failing {
-        fn put(&self, file: SiteFile) -> Result<(), CommandError> {
+        fn put(&self, file: SiteFile) -> Result<(), SiteError> {
             if self.seen.fetch_add(1, Ordering::SeqCst) + 1 == self.fail_at {
-                return Err(CommandError::failure(format!("disk full at {}", file.path)));
+                let source = std::io::Error::other(format!("disk full at {}", file.path));
+                return Err(SiteError::Write {
+                    path: file.path.into(),
+                    source,
+                });
             }
             Ok(())
         }

@@ -5,10 +5,9 @@ use super::WINDOW_DAYS;
 use super::catalogue::Catalogue;
 use super::frame::Renderer;
 use super::view::{ChangeRow, LinkTo, Time, time};
-use crate::error::CommandError;
 use crate::model::{Kind, PolicySpec, RecordRef, RecordSet, Spec};
 use crate::schedule::{self, Schedule};
-use crate::site::SiteFile;
+use crate::site::{SiteError, SiteFile};
 use jiff::Timestamp;
 use serde::Serialize;
 
@@ -102,7 +101,7 @@ pub(super) fn render(
     feed: &Schedule,
     policy: Option<&PolicySpec>,
     (upcoming, past): (Vec<ChangeRow>, Vec<ChangeRow>),
-) -> Result<(), CommandError> {
+) -> Result<(), SiteError> {
     let ahead = Timestamp::from_second(f.now.as_second() + WINDOW_DAYS * 86_400).unwrap_or(f.now);
     let windows = schedule::build(&RecordSet::default(), policy, f.now, ahead).windows;
     let calendar = CalendarPage {
@@ -165,7 +164,7 @@ pub(super) fn render(
     )?;
     let mut ics = Vec::new();
     crate::report::schedule::ics(&mut ics, feed, &out.site.title, f.now)
-        .map_err(|e| CommandError::failure(format!("cannot write the calendar feed: {e}")))?;
+        .map_err(|source| SiteError::CalendarFeed { source })?;
     out.sink.put(SiteFile {
         path: "calendar.ics".into(),
         bytes: ics,

@@ -4,10 +4,10 @@ use super::ROW_CAP;
 use super::catalogue::Catalogue;
 use super::frame::Renderer;
 use super::view::{ChangeRow, LinkTo, RecordHeader, Row};
-use crate::error::CommandError;
 use crate::graph::Node;
 use crate::impact::propagate;
 use crate::model::{ChangeSpec, Impact, Kind, Record, RecordRef};
+use crate::site::SiteError;
 use crate::site::markdown;
 use crate::site::reach::{Effect, Related};
 use serde::Serialize;
@@ -113,7 +113,7 @@ pub(super) fn render(
     out: &Renderer<'_>,
     r: &Record,
     c: &ChangeSpec,
-) -> Result<(), CommandError> {
+) -> Result<(), SiteError> {
     let path = f.page_of(r.kind(), r.id()).unwrap_or_default();
     let title = r.metadata.display_name().to_string();
     let page = change_page(f, r, c);

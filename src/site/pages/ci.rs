@@ -6,9 +6,9 @@ use super::catalogue::Catalogue;
 use super::frame::Renderer;
 use super::related::{RelatedLists, SinglePoint, related_lists};
 use super::view::{LabelRow, LinkTo, RecordHeader, TeamSummary, json_word, lifecycle_word};
-use crate::error::CommandError;
 use crate::graph::Node;
 use crate::model::{AttributeValue, ConfigurationItemSpec, Record};
+use crate::site::SiteError;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -80,7 +80,7 @@ pub(super) fn render(
     r: &Record,
     c: &ConfigurationItemSpec,
     n: Node,
-) -> Result<Option<SinglePoint>, CommandError> {
+) -> Result<Option<SinglePoint>, SiteError> {
     let path = f.node_href(n).to_string();
     let title = r.metadata.display_name().to_string();
     let (page, single) = ci_page(f, r, c, n);

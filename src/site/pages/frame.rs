@@ -2,10 +2,9 @@
 //! current navigation entry) and the renderer that hands each page to the sink.
 
 use super::view::{Time, time};
-use crate::error::CommandError;
 use crate::model::Kind;
 use crate::site::markdown;
-use crate::site::{Sink, SiteFile, SiteInput};
+use crate::site::{Sink, SiteError, SiteFile, SiteInput};
 use crate::templates::Templates;
 use serde::Serialize;
 
@@ -66,7 +65,7 @@ impl Renderer<'_> {
         nav: &'static str,
         title: String,
         page: &T,
-    ) -> Result<(), CommandError> {
+    ) -> Result<(), SiteError> {
         let frame = Frame {
             site: self.site,
             root,

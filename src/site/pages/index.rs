@@ -5,8 +5,8 @@ use super::catalogue::Catalogue;
 use super::frame::Renderer;
 use super::summaries::{CiLine, ServiceLine, Summaries, unique};
 use super::view::{ChangeRow, LinkTo, sla_details};
-use crate::error::CommandError;
 use crate::model::{Kind, Spec};
+use crate::site::SiteError;
 use crate::site::paths;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -62,7 +62,7 @@ pub(super) fn render_home(
     lines: &Summaries,
     out: &Renderer<'_>,
     upcoming: &[ChangeRow],
-) -> Result<(), CommandError> {
+) -> Result<(), SiteError> {
     let mut tiers: Vec<Group<ServiceLine>> = Vec::new();
     for (_, l) in &lines.services {
         if tiers
@@ -139,7 +139,7 @@ pub(super) fn render_home(
 }
 
 /// Render the CI index, by type.
-pub(super) fn render_cis(lines: &Summaries, out: &Renderer<'_>) -> Result<(), CommandError> {
+pub(super) fn render_cis(lines: &Summaries, out: &Renderer<'_>) -> Result<(), SiteError> {
     let mut ci_groups: BTreeMap<String, Vec<CiLine>> = BTreeMap::new();
     for (_, l) in &lines.cis {
         ci_groups

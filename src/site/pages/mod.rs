@@ -27,8 +27,7 @@ mod summaries;
 mod team;
 mod view;
 
-use super::{Sink, SiteFile, SiteInput};
-use crate::error::CommandError;
+use super::{Sink, SiteError, SiteFile, SiteInput};
 use crate::graph::Node;
 use crate::model::{Kind, Record, Spec};
 use crate::schedule;
@@ -80,7 +79,7 @@ pub(super) fn render_all(
     input: &SiteInput<'_>,
     t: &Templates,
     sink: &dyn Sink,
-) -> Result<(), CommandError> {
+) -> Result<(), SiteError> {
     let f = Catalogue::gather(input);
     let site = SiteInfo::new(input);
     let out = Renderer {
@@ -119,7 +118,7 @@ pub(super) fn render_all(
 
 /// Service and CI pages, in parallel; each also says whether its record is a single point
 /// of failure, which the risks page collects.
-fn graph_pages(f: &Catalogue<'_>, out: &Renderer<'_>) -> Result<Vec<SinglePoint>, CommandError> {
+fn graph_pages(f: &Catalogue<'_>, out: &Renderer<'_>) -> Result<Vec<SinglePoint>, SiteError> {
     let node_records: Vec<(Node, &Record)> = (0..f.graph.len() as Node)
         .filter_map(|n| f.set.get(f.graph.reference(n)).map(|r| (n, r)))
         .collect();
@@ -128,20 +127,14 @@ fn graph_pages(f: &Catalogue<'_>, out: &Renderer<'_>) -> Result<Vec<SinglePoint>
         .map(|&(n, r)| match &r.spec {
             Spec::Service(s) => service::render(f, out, r, s, n),
             Spec::ConfigurationItem(c) => ci::render(f, out, r, c, n),
-            _ => Err(CommandError::failure(
-                "a graph node is neither a service nor a CI",
-            )),
+            _ => Err(SiteError::UnexpectedGraphNode { kind: r.kind() }),
         })
         .filter_map(Result::transpose)
         .collect()
 }
 
 /// SLA, team and change pages, in parallel.
-fn record_pages(
-    f: &Catalogue<'_>,
-    lines: &Summaries,
-    out: &Renderer<'_>,
-) -> Result<(), CommandError> {
+fn record_pages(f: &Catalogue<'_>, lines: &Summaries, out: &Renderer<'_>) -> Result<(), SiteError> {
     let records: Vec<&Record> = [Kind::Sla, Kind::Team, Kind::Change]
         .into_iter()
         .flat_map(|k| summaries::unique(f.set, k))
@@ -150,6 +143,6 @@ fn record_pages(
         Spec::Sla(s) => sla::render(f, lines, out, r, s),
         Spec::Team(t) => team::render(f, lines, out, r, t),
         Spec::Change(c) => change::render(f, out, r, c),
-        _ => Err(CommandError::failure("unexpected record kind")),
+        _ => Err(SiteError::UnexpectedRecordKind { kind: r.kind() }),
     })
 }

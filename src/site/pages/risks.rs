@@ -6,7 +6,7 @@ use super::frame::Renderer;
 use super::related::SinglePoint;
 use super::summaries::{ServiceLine, Summaries};
 use super::view::{LinkTo, kind_word};
-use crate::error::CommandError;
+use crate::site::SiteError;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -32,7 +32,7 @@ pub(super) fn render(
     lines: &Summaries,
     out: &Renderer<'_>,
     mut singles: Vec<SinglePoint>,
-) -> Result<(), CommandError> {
+) -> Result<(), SiteError> {
     singles.sort_by(|a, b| {
         (
             std::cmp::Reverse(a.tier1_down.len()),

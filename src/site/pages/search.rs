@@ -5,9 +5,8 @@
 use super::catalogue::Catalogue;
 use super::frame::Renderer;
 use super::summaries::{Summaries, unique};
-use crate::error::CommandError;
 use crate::model::{Kind, Spec};
-use crate::site::SiteFile;
+use crate::site::{SiteError, SiteFile};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -78,7 +77,7 @@ pub(super) fn render(
     f: &Catalogue<'_>,
     lines: &Summaries,
     out: &Renderer<'_>,
-) -> Result<(), CommandError> {
+) -> Result<(), SiteError> {
     out.page(
         "site/search.html",
         "search.html".into(),

@@ -5,9 +5,9 @@ use super::catalogue::Catalogue;
 use super::frame::Renderer;
 use super::related::{RelatedLists, SinglePoint, related_lists};
 use super::view::{RecordHeader, SlaSummary, TeamSummary, lifecycle_word};
-use crate::error::CommandError;
 use crate::graph::Node;
 use crate::model::{Record, ServiceSpec};
+use crate::site::SiteError;
 use crate::site::markdown;
 use serde::Serialize;
 
@@ -84,7 +84,7 @@ pub(super) fn render(
     r: &Record,
     s: &ServiceSpec,
     n: Node,
-) -> Result<Option<SinglePoint>, CommandError> {
+) -> Result<Option<SinglePoint>, SiteError> {
     let path = f.node_href(n).to_string();
     let title = r.metadata.display_name().to_string();
     let (page, single) = service_page(f, r, s, n);

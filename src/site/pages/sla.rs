@@ -4,8 +4,8 @@ use super::catalogue::Catalogue;
 use super::frame::Renderer;
 use super::summaries::{ServiceLine, Summaries};
 use super::view::{RecordHeader, SlaSummary, sla_details};
-use crate::error::CommandError;
 use crate::model::{Kind, Record, SlaSpec};
+use crate::site::SiteError;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -24,7 +24,7 @@ pub(super) fn render(
     out: &Renderer<'_>,
     r: &Record,
     s: &SlaSpec,
-) -> Result<(), CommandError> {
+) -> Result<(), SiteError> {
     let path = f.page_of(r.kind(), r.id()).unwrap_or_default();
     let title = r.metadata.display_name().to_string();
     let reference = r.reference().to_string();

@@ -5,8 +5,8 @@ use super::catalogue::Catalogue;
 use super::frame::Renderer;
 use super::summaries::{CiLine, ServiceLine, Summaries};
 use super::view::{ChangeRow, RecordHeader};
-use crate::error::CommandError;
 use crate::model::{Record, Spec, TeamSpec};
+use crate::site::SiteError;
 use jiff::Timestamp;
 use serde::Serialize;
 
@@ -73,7 +73,7 @@ pub(super) fn render(
     out: &Renderer<'_>,
     r: &Record,
     t: &TeamSpec,
-) -> Result<(), CommandError> {
+) -> Result<(), SiteError> {
     let path = f.page_of(r.kind(), r.id()).unwrap_or_default();
     let title = r.metadata.display_name().to_string();
     let page = team_page(f, r, t, lines);
