@@ -13,13 +13,13 @@ use jiff::Timestamp;
 
 /// Two windows `[start, end)` share an instant (a window that ends as another starts does not
 /// overlap it).
-pub fn overlap(a: (Timestamp, Timestamp), b: (Timestamp, Timestamp)) -> bool {
+pub(crate) fn overlap(a: (Timestamp, Timestamp), b: (Timestamp, Timestamp)) -> bool {
     a.0 < b.1 && b.0 < a.1
 }
 
 /// The records a change touches: those it names in `affects`, and those `impact` (the impact
 /// of taking them down) says go down or degrade.
-pub fn touched(affects: &[RecordRef], impact: &ImpactSet) -> Vec<RecordRef> {
+pub(crate) fn touched(affects: &[RecordRef], impact: &ImpactSet) -> Vec<RecordRef> {
     impact
         .impacted
         .iter()
@@ -31,7 +31,7 @@ pub fn touched(affects: &[RecordRef], impact: &ImpactSet) -> Vec<RecordRef> {
 /// A change as the conflict rule sees it: its id, its window, whether it is open, and what it
 /// touches (kept sorted, without repeats).
 #[derive(Clone, Debug)]
-pub struct Change<'a, T> {
+pub(crate) struct Change<'a, T> {
     pub id: &'a str,
     pub window: (Timestamp, Timestamp),
     pub open: bool,
@@ -39,7 +39,7 @@ pub struct Change<'a, T> {
 }
 
 impl<'a, T: Ord> Change<'a, T> {
-    pub fn new(
+    pub(crate) fn new(
         id: &'a str,
         window: (Timestamp, Timestamp),
         open: bool,
@@ -57,14 +57,15 @@ impl<'a, T: Ord> Change<'a, T> {
     }
 
     /// What the change touches, in order.
-    pub fn touches(&self) -> &[T] {
+    #[cfg(test)]
+    pub(crate) fn touches(&self) -> &[T] {
         &self.touches
     }
 }
 
 /// What `a` and `b` both touch, in order, when they conflict; `None` when they do not (a
 /// change never conflicts with itself).
-pub fn between<'c, T: Ord>(a: &'c Change<'_, T>, b: &Change<'_, T>) -> Option<Vec<&'c T>> {
+pub(crate) fn between<'c, T: Ord>(a: &'c Change<'_, T>, b: &Change<'_, T>) -> Option<Vec<&'c T>> {
     if a.id == b.id || !a.open || !b.open || !overlap(a.window, b.window) {
         return None;
     }
@@ -74,7 +75,7 @@ pub fn between<'c, T: Ord>(a: &'c Change<'_, T>, b: &Change<'_, T>) -> Option<Ve
 
 /// One conflicting pair of `among`'s input: indices into it, the smaller id first.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ConflictingPair<'c, T> {
+pub(crate) struct ConflictingPair<'c, T> {
     pub first: usize,
     pub second: usize,
     pub shared: Vec<&'c T>,
@@ -82,7 +83,7 @@ pub struct ConflictingPair<'c, T> {
 
 /// Every pair of `changes` that conflict, ordered by the ids of the pair. A sweep over the
 /// open changes sorted by start: only changes whose windows overlap are compared.
-pub fn among<'c, T: Ord>(changes: &'c [Change<'_, T>]) -> Vec<ConflictingPair<'c, T>> {
+pub(crate) fn among<'c, T: Ord>(changes: &'c [Change<'_, T>]) -> Vec<ConflictingPair<'c, T>> {
     let mut open: Vec<usize> = (0..changes.len()).filter(|&i| changes[i].open).collect();
     open.sort_by(|&a, &b| {
         (changes[a].window.0, changes[a].id).cmp(&(changes[b].window.0, changes[b].id))

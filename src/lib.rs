@@ -3,26 +3,29 @@
 //! Records (services, configuration items, SLAs, teams, policy, change records) live as YAML
 //! in a git repository. This library reads them (`load`), checks them (`schema`, `checks`),
 //! and reports what it found (`report`). The binary in `main.rs` is a thin shell over `cli`.
+//!
+//! The public modules are what the binary, the integration tests, the benchmarks and the fuzz
+//! targets use; everything else is `pub(crate)`, and `unreachable_pub` keeps it so.
 
 pub mod approval;
-pub mod changeset;
-pub mod checks;
+pub(crate) mod changeset;
+pub(crate) mod checks;
 pub mod cli;
-pub mod conflict;
+pub(crate) mod conflict;
 pub mod diag;
-pub mod diff;
+pub(crate) mod diff;
 pub mod error;
-pub mod gate;
+pub(crate) mod gate;
 pub mod graph;
 pub mod impact;
 pub mod load;
 pub mod model;
-pub mod policy;
+pub(crate) mod policy;
 pub mod report;
-pub mod risk;
-pub mod schedule;
+pub(crate) mod risk;
+pub(crate) mod schedule;
 pub mod schema;
-pub mod site;
-pub mod templates;
-pub mod validation;
-pub mod vcs;
+pub(crate) mod site;
+pub(crate) mod templates;
+pub(crate) mod validation;
+pub(crate) mod vcs;

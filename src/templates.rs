@@ -64,7 +64,7 @@ const DEFAULTS: &[(&str, &str)] = &[
 ];
 
 /// The largest template override read, in bytes.
-pub const MAX_TEMPLATE_BYTES: u64 = 1024 * 1024;
+pub(crate) const MAX_TEMPLATE_BYTES: u64 = 1024 * 1024;
 
 /// The text of the override of template `name` in `dir`, if there is one. Overrides are read
 /// as the loader reads records: the name is a relative path without `..`, every folder on the
@@ -146,16 +146,16 @@ fn read_override(dir: &Path, name: &str) -> Result<Option<String>, String> {
 /// The most template instructions one render may run. Every page of a site of 12,000
 /// records renders in less than 5 million (list pages grow with the records); an override
 /// that loops in loops stops here with an error.
-pub const MAX_TEMPLATE_FUEL: u64 = 200_000_000;
+pub(crate) const MAX_TEMPLATE_FUEL: u64 = 200_000_000;
 
 /// The template set of one repository.
-pub struct Templates {
+pub(crate) struct Templates {
     env: Environment<'static>,
 }
 
 impl Templates {
     /// The defaults, overridden by files in `dir` when it is given and exists.
-    pub fn new(dir: Option<&Path>) -> Templates {
+    pub(crate) fn new(dir: Option<&Path>) -> Templates {
         Templates::with_fuel(dir, MAX_TEMPLATE_FUEL)
     }
 
@@ -207,11 +207,11 @@ impl Templates {
     }
 
     /// The templates of the repository rooted at `root` (its `templates/` folder).
-    pub fn for_repo(root: &Path) -> Templates {
+    pub(crate) fn for_repo(root: &Path) -> Templates {
         Templates::new(Some(&root.join("templates")))
     }
 
-    pub fn render(
+    pub(crate) fn render(
         &self,
         name: &str,
         context: impl serde::Serialize,

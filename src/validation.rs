@@ -56,12 +56,12 @@ impl Validation {
 }
 
 /// Load and check the repository rooted at `root`.
-pub fn run(root: &Path, source: &Source) -> Result<Validation, LoadError> {
+pub(crate) fn run(root: &Path, source: &Source) -> Result<Validation, LoadError> {
     Ok(of(load::load(root, source)?))
 }
 
 /// Check what was loaded.
-pub fn of(loaded: Loaded) -> Validation {
+pub(crate) fn of(loaded: Loaded) -> Validation {
     let mut diagnostics = loaded.diagnostics;
     let (found, graph) = checks::all(&loaded.records, !loaded.truncated);
     diagnostics.extend(found);

@@ -53,7 +53,7 @@ fn approving_teams(records: &RecordSet) -> BTreeSet<String> {
 }
 
 /// A warning for every member of an approving team listed without `githubId`.
-pub fn members_without_ids(records: &RecordSet) -> Vec<Diagnostic> {
+pub(crate) fn members_without_ids(records: &RecordSet) -> Vec<Diagnostic> {
     let teams = approving_teams(records);
     let required = records.policy().is_some_and(|(_, p)| p.require_github_ids);
     let mut out = Vec::new();

@@ -18,9 +18,9 @@
 //! not approved.
 
 pub mod contributors;
-pub mod ids;
+pub(crate) mod ids;
 pub mod pr;
-pub mod route;
+pub(crate) mod route;
 
 use crate::model::{
     ApprovalCount, ChangeType, Kind, PolicySpec, RecordRef, RecordSet, Requirement, Risk, Spec,

@@ -9,7 +9,7 @@ use crate::model::{Kind, PolicySpec, RecordRef, RecordSet, Spec};
 /// changes block the merge, then the members of the teams of every unmet requirement (in
 /// rule order). Never the author, anyone who authored or committed to the pull request, a
 /// bot, or someone who already counts for that requirement.
-pub fn reviewers_to_request(
+pub(crate) fn reviewers_to_request(
     decision: &Decision,
     base: &RecordSet,
     policy: Option<&PolicySpec>,

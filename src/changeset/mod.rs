@@ -10,7 +10,7 @@ use serde::Serialize;
 
 /// A change record that takes part in the change set.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct ChangeSummary {
+pub(crate) struct ChangeSummary {
     pub id: String,
     pub name: String,
     #[serde(rename = "type")]
@@ -24,7 +24,7 @@ pub struct ChangeSummary {
 
 /// Everything `cabinet impact` reports.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct ChangeSetReport {
+pub(crate) struct ChangeSetReport {
     /// The semantic difference between the revisions (empty when records were named).
     pub records: Vec<RecordDiff>,
     /// Change records added or edited (or named).
@@ -114,7 +114,7 @@ fn context(
 }
 
 /// The impact of named records. A `change:ID` stands for the records its `affects` names.
-pub fn of_records(
+pub(crate) fn of_records(
     set: &RecordSet,
     graph: &DependencyGraph,
     named: &[RecordRef],
@@ -148,14 +148,18 @@ pub fn of_records(
 
 /// One revision's records and their dependency graph.
 #[derive(Clone, Copy)]
-pub struct Revision<'a> {
+pub(crate) struct Revision<'a> {
     pub records: &'a RecordSet,
     pub graph: &'a DependencyGraph,
 }
 
 /// The impact of the difference between two revisions. `policy` should come from the base
 /// revision, so that a pull request cannot loosen the rules that score it.
-pub fn between(base: Revision<'_>, head: Revision<'_>, policy: &RiskPolicy) -> ChangeSetReport {
+pub(crate) fn between(
+    base: Revision<'_>,
+    head: Revision<'_>,
+    policy: &RiskPolicy,
+) -> ChangeSetReport {
     let (base_graph, head_graph) = (base.graph, head.graph);
     let (base, head) = (base.records, head.records);
     let records = diff::diff(base, head);

@@ -23,7 +23,7 @@ use crate::model::RecordSet;
 /// The checks that need the dependency graph run beside the others (on a large repository
 /// building the graph is a good part of the time); the findings come out in the same order
 /// either way.
-pub fn all(set: &RecordSet, whole: bool) -> (Vec<Diagnostic>, DependencyGraph) {
+pub(crate) fn all(set: &RecordSet, whole: bool) -> (Vec<Diagnostic>, DependencyGraph) {
     if !whole {
         let mut out = Vec::new();
         identity::findings(set, &mut out);

@@ -39,7 +39,7 @@ pub struct CheckArgs {
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
-pub enum Format {
+pub(super) enum Format {
     Human,
     Json,
     Markdown,
@@ -47,7 +47,7 @@ pub enum Format {
     Sarif,
 }
 
-pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<ExitStatus, CommandError> {
+pub(super) fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<ExitStatus, CommandError> {
     let format = global.format(Format::Human)?;
     let root = global.root()?;
     let now = global.now()?;

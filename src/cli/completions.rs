@@ -18,7 +18,10 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
-pub fn run(_global: &GlobalArgs, args: &CompletionsArgs) -> Result<ExitStatus, CommandError> {
+pub(super) fn run(
+    _global: &GlobalArgs,
+    args: &CompletionsArgs,
+) -> Result<ExitStatus, CommandError> {
     let mut command = Cli::command();
     // Generated into memory: clap_complete panics when its writer fails (a closed pipe), and
     // `emit` treats a closed pipe as the reader having had enough.

@@ -11,7 +11,7 @@ pub struct ExplainArgs {
     pub code: Option<String>,
 }
 
-pub fn run(_global: &GlobalArgs, args: &ExplainArgs) -> Result<ExitStatus, CommandError> {
+pub(super) fn run(_global: &GlobalArgs, args: &ExplainArgs) -> Result<ExitStatus, CommandError> {
     let text = match &args.code {
         None => Code::ALL
             .iter()

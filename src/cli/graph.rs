@@ -31,13 +31,13 @@ pub struct GraphArgs {
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
-pub enum Format {
+pub(super) enum Format {
     Dot,
     Mermaid,
     Json,
 }
 
-pub fn run(global: &GlobalArgs, args: &GraphArgs) -> Result<ExitStatus, CommandError> {
+pub(super) fn run(global: &GlobalArgs, args: &GraphArgs) -> Result<ExitStatus, CommandError> {
     let format = global.format(Format::Dot)?;
     let root = global.root()?;
     let source = args.rev.clone().map_or(Source::WorkTree, Source::Revision);

@@ -34,7 +34,7 @@ pub struct ImpactArgs {
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
-pub enum Format {
+pub(super) enum Format {
     Human,
     Json,
     Markdown,
@@ -42,7 +42,7 @@ pub enum Format {
 
 /// Load a revision for analysis; problems in its records are summarised on stderr, since
 /// `validate` is the command that reports them.
-pub fn load_records(root: &Path, source: &Source) -> Result<Loaded, CommandError> {
+pub(super) fn load_records(root: &Path, source: &Source) -> Result<Loaded, CommandError> {
     let loaded = load::load(root, source)?;
     warn_of_problems(&loaded, source);
     Ok(loaded)
@@ -97,7 +97,7 @@ pub(crate) fn resolve_refs(
     Ok(out)
 }
 
-pub fn run(global: &GlobalArgs, args: &ImpactArgs) -> Result<ExitStatus, CommandError> {
+pub(super) fn run(global: &GlobalArgs, args: &ImpactArgs) -> Result<ExitStatus, CommandError> {
     let format = global.format(Format::Human)?;
     let root = global.root()?;
     let (report, base_commit, head_commit) = match &args.base {

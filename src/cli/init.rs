@@ -68,7 +68,7 @@ fn modeline(path: &str, text: &str) -> Option<String> {
     ))
 }
 
-pub fn run(_global: &GlobalArgs, args: &InitArgs) -> Result<ExitStatus, CommandError> {
+pub(super) fn run(_global: &GlobalArgs, args: &InitArgs) -> Result<ExitStatus, CommandError> {
     let dir = &args.dir;
     let existing: Vec<String> = STARTER
         .iter()

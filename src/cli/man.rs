@@ -15,7 +15,7 @@ pub struct ManArgs {
     pub out: PathBuf,
 }
 
-pub fn run(_global: &GlobalArgs, args: &ManArgs) -> Result<ExitStatus, CommandError> {
+pub(super) fn run(_global: &GlobalArgs, args: &ManArgs) -> Result<ExitStatus, CommandError> {
     let command = Cli::command();
     std::fs::create_dir_all(&args.out)
         .map_err(|e| CommandError::failure(format!("cannot create {}: {e}", args.out.display())))?;

@@ -172,7 +172,7 @@ impl GlobalArgs {
 }
 
 /// Write a report to stdout. A reader that went away (`| head`) is not an error.
-pub fn emit(
+pub(crate) fn emit(
     write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
 ) -> Result<(), CommandError> {
     let stdout = std::io::stdout();
@@ -190,12 +190,12 @@ pub fn emit(
 /// Hand a command's large result to the end of the process instead of freeing it piece by
 /// piece: the process is about to exit, and the kernel takes the memory back at once (at 100k
 /// records, freeing a validation's records one allocation at a time takes about 0.1 s).
-pub fn leak<T>(value: T) {
+pub(crate) fn leak<T>(value: T) {
     std::mem::forget(value);
 }
 
 /// A warning for the person at the terminal (stderr), never part of the report.
-pub fn warn(message: &str) {
+pub(crate) fn warn(message: &str) {
     let _ = std::io::Write::write_all(
         &mut std::io::stderr(),
         format!("warning: {message}\n").as_bytes(),

@@ -26,7 +26,7 @@ pub struct ScheduleArgs {
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
-pub enum Format {
+pub(super) enum Format {
     Human,
     Json,
     Ics,
@@ -48,7 +48,7 @@ fn date(flag: &str, text: &str) -> Result<Timestamp, CommandError> {
         })
 }
 
-pub fn run(global: &GlobalArgs, args: &ScheduleArgs) -> Result<ExitStatus, CommandError> {
+pub(super) fn run(global: &GlobalArgs, args: &ScheduleArgs) -> Result<ExitStatus, CommandError> {
     let format = global.format(Format::Human)?;
     let root = global.root()?;
     let now = global.now()?;

@@ -22,7 +22,7 @@ pub struct SchemaArgs {
     pub reference: bool,
 }
 
-pub fn run(_global: &GlobalArgs, args: &SchemaArgs) -> Result<ExitStatus, CommandError> {
+pub(super) fn run(_global: &GlobalArgs, args: &SchemaArgs) -> Result<ExitStatus, CommandError> {
     if args.reference {
         let text = schema::reference::markdown();
         super::emit(|out| out.write_all(text.as_bytes()))?;
@@ -66,7 +66,10 @@ pub fn run(_global: &GlobalArgs, args: &SchemaArgs) -> Result<ExitStatus, Comman
 }
 
 /// Write every schema into `dir`, creating it.
-pub fn write_all(dir: &std::path::Path, files: &[(String, String)]) -> Result<(), CommandError> {
+pub(super) fn write_all(
+    dir: &std::path::Path,
+    files: &[(String, String)],
+) -> Result<(), CommandError> {
     std::fs::create_dir_all(dir)
         .map_err(|e| CommandError::failure(format!("cannot create {}: {e}", dir.display())))?;
     for (name, text) in files {

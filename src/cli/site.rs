@@ -49,7 +49,7 @@ pub struct BuildArgs {
 /// Marks a folder as a site cabinet built, which a later build may replace.
 const MARKER: &str = ".cabinet-site";
 
-pub fn run(global: &GlobalArgs, args: &SiteArgs) -> Result<ExitStatus, CommandError> {
+pub(super) fn run(global: &GlobalArgs, args: &SiteArgs) -> Result<ExitStatus, CommandError> {
     match &args.command {
         SiteCommand::Build(b) => build(global, b),
     }

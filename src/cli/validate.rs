@@ -24,7 +24,7 @@ pub struct ValidateArgs {
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
-pub enum Format {
+pub(super) enum Format {
     Human,
     Json,
     Github,
@@ -32,7 +32,7 @@ pub enum Format {
     Junit,
 }
 
-pub fn run(global: &GlobalArgs, args: &ValidateArgs) -> Result<ExitStatus, CommandError> {
+pub(super) fn run(global: &GlobalArgs, args: &ValidateArgs) -> Result<ExitStatus, CommandError> {
     let format = global.format(Format::Human)?;
     let root = global.root()?;
     let source = match &args.rev {

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Status {
+pub(crate) enum Status {
     Added,
     Removed,
     Modified,
@@ -16,7 +16,7 @@ pub enum Status {
 
 /// One field that differs: `spec.tier: 2 → 1`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct FieldChange {
+pub(crate) struct FieldChange {
     /// Dotted path (`spec.dependsOn[1].impact`).
     pub path: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -27,7 +27,7 @@ pub struct FieldChange {
 
 impl FieldChange {
     /// `spec.tier: 2 → 1`, with long text abbreviated.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let show = |v: &Option<Value>| match v {
             None => "(absent)".to_string(),
             Some(Value::String(s)) if s.contains('\n') || s.chars().count() > 60 => {
@@ -54,7 +54,7 @@ impl FieldChange {
 
 /// A record that differs between base and head.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct RecordDiff {
+pub(crate) struct RecordDiff {
     #[serde(rename = "ref")]
     pub reference: RecordRef,
     pub status: Status,
@@ -67,7 +67,7 @@ pub struct RecordDiff {
 
 impl RecordDiff {
     /// Only the description, links, labels or display name changed: nothing that runs.
-    pub fn is_cosmetic(&self) -> bool {
+    pub(crate) fn is_cosmetic(&self) -> bool {
         self.status == Status::Modified
             && self.fields.iter().all(|f| {
                 [
@@ -90,7 +90,7 @@ impl RecordDiff {
 ///
 /// When a kind and id is written twice, the first record (in file order) is the one compared,
 /// as everywhere else.
-pub fn diff(base: &RecordSet, head: &RecordSet) -> Vec<RecordDiff> {
+pub(crate) fn diff(base: &RecordSet, head: &RecordSet) -> Vec<RecordDiff> {
     let mut out = Vec::new();
     for rec in first_of_each(head) {
         match base.get_id(rec.kind(), rec.id()) {

@@ -61,7 +61,7 @@ pub enum GateError {
 
 /// Everything `cabinet check` found.
 #[derive(Debug)]
-pub struct GateReport {
+pub(crate) struct GateReport {
     /// The head revision, validated.
     pub validation: Validation,
     /// What the pull request changes and what that takes down.
@@ -84,7 +84,7 @@ pub struct GateReport {
 /// Approvals that were not evaluated, for want of an approvals source (`--approvals`,
 /// `--github`): the report says so and what the rules will require, never "ok" about them.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct Unevaluated {
+pub(crate) struct Unevaluated {
     /// A missing approvals source blocks the merge (`--require-approvals`, or the base
     /// Policy's `requireApprovals`).
     pub required: bool,
@@ -95,7 +95,7 @@ pub struct Unevaluated {
 }
 
 impl GateReport {
-    pub fn policy_blocks(&self) -> usize {
+    pub(crate) fn policy_blocks(&self) -> usize {
         self.policy
             .iter()
             .filter(|d| d.severity == Severity::Error)
@@ -105,7 +105,7 @@ impl GateReport {
     /// Nothing blocks the merge: valid records, no blocking policy finding, and, when reviews
     /// were given, the approvals the policy requires (without them, unless approvals are
     /// required).
-    pub fn ok(&self) -> bool {
+    pub(crate) fn ok(&self) -> bool {
         self.validation.ok()
             && self.policy_blocks() == 0
             && self.approvals.as_ref().is_none_or(|a| a.satisfied)
@@ -141,7 +141,7 @@ fn invalid_base_policy(base: &load::Loaded) -> Diagnostic {
 /// Run the gate on the pull request from `base` to `head`. Without `pull_request`, approvals
 /// are not evaluated; `require_approvals` (or the base Policy's `requireApprovals`) then
 /// blocks the merge.
-pub fn run(
+pub(crate) fn run(
     root: &Path,
     base: &str,
     head: &Source,

@@ -40,7 +40,7 @@ pub struct ParsedFile {
 
 /// Spans of one node: the key that introduced it (for mapping entries) and the value.
 #[derive(Debug, Clone, Copy)]
-pub struct NodeSpan {
+pub(super) struct NodeSpan {
     pub key: Option<Span>,
     pub value: Span,
 }

@@ -2,7 +2,7 @@
 //! other changes, change-record coverage, standard changes out of their model, understated
 //! risk and status regressions. Pure: records, the change set and `now` in, diagnostics out.
 
-pub mod window;
+pub(crate) mod window;
 
 use crate::conflict::{self, overlap};
 use crate::diag::{Code, Diagnostic, Location, Severity};
@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use window::Recurrence;
 
 /// What the gate needs to judge a pull request.
-pub struct PolicyInput<'a> {
+pub(crate) struct PolicyInput<'a> {
     pub base: &'a RecordSet,
     pub head: &'a RecordSet,
     pub head_graph: &'a DependencyGraph,
@@ -34,7 +34,7 @@ pub struct PolicyInput<'a> {
 /// How the gate sees one change record of the pull request.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ChangeVerdict {
+pub(crate) struct ChangeVerdict {
     pub id: String,
     /// The declared type.
     #[serde(rename = "type")]
@@ -88,7 +88,7 @@ fn severity(code: Code, policy: Option<&PolicySpec>) -> Severity {
 
 /// Judge the change records a pull request adds or edits. Returns the findings and a verdict
 /// per change record.
-pub fn judge(input: &PolicyInput<'_>) -> (Vec<Diagnostic>, Vec<ChangeVerdict>) {
+pub(crate) fn judge(input: &PolicyInput<'_>) -> (Vec<Diagnostic>, Vec<ChangeVerdict>) {
     let mut out = Vec::new();
     let risk_policy = input.policy.map(|p| p.risk.clone()).unwrap_or_default();
     let in_play: Vec<&Record> = input
@@ -693,7 +693,7 @@ fn coverage_check(input: &PolicyInput<'_>, in_play: &[&Record], out: &mut Vec<Di
 }
 
 /// Anything but the description, links and labels needs a change record.
-pub fn needs_change_record(d: &RecordDiff) -> bool {
+pub(crate) fn needs_change_record(d: &RecordDiff) -> bool {
     d.status != Status::Modified
         || d.fields.iter().any(|f| {
             !["metadata.description", "metadata.links", "metadata.labels"]

@@ -10,11 +10,11 @@ use rrule::{RRuleSet, Tz};
 /// Where a rule's occurrences are counted from, when the window gives no `start`: midnight
 /// on 1 January 2026, local time. It fixes what a rule leaves open (the day of a monthly
 /// rule, the week of an `INTERVAL=2` rule) the same way for every change.
-pub const DEFAULT_ANCHOR: &str = "20260101T000000";
+pub(crate) const DEFAULT_ANCHOR: &str = "20260101T000000";
 
 /// A parsed maintenance window.
 #[derive(Debug, Clone)]
-pub struct Recurrence {
+pub(crate) struct Recurrence {
     set: RRuleSet,
     /// Length of each occurrence, in seconds.
     pub duration: i64,
@@ -22,7 +22,7 @@ pub struct Recurrence {
 
 impl Recurrence {
     /// Read a window; the error says what is wrong, for a diagnostic.
-    pub fn parse(w: &MaintenanceWindow) -> Result<Recurrence, String> {
+    pub(crate) fn parse(w: &MaintenanceWindow) -> Result<Recurrence, String> {
         let tz: chrono_tz_name::Name = w
             .timezone
             .parse()
@@ -48,7 +48,7 @@ impl Recurrence {
     }
 
     /// How often the rule recurs (`FREQ`).
-    pub fn frequency(&self) -> Frequency {
+    pub(crate) fn frequency(&self) -> Frequency {
         self.set
             .get_rrule()
             .first()
@@ -58,7 +58,7 @@ impl Recurrence {
     /// Occurrences `(start, end)` that overlap `[from, to)`, at most `limit` of them. The
     /// rule is walked from its start, at most `MAX_STEPS` occurrences: past that the answer
     /// is `Undecided` (a rule recurring every second from 1900 would take hours).
-    pub fn occurrences(
+    pub(crate) fn occurrences(
         &self,
         from: Timestamp,
         to: Timestamp,
@@ -94,7 +94,7 @@ impl Recurrence {
     }
 
     /// Whether one occurrence holds all of `[start, end)`.
-    pub fn covers(&self, start: Timestamp, end: Timestamp) -> Result<bool, Undecided> {
+    pub(crate) fn covers(&self, start: Timestamp, end: Timestamp) -> Result<bool, Undecided> {
         Ok(self
             .occurrences(start, end, 64)?
             .iter()
@@ -104,12 +104,12 @@ impl Recurrence {
 
 /// At most this many occurrences of a rule are walked through to answer one question. A
 /// weekly rule reaches 19,000 years, a daily one 2,700, an hourly one 114.
-pub const MAX_STEPS: usize = 1_000_000;
+pub(crate) const MAX_STEPS: usize = 1_000_000;
 
 /// A question about a window that could not be answered within `MAX_STEPS` occurrences: the
 /// caller fails closed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Undecided {
+pub(crate) struct Undecided {
     pub steps: usize,
 }
 
@@ -123,7 +123,7 @@ impl std::fmt::Display for Undecided {
     }
 }
 
-pub use crate::model::WindowFrequency as Frequency;
+pub(crate) use crate::model::WindowFrequency as Frequency;
 
 impl Frequency {
     fn of(f: rrule::Frequency) -> Frequency {
@@ -141,7 +141,7 @@ impl Frequency {
 
 /// The finding for a window that recurs more often than `finest` allows, if it does: such a
 /// rule makes every question about the window walk millions of occurrences.
-pub fn too_frequent(w: &MaintenanceWindow, finest: Frequency) -> Option<String> {
+pub(crate) fn too_frequent(w: &MaintenanceWindow, finest: Frequency) -> Option<String> {
     let rule = Recurrence::parse(w).ok()?;
     let f = rule.frequency();
     (f < finest).then(|| {
@@ -156,7 +156,7 @@ pub fn too_frequent(w: &MaintenanceWindow, finest: Frequency) -> Option<String> 
 
 /// Time zone names as chrono-tz knows them (through rrule's re-export).
 mod chrono_tz_name {
-    pub struct Name(pub String);
+    pub(super) struct Name(pub String);
 
     impl std::str::FromStr for Name {
         type Err = ();

@@ -13,7 +13,7 @@ fn revisions(g: &GateReport) -> impact::Revisions {
 }
 
 /// The verdict in one line.
-pub fn verdict(g: &GateReport) -> String {
+pub(crate) fn verdict(g: &GateReport) -> String {
     let errors = g.validation.errors();
     let blocks = g.policy_blocks();
     if g.ok() && g.unevaluated.is_some() {
@@ -45,7 +45,7 @@ pub fn verdict(g: &GateReport) -> String {
     }
 }
 
-pub fn context(g: &GateReport) -> Value {
+pub(crate) fn context(g: &GateReport) -> Value {
     let violations: Vec<Value> = g
         .policy
         .iter()
@@ -72,12 +72,12 @@ pub fn context(g: &GateReport) -> Value {
     })
 }
 
-pub fn json(out: &mut dyn Write, g: &GateReport) -> io::Result<()> {
+pub(crate) fn json(out: &mut dyn Write, g: &GateReport) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, &context(g))?;
     writeln!(out)
 }
 
-pub fn human(out: &mut dyn Write, g: &GateReport, style: &Style) -> io::Result<()> {
+pub(crate) fn human(out: &mut dyn Write, g: &GateReport, style: &Style) -> io::Result<()> {
     let renderer = if style.color {
         annotate_snippets::Renderer::styled()
     } else {
@@ -255,14 +255,14 @@ fn unevaluated(out: &mut dyn Write, u: &crate::gate::Unevaluated) -> io::Result<
     Ok(())
 }
 
-pub fn github(out: &mut dyn Write, g: &GateReport, style: &Style) -> io::Result<()> {
+pub(crate) fn github(out: &mut dyn Write, g: &GateReport, style: &Style) -> io::Result<()> {
     for d in g.validation.diagnostics.iter().chain(&g.policy) {
         super::github::annotation(out, d, style)?;
     }
     writeln!(out, "{}", verdict(g))
 }
 
-pub fn sarif(out: &mut dyn Write, g: &GateReport, style: &Style) -> io::Result<()> {
+pub(crate) fn sarif(out: &mut dyn Write, g: &GateReport, style: &Style) -> io::Result<()> {
     let all: Vec<crate::diag::Diagnostic> = g
         .validation
         .diagnostics

@@ -6,7 +6,7 @@ use crate::diag::{Diagnostic, Severity};
 use crate::validation::Validation;
 use std::io::{self, Write};
 
-pub fn write(out: &mut dyn Write, v: &Validation, style: &Style) -> io::Result<()> {
+pub(crate) fn write(out: &mut dyn Write, v: &Validation, style: &Style) -> io::Result<()> {
     for d in &v.diagnostics {
         annotation(out, d, style)?;
     }
@@ -19,7 +19,7 @@ pub fn write(out: &mut dyn Write, v: &Validation, style: &Style) -> io::Result<(
     )
 }
 
-pub fn annotation(out: &mut dyn Write, d: &Diagnostic, style: &Style) -> io::Result<()> {
+pub(crate) fn annotation(out: &mut dyn Write, d: &Diagnostic, style: &Style) -> io::Result<()> {
     let command = match d.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",

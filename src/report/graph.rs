@@ -13,7 +13,7 @@ use std::io::{self, Write};
 
 /// The records to draw and the edges between them, sorted by reference.
 #[derive(Clone, Debug, Default, Serialize)]
-pub struct GraphView {
+pub(crate) struct GraphView {
     pub nodes: Vec<GraphNode>,
     /// By dependent (in node order), then in `dependsOn` order.
     pub edges: Vec<GraphEdge>,
@@ -27,7 +27,7 @@ pub struct GraphView {
 
 /// A service or CI. Fields that do not apply to the kind are `null` in JSON, never missing.
 #[derive(Clone, Debug, Serialize)]
-pub struct GraphNode {
+pub(crate) struct GraphNode {
     #[serde(rename = "ref")]
     pub reference: RecordRef,
     pub kind: Kind,
@@ -47,7 +47,7 @@ pub struct GraphNode {
 }
 
 #[derive(Clone, Debug, Serialize)]
-pub struct GraphEdge {
+pub(crate) struct GraphEdge {
     /// The dependent.
     pub from: RecordRef,
     /// What it depends on.
@@ -57,7 +57,7 @@ pub struct GraphEdge {
 
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct GraphGroup {
+pub(crate) struct GraphGroup {
     pub name: String,
     pub min_up: u32,
     pub members: Vec<RecordRef>,
@@ -88,7 +88,7 @@ impl GraphView {
     }
 }
 
-pub fn json(out: &mut dyn Write, view: &GraphView) -> io::Result<()> {
+pub(crate) fn json(out: &mut dyn Write, view: &GraphView) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, view)?;
     writeln!(out)
 }
@@ -214,7 +214,7 @@ fn dot_string(s: &str) -> String {
 }
 
 /// Graphviz DOT: `dot -Tsvg` renders it as is.
-pub fn dot(out: &mut dyn Write, view: &GraphView) -> io::Result<()> {
+pub(crate) fn dot(out: &mut dyn Write, view: &GraphView) -> io::Result<()> {
     for line in header(view) {
         writeln!(out, "// {line}")?;
     }
@@ -326,7 +326,7 @@ fn mermaid_text(s: &str) -> String {
 }
 
 /// Mermaid `flowchart LR`, as GitHub renders it in Markdown.
-pub fn mermaid(out: &mut dyn Write, view: &GraphView) -> io::Result<()> {
+pub(crate) fn mermaid(out: &mut dyn Write, view: &GraphView) -> io::Result<()> {
     writeln!(out, "flowchart LR")?;
     for line in header(view) {
         writeln!(out, "    %% {line}")?;

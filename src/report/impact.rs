@@ -12,20 +12,24 @@ use std::io::{self, Write};
 
 /// Which commits were compared (`None` for the working tree).
 #[derive(Clone, Debug, Default)]
-pub struct Revisions {
+pub(crate) struct Revisions {
     pub base: Option<String>,
     pub head: Option<String>,
 }
 
 /// The report as JSON: the fields of the contract (`changed`, `impacted`, `risk`) and more.
-pub fn context(report: &ChangeSetReport, meta: &Revisions) -> Value {
+pub(crate) fn context(report: &ChangeSetReport, meta: &Revisions) -> Value {
     let mut v = serde_json::to_value(report).unwrap_or(Value::Null);
     v["base"] = json!(meta.base);
     v["head"] = json!(meta.head);
     v
 }
 
-pub fn json(out: &mut dyn Write, report: &ChangeSetReport, meta: &Revisions) -> io::Result<()> {
+pub(crate) fn json(
+    out: &mut dyn Write,
+    report: &ChangeSetReport,
+    meta: &Revisions,
+) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, &context(report, meta))?;
     writeln!(out)
 }
@@ -59,7 +63,7 @@ fn order(i: &Impacted) -> (u8, u8, u8) {
     )
 }
 
-pub fn human(
+pub(crate) fn human(
     out: &mut dyn Write,
     report: &ChangeSetReport,
     meta: &Revisions,

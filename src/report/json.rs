@@ -5,7 +5,7 @@ use crate::validation::Validation;
 use serde_json::{Value, json};
 use std::io::{self, Write};
 
-pub fn location(l: &Location) -> Value {
+pub(crate) fn location(l: &Location) -> Value {
     let span = l.span.unwrap_or_default();
     json!({
         "file": l.file,
@@ -17,7 +17,7 @@ pub fn location(l: &Location) -> Value {
     })
 }
 
-pub fn diagnostic(d: &Diagnostic) -> Value {
+pub(crate) fn diagnostic(d: &Diagnostic) -> Value {
     let mut v = json!({
         "severity": d.severity,
         "code": d.code,
@@ -62,7 +62,7 @@ pub fn diagnostic(d: &Diagnostic) -> Value {
 }
 
 /// The validation report as a JSON value.
-pub fn validation(v: &Validation) -> Value {
+pub(crate) fn validation(v: &Validation) -> Value {
     json!({
         "ok": v.ok(),
         "records": v.records.len(),
@@ -74,7 +74,7 @@ pub fn validation(v: &Validation) -> Value {
     })
 }
 
-pub fn write(out: &mut dyn Write, v: &Validation) -> io::Result<()> {
+pub(crate) fn write(out: &mut dyn Write, v: &Validation) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, &validation(v))?;
     writeln!(out)
 }

@@ -26,7 +26,7 @@ fn escape(s: &str) -> String {
     out
 }
 
-pub fn write(out: &mut dyn Write, v: &Validation) -> io::Result<()> {
+pub(crate) fn write(out: &mut dyn Write, v: &Validation) -> io::Result<()> {
     let mut cases: BTreeMap<&str, Vec<&crate::diag::Diagnostic>> =
         v.files().map(|f| (f, Vec::new())).collect();
     for d in &v.diagnostics {

@@ -3,15 +3,15 @@
 //! `impact`, `schedule`, `graph`), which writes each of that command's formats. They render
 //! plain data into a writer and never decide anything; only they and `cli` write output.
 
-pub mod check;
-pub mod github;
-pub mod graph;
+pub(crate) mod check;
+pub(crate) mod github;
+pub(crate) mod graph;
 pub mod human;
-pub mod impact;
-pub mod json;
-pub mod junit;
-pub mod sarif;
-pub mod schedule;
+pub(crate) mod impact;
+pub(crate) mod json;
+pub(crate) mod junit;
+pub(crate) mod sarif;
+pub(crate) mod schedule;
 
 /// Options shared by the writers.
 #[derive(Clone, Debug, Default)]

@@ -81,7 +81,7 @@ fn result(d: &Diagnostic, style: &Style) -> Value {
 }
 
 /// The SARIF log for a set of findings.
-pub fn log(diagnostics: &[Diagnostic], style: &Style) -> Value {
+pub(crate) fn log(diagnostics: &[Diagnostic], style: &Style) -> Value {
     let rules: Vec<Value> = Code::ALL
         .iter()
         .map(|&c| {
@@ -128,7 +128,7 @@ pub fn log(diagnostics: &[Diagnostic], style: &Style) -> Value {
 }
 
 /// GitHub code scanning reads at most this many results of a run (and rejects more).
-pub const MAX_RESULTS: usize = 25_000;
+pub(crate) const MAX_RESULTS: usize = 25_000;
 
 /// The findings a run reports: all of them up to `MAX_RESULTS`; past it, errors first, then
 /// warnings, then notes, each in their order.
@@ -148,7 +148,7 @@ fn kept(diagnostics: &[Diagnostic]) -> Vec<&Diagnostic> {
     kept
 }
 
-pub fn write(out: &mut dyn Write, v: &Validation, style: &Style) -> io::Result<()> {
+pub(crate) fn write(out: &mut dyn Write, v: &Validation, style: &Style) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, &log(&v.diagnostics, style))?;
     writeln!(out)
 }

@@ -8,7 +8,7 @@ use crate::schedule::Schedule;
 use jiff::Timestamp;
 use std::io::{self, Write};
 
-pub fn json(out: &mut dyn Write, s: &Schedule) -> io::Result<()> {
+pub(crate) fn json(out: &mut dyn Write, s: &Schedule) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, s)?;
     writeln!(out)
 }
@@ -17,7 +17,7 @@ fn when(t: Timestamp) -> String {
     t.strftime("%Y-%m-%d %H:%MZ").to_string()
 }
 
-pub fn human(out: &mut dyn Write, s: &Schedule) -> io::Result<()> {
+pub(crate) fn human(out: &mut dyn Write, s: &Schedule) -> io::Result<()> {
     writeln!(
         out,
         "change calendar from {} to {}\n",
@@ -164,7 +164,12 @@ fn slug(s: &str) -> String {
 
 /// The iCalendar feed. `calendar` names the catalogue (UIDs are scoped by it); `now` is the
 /// DTSTAMP.
-pub fn ics(out: &mut dyn Write, s: &Schedule, calendar: &str, now: Timestamp) -> io::Result<()> {
+pub(crate) fn ics(
+    out: &mut dyn Write,
+    s: &Schedule,
+    calendar: &str,
+    now: Timestamp,
+) -> io::Result<()> {
     let domain = slug(calendar);
     let mut lines: Vec<String> = vec![
         "BEGIN:VCALENDAR".into(),

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 /// What the score is computed from, besides the impact.
 #[derive(Clone, Debug, Default)]
-pub struct RiskContext {
+pub(crate) struct RiskContext {
     /// The types of the change records involved (the riskiest counts).
     pub change_types: Vec<(String, ChangeType)>,
     /// Change records without a verification plan.
@@ -22,7 +22,7 @@ pub struct RiskContext {
 
 /// The verdict, with every point explained.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Assessment {
+pub(crate) struct Assessment {
     /// The level the gate uses: the highest of computed, declared and declared at base.
     pub level: Risk,
     pub score: u32,
@@ -33,7 +33,7 @@ pub struct Assessment {
 }
 
 /// The level a score reaches under the policy's thresholds.
-pub fn level_of(score: u32, policy: &RiskPolicy) -> Risk {
+pub(crate) fn level_of(score: u32, policy: &RiskPolicy) -> Risk {
     let l = &policy.levels;
     if score >= l.critical {
         Risk::Critical
@@ -47,7 +47,7 @@ pub fn level_of(score: u32, policy: &RiskPolicy) -> Risk {
 }
 
 /// Score a change set.
-pub fn assess(impact: &ImpactSet, ctx: &RiskContext, policy: &RiskPolicy) -> Assessment {
+pub(crate) fn assess(impact: &ImpactSet, ctx: &RiskContext, policy: &RiskPolicy) -> Assessment {
     let mut score: u32 = 0;
     let mut reasons = Vec::new();
     // Saturating: weights come from the Policy, and two outages of weight 2^31 must not wrap

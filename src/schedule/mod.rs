@@ -12,7 +12,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct ScheduledChange {
+pub(crate) struct ScheduledChange {
     pub id: String,
     pub name: String,
     #[serde(rename = "type")]
@@ -29,7 +29,7 @@ pub struct ScheduledChange {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct ScheduledFreeze {
+pub(crate) struct ScheduledFreeze {
     pub name: String,
     pub start: Timestamp,
     pub end: Timestamp,
@@ -38,7 +38,7 @@ pub struct ScheduledFreeze {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct WindowOccurrence {
+pub(crate) struct WindowOccurrence {
     pub name: String,
     pub start: Timestamp,
     pub end: Timestamp,
@@ -46,13 +46,13 @@ pub struct WindowOccurrence {
 
 /// Two changes that overlap in time and impact the same records.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct Conflict {
+pub(crate) struct Conflict {
     pub changes: (String, String),
     pub shared: Vec<RecordRef>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Schedule {
+pub(crate) struct Schedule {
     pub from: Timestamp,
     pub to: Timestamp,
     pub changes: Vec<ScheduledChange>,
@@ -66,7 +66,7 @@ pub struct Schedule {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct UndecidedWindow {
+pub(crate) struct UndecidedWindow {
     pub name: String,
     pub reason: String,
 }
@@ -79,7 +79,7 @@ fn change(r: &Record) -> Option<&ChangeSpec> {
 }
 
 /// The records a change touches (`conflict::touched`).
-pub fn touched(set: &RecordSet, graph: &DependencyGraph, c: &ChangeSpec) -> Vec<RecordRef> {
+pub(crate) fn touched(set: &RecordSet, graph: &DependencyGraph, c: &ChangeSpec) -> Vec<RecordRef> {
     let affects: Vec<RecordRef> = c
         .affects
         .iter()
@@ -90,7 +90,7 @@ pub fn touched(set: &RecordSet, graph: &DependencyGraph, c: &ChangeSpec) -> Vec<
 
 /// Every conflict (`conflict::among`) among open changes (not cancelled, completed, failed or
 /// rolled back).
-pub fn conflicts(set: &RecordSet, graph: &DependencyGraph) -> Vec<Conflict> {
+pub(crate) fn conflicts(set: &RecordSet, graph: &DependencyGraph) -> Vec<Conflict> {
     let open: Vec<conflict::Change<'_, RecordRef>> = set
         .of_kind(Kind::Change)
         .filter_map(|r| change(r).map(|c| (r, c)))
@@ -117,7 +117,7 @@ pub fn conflicts(set: &RecordSet, graph: &DependencyGraph) -> Vec<Conflict> {
 
 /// The calendar from `from` to `to`: changes whose window overlaps it (cancelled ones too,
 /// marked as such), freezes, and maintenance-window occurrences.
-pub fn build(
+pub(crate) fn build(
     set: &RecordSet,
     policy: Option<&PolicySpec>,
     from: Timestamp,

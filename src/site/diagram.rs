@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 /// What a box shows about a node.
-pub struct Label<'a> {
+pub(super) struct Label<'a> {
     pub name: &'a str,
     pub kind: Kind,
     pub tier: Option<u8>,
@@ -21,7 +21,7 @@ pub struct Label<'a> {
 
 /// How far and how wide a diagram reaches.
 #[derive(Clone, Copy, Debug)]
-pub struct Limits {
+pub(crate) struct Limits {
     /// Steps in each direction.
     pub depth: usize,
     /// Boxes per column, the "+ N more" box included.
@@ -63,7 +63,7 @@ struct Column {
 
 /// Lay out and draw the diagram around `focus`. `label` describes a node; `None` leaves the
 /// diagram out (a record with no neighbours has nothing to draw).
-pub fn render<'a>(
+pub(super) fn render<'a>(
     graph: &DependencyGraph,
     focus: Node,
     limits: Limits,

@@ -5,7 +5,7 @@
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
 
 /// Render `text` (CommonMark with tables and strikethrough) to safe HTML.
-pub fn render(text: &str) -> String {
+pub(crate) fn render(text: &str) -> String {
     // No footnotes or task lists: several descriptions share a page (their ids would clash)
     // and a checkbox is a form control, not text.
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
@@ -67,7 +67,7 @@ fn demote(level: pulldown_cmark::HeadingLevel) -> pulldown_cmark::HeadingLevel {
 
 /// Keep a link target only if it is http(s), mailto, or scheme-less (relative or in-page);
 /// `javascript:`, `data:` and the like become `#`.
-pub fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
+pub(super) fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
     if is_safe_url(&url) {
         url
     } else {
@@ -76,7 +76,7 @@ pub fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
 }
 
 /// See `safe_url`.
-pub fn is_safe_url(url: &str) -> bool {
+pub(crate) fn is_safe_url(url: &str) -> bool {
     let trimmed: String = url
         .chars()
         .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())

@@ -15,12 +15,9 @@ mod pages;
 mod paths;
 mod reach;
 
-pub use diagram::Limits as DiagramLimits;
-pub use markdown::{is_safe_url, render as render_markdown};
-pub use pages::HISTORY_CAP;
+pub(crate) use pages::HISTORY_CAP;
 #[cfg(test)]
 pub(crate) use pages::conflicts_shown;
-pub use paths::stem as file_stem;
 
 use crate::model::{Kind, RecordSet};
 use crate::templates::{TemplateError, Templates};
@@ -28,7 +25,6 @@ use crate::vcs::git::FileCommit;
 use jiff::Timestamp;
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Mutex;
 
 /// Why the site could not be built: a template failed, or the sink did.
 #[derive(Debug, thiserror::Error)]
@@ -55,7 +51,7 @@ pub enum SiteError {
 }
 
 /// What the build reads.
-pub struct SiteInput<'a> {
+pub(crate) struct SiteInput<'a> {
     pub records: &'a RecordSet,
     /// Commits per record file (paths relative to the root), newest first; empty outside git.
     pub history: &'a HashMap<String, Vec<FileCommit>>,
@@ -69,30 +65,33 @@ pub struct SiteInput<'a> {
 
 /// One output file: a `/`-separated path relative to the site's root, and its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SiteFile {
+pub(crate) struct SiteFile {
     pub path: String,
     pub bytes: Vec<u8>,
 }
 
 /// Where the build puts each file as it is rendered. Called from several threads at once,
 /// in no particular order, at most once per path. An error stops the build and is its result.
-pub trait Sink: Sync {
+pub(crate) trait Sink: Sync {
     fn put(&self, file: SiteFile) -> Result<(), SiteError>;
 }
 
-/// A sink that keeps every file in memory.
+/// A sink that keeps every file in memory (the tests' view of a build).
+#[cfg(test)]
 #[derive(Default)]
-pub struct MemorySink(Mutex<Vec<SiteFile>>);
+pub(crate) struct MemorySink(std::sync::Mutex<Vec<SiteFile>>);
 
+#[cfg(test)]
 impl MemorySink {
     /// The files, sorted by path.
-    pub fn into_sorted(self) -> Vec<SiteFile> {
+    pub(crate) fn into_sorted(self) -> Vec<SiteFile> {
         let mut files = self.0.into_inner().unwrap_or_else(|e| e.into_inner());
         files.sort_by(|a, b| a.path.cmp(&b.path));
         files
     }
 }
 
+#[cfg(test)]
 impl Sink for MemorySink {
     fn put(&self, file: SiteFile) -> Result<(), SiteError> {
         self.0.lock().unwrap_or_else(|e| e.into_inner()).push(file);
@@ -102,7 +101,7 @@ impl Sink for MemorySink {
 
 /// Build the whole site into `sink`. A template error (a broken override) and the sink's
 /// own errors are the only failures; after one, the sink may hold part of the site.
-pub fn build(
+pub(crate) fn build(
     input: &SiteInput<'_>,
     templates: &Templates,
     sink: &dyn Sink,
@@ -111,7 +110,8 @@ pub fn build(
 }
 
 /// Build the whole site in memory: every file, sorted by path.
-pub fn build_in_memory(
+#[cfg(test)]
+pub(crate) fn build_in_memory(
     input: &SiteInput<'_>,
     templates: &Templates,
 ) -> Result<Vec<SiteFile>, SiteError> {

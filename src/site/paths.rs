@@ -6,7 +6,7 @@ use crate::model::Kind;
 use std::collections::{HashMap, HashSet};
 
 /// The folder of a kind's pages.
-pub fn folder(kind: Kind) -> &'static str {
+pub(super) fn folder(kind: Kind) -> &'static str {
     match kind {
         Kind::Service => "services",
         Kind::ConfigurationItem => "cis",
@@ -22,7 +22,7 @@ pub fn folder(kind: Kind) -> &'static str {
 /// A file-name stem for `id`: the id itself when it is plainly safe, otherwise every byte
 /// outside `[A-Za-z0-9_-]` written as `~XX`, so no `/`, `\`, `..`, control or reserved
 /// character survives. Never empty, never starting with `.`.
-pub fn stem(id: &str) -> String {
+pub(crate) fn stem(id: &str) -> String {
     let plain = !id.is_empty()
         && id.len() <= 128
         && id.as_bytes()[0].is_ascii_alphanumeric()
@@ -57,7 +57,7 @@ pub fn stem(id: &str) -> String {
 
 /// Page names for every id of one kind, unique even where case is ignored: the first id in
 /// sorted order keeps its plain name, a later one that differs only in case gets a suffix.
-pub fn assign<'a>(ids: impl IntoIterator<Item = &'a str>) -> HashMap<String, String> {
+pub(super) fn assign<'a>(ids: impl IntoIterator<Item = &'a str>) -> HashMap<String, String> {
     let mut ids: Vec<&str> = ids.into_iter().collect();
     ids.sort_unstable();
     ids.dedup();

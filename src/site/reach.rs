@@ -17,7 +17,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 
 /// How losing a record affects another.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Effect {
+pub(super) enum Effect {
     /// Down.
     Full,
     /// Degraded.
@@ -27,7 +27,7 @@ pub enum Effect {
 }
 
 impl Effect {
-    pub fn as_str(self) -> &'static str {
+    pub(super) fn as_str(self) -> &'static str {
         match self {
             Effect::Full => "full",
             Effect::Partial => "partial",
@@ -46,7 +46,7 @@ impl Effect {
 /// One related record: who, how, and the path that explains it (from the focus, both ends
 /// included).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Related {
+pub(super) struct Related {
     pub node: Node,
     pub effect: Effect,
     pub via: Vec<Node>,
@@ -54,7 +54,7 @@ pub struct Related {
 
 /// Per node, what sorting and counting need.
 #[derive(Clone, Debug)]
-pub struct NodeFacts {
+pub(super) struct NodeFacts {
     pub kind: Kind,
     /// Services only.
     pub tier: Option<u8>,
@@ -62,7 +62,7 @@ pub struct NodeFacts {
 
 /// What depends on `focus`, transitively.
 #[derive(Clone, Debug, Default)]
-pub struct Dependents {
+pub(super) struct Dependents {
     /// Sorted as the impact report sorts (down first, services first, tier, reference),
     /// at most `cap`.
     pub shown: Vec<Related>,
@@ -75,13 +75,13 @@ pub struct Dependents {
 }
 
 impl Dependents {
-    pub fn total(&self) -> usize {
+    pub(super) fn total(&self) -> usize {
         self.services_down + self.services_degraded + self.cis_down + self.cis_degraded
     }
 }
 
 /// Take `focus` down alone and see what follows.
-pub fn dependents(
+pub(super) fn dependents(
     graph: &DependencyGraph,
     facts: &[NodeFacts],
     focus: Node,
@@ -133,7 +133,7 @@ pub fn dependents(
 /// strongest effect losing that record alone has on `focus`, and a shortest path that shows
 /// it. Sorted by effect, services first, then reference; at most `cap` of them, with the
 /// number of all of them (a service at the top of a catalogue can need thousands).
-pub fn dependencies(
+pub(super) fn dependencies(
     graph: &DependencyGraph,
     facts: &[NodeFacts],
     focus: Node,

@@ -18,7 +18,7 @@ pub enum GitError {
 
 /// What a tree entry is.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum EntryKind {
+pub(crate) enum EntryKind {
     File,
     /// A symbolic link; the blob holds the target path.
     Symlink,
@@ -29,7 +29,7 @@ pub enum EntryKind {
 
 /// A blob in a tree, with its path relative to the folder that was listed.
 #[derive(Debug, Clone)]
-pub struct TreeEntry {
+pub(crate) struct TreeEntry {
     /// `/`-separated; a name that is not UTF-8 is shown with replacement characters.
     pub path: String,
     /// Every part of the path is UTF-8 (`path` is then exact).
@@ -40,18 +40,18 @@ pub struct TreeEntry {
 
 impl TreeEntry {
     /// What the blob holds, by content: two entries with the same id hold the same bytes.
-    pub fn id(&self) -> BlobId {
+    pub(crate) fn id(&self) -> BlobId {
         BlobId(self.oid)
     }
 }
 
 /// The id git gives a blob's content (its hash).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct BlobId(git2::Oid);
+pub(crate) struct BlobId(git2::Oid);
 
 impl BlobId {
     /// The id git would give `bytes` as a blob (what `git hash-object` prints).
-    pub fn of(bytes: &[u8]) -> Option<BlobId> {
+    pub(crate) fn of(bytes: &[u8]) -> Option<BlobId> {
         git2::Oid::hash_object(git2::ObjectType::Blob, bytes)
             .ok()
             .map(BlobId)
@@ -59,13 +59,13 @@ impl BlobId {
 }
 
 /// Reads blobs for one thread (see `GitRepo::read_each`).
-pub struct Blobs<'r> {
+pub(crate) struct Blobs<'r> {
     repo: &'r git2::Repository,
 }
 
 /// A blob read under a size limit.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Bounded {
+pub(crate) enum Bounded {
     Bytes(Vec<u8>),
     /// Larger than the limit, by its header: not inflated.
     TooLarge(u64),
@@ -73,13 +73,13 @@ pub enum Bounded {
 
 impl Blobs<'_> {
     /// The bytes of a blob, whatever its size: for blobs already trusted (a merged revision).
-    pub fn read(&self, entry: &TreeEntry) -> Result<Vec<u8>, GitError> {
+    pub(crate) fn read(&self, entry: &TreeEntry) -> Result<Vec<u8>, GitError> {
         Ok(self.repo.find_blob(entry.oid)?.content().to_vec())
     }
 
     /// The bytes of a blob of at most `limit` bytes. The size is read from the object's header
     /// first, so a blob of a gigabyte costs a header read, not a gigabyte of memory.
-    pub fn read_at_most(&self, entry: &TreeEntry, limit: u64) -> Result<Bounded, GitError> {
+    pub(crate) fn read_at_most(&self, entry: &TreeEntry, limit: u64) -> Result<Bounded, GitError> {
         read_bounded(self.repo, entry.oid, limit)
     }
 }
@@ -94,7 +94,7 @@ fn read_bounded(repo: &git2::Repository, oid: git2::Oid, limit: u64) -> Result<B
 }
 
 /// An opened repository, and where the cabinet root sits inside it.
-pub struct GitRepo {
+pub(crate) struct GitRepo {
     repo: git2::Repository,
     /// The cabinet root relative to the repository's top, `/`-separated, "" at the top.
     prefix: String,
@@ -102,7 +102,7 @@ pub struct GitRepo {
 
 impl GitRepo {
     /// Open the repository that contains `root` (the folder holding cabinet.yaml).
-    pub fn discover(root: &Path) -> Result<GitRepo, GitError> {
+    pub(crate) fn discover(root: &Path) -> Result<GitRepo, GitError> {
         // libgit2 hashes every object it reads to check it against its id; git itself does not
         // on reads (`git fsck` does). At a hundred thousand blobs that is a tenth of the time
         // spent reading a revision.
@@ -131,7 +131,7 @@ impl GitRepo {
 
     /// The full commit id a revision names (or the tree id, for a tree such as the one
     /// `stage` writes).
-    pub fn resolve(&self, rev: &str) -> Result<String, GitError> {
+    pub(crate) fn resolve(&self, rev: &str) -> Result<String, GitError> {
         match self.commit(rev) {
             Ok(commit) => Ok(commit.id().to_string()),
             Err(e) => self.tree(rev).map(|t| t.id().to_string()).map_err(|_| e),
@@ -141,7 +141,7 @@ impl GitRepo {
     /// Write git's index (what is staged) as a tree, as `git write-tree` does, and give its
     /// id: reading it shows exactly what the next commit would hold. Fails while a merge
     /// conflict is unresolved.
-    pub fn stage(&self) -> Result<String, GitError> {
+    pub(crate) fn stage(&self) -> Result<String, GitError> {
         Ok(self.repo.index()?.write_tree()?.to_string())
     }
 
@@ -184,7 +184,7 @@ impl GitRepo {
     /// a record file. Sub-trees named in `skip_dir` (called with the folder's path) are not
     /// entered. Names are read as bytes: one that is not UTF-8 is listed (with `utf8` false),
     /// never dropped, so that the reader can say so, as it does for the working tree.
-    pub fn list(
+    pub(crate) fn list(
         &self,
         rev: &str,
         skip_dir: &dyn Fn(&str) -> bool,
@@ -239,7 +239,7 @@ impl GitRepo {
     /// inflating a hundred thousand blobs (or even reading their headers) on one thread is a
     /// good part of reading a revision. A repository handle cannot be shared between threads,
     /// so each thread opens its own.
-    pub fn read_each<T: Send, R: Send>(
+    pub(crate) fn read_each<T: Send, R: Send>(
         &self,
         entries: Vec<T>,
         each: impl Fn(T, &Blobs<'_>) -> R + Sync + Send,
@@ -266,7 +266,7 @@ impl GitRepo {
 
     /// The bytes of one file under the cabinet root at `rev` (at most `limit` of them), or
     /// `None` if it is absent or not a file.
-    pub fn read_path(
+    pub(crate) fn read_path(
         &self,
         rev: &str,
         path: &str,
@@ -285,7 +285,7 @@ impl GitRepo {
     /// The files git tracks (its index) under the cabinet root, relative to it, sorted:
     /// what the working tree holds beyond what `.gitignore` lets a walk see. Submodules are
     /// left out, as in a revision.
-    pub fn tracked(&self) -> Result<Vec<TrackedFile>, GitError> {
+    pub(crate) fn tracked(&self) -> Result<Vec<TrackedFile>, GitError> {
         let index = self.repo.index()?;
         let prefix = if self.prefix.is_empty() {
             String::new()
@@ -311,7 +311,7 @@ impl GitRepo {
     }
 
     /// The folder at the top of the working tree, if the repository has one.
-    pub fn workdir(&self) -> Option<&Path> {
+    pub(crate) fn workdir(&self) -> Option<&Path> {
         self.repo.workdir()
     }
 }
@@ -319,7 +319,7 @@ impl GitRepo {
 impl GitRepo {
     /// Every path (from the top of the repository) that differs between two revisions'
     /// trees, renames counted by both names; sorted.
-    pub fn changed_paths(&self, from: &str, to: &str) -> Result<Vec<String>, GitError> {
+    pub(crate) fn changed_paths(&self, from: &str, to: &str) -> Result<Vec<String>, GitError> {
         let a = self.commit(from)?.tree()?;
         let b = self.commit(to)?.tree()?;
         let diff = self.repo.diff_tree_to_tree(Some(&a), Some(&b), None)?;
@@ -339,7 +339,11 @@ impl GitRepo {
     /// The blob ids of `paths` (from the top of the repository) at `rev`: `None` for a path
     /// that does not exist there. `Err(UnknownRevision)` when the commit is not in the
     /// repository (for example after a force-push and garbage collection).
-    pub fn blob_ids(&self, rev: &str, paths: &[String]) -> Result<Vec<Option<String>>, GitError> {
+    pub(crate) fn blob_ids(
+        &self,
+        rev: &str,
+        paths: &[String],
+    ) -> Result<Vec<Option<String>>, GitError> {
         let tree = self.commit(rev)?.tree()?;
         Ok(paths
             .iter()
@@ -348,14 +352,14 @@ impl GitRepo {
     }
 
     /// The cabinet root's folder inside the repository ("" at the top).
-    pub fn prefix(&self) -> &str {
+    pub(crate) fn prefix(&self) -> &str {
         &self.prefix
     }
 }
 
 /// One commit that touched a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FileCommit {
+pub(crate) struct FileCommit {
     pub sha: String,
     /// The author's time, seconds since the epoch (UTC).
     pub time: i64,
@@ -370,7 +374,7 @@ impl GitRepo {
     /// are left out, as `git log --no-merges` does: what they bring in is listed under the
     /// commits that made it. One walk over history compares each commit's tree of the root
     /// folder with its parent's, and skips the commits that left that folder untouched.
-    pub fn file_histories(
+    pub(crate) fn file_histories(
         &self,
         rev: &str,
         per_file: usize,
@@ -437,7 +441,7 @@ impl GitRepo {
 
 /// A file in git's index, relative to the cabinet root.
 #[derive(Debug, Clone)]
-pub struct TrackedFile {
+pub(crate) struct TrackedFile {
     /// `/`-separated; a name that is not UTF-8 is shown with replacement characters.
     pub path: String,
     pub utf8: bool,
@@ -446,13 +450,13 @@ pub struct TrackedFile {
 }
 
 /// `x.yaml` or `x.yml`: the names read as records.
-pub fn is_record_name(name: &[u8]) -> bool {
+pub(crate) fn is_record_name(name: &[u8]) -> bool {
     name.ends_with(b".yaml") || name.ends_with(b".yml")
 }
 
 /// Where the folder `root` sits inside its git work tree (`examples/acme/`), or "" when it is
 /// the top or not in a repository. Forges resolve annotation paths from the top.
-pub fn worktree_prefix(root: &Path) -> String {
+pub(crate) fn worktree_prefix(root: &Path) -> String {
     match GitRepo::discover(root) {
         Ok(repo) if !repo.prefix.is_empty() => format!("{}/", repo.prefix),
         _ => String::new(),
@@ -462,7 +466,7 @@ pub fn worktree_prefix(root: &Path) -> String {
 /// One commit of `base..head`, as the approval rules need it: who wrote and committed it (by
 /// e-mail, as git records them) and the people its message names as co-authors.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PullCommit {
+pub(crate) struct PullCommit {
     pub sha: String,
     pub author_email: String,
     pub committer_email: String,
@@ -472,15 +476,15 @@ pub struct PullCommit {
 }
 
 /// At most this many commits in `base..head` (GitHub lists at most 250 for a pull request).
-pub const MAX_PULL_COMMITS: usize = 10_000;
+pub(crate) const MAX_PULL_COMMITS: usize = 10_000;
 /// At most this many `Co-authored-by:` lines over all of them.
-pub const MAX_CO_AUTHOR_LINES: usize = 10_000;
+pub(crate) const MAX_CO_AUTHOR_LINES: usize = 10_000;
 
 impl GitRepo {
     /// The commits reachable from `head` and not from `base` (`git log base..head`, merges
     /// included), oldest first. More than `MAX_PULL_COMMITS` commits, or more than
     /// `MAX_CO_AUTHOR_LINES` co-author lines, is an error: never a part of the list.
-    pub fn pull_commits(&self, base: &str, head: &str) -> Result<Vec<PullCommit>, GitError> {
+    pub(crate) fn pull_commits(&self, base: &str, head: &str) -> Result<Vec<PullCommit>, GitError> {
         let base = self.commit(base)?.id();
         let head = self.commit(head)?.id();
         let mut walk = self.repo.revwalk()?;

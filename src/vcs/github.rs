@@ -20,24 +20,24 @@ use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
 /// The hidden marker that identifies cabinet's sticky pull-request comment.
-pub const COMMENT_MARKER: &str = "<!-- cabinet:check -->";
+pub(crate) const COMMENT_MARKER: &str = "<!-- cabinet:check -->";
 /// The context of the commit status cabinet publishes (make it a required status check).
-pub const STATUS_CONTEXT: &str = "cabinet/gate";
+pub(crate) const STATUS_CONTEXT: &str = "cabinet/gate";
 /// GitHub lists at most this many commits of a pull request.
-pub const MAX_COMMITS: usize = 250;
+pub(crate) const MAX_COMMITS: usize = 250;
 /// GitHub lists at most this many files of a pull request.
-pub const MAX_FILES: usize = 3000;
+pub(crate) const MAX_FILES: usize = 3000;
 /// GitHub refuses comment bodies longer than this (in characters).
 const MAX_COMMENT: usize = 65_536;
 /// At most this many review requests in one go (GitHub's own limit per request is 15 people
 /// and teams together).
-pub const MAX_REVIEW_REQUESTS: usize = 15;
+pub(crate) const MAX_REVIEW_REQUESTS: usize = 15;
 /// The account that owns the comments made with Actions' `GITHUB_TOKEN`.
-pub const ACTIONS_BOT: (&str, u64) = ("github-actions[bot]", 41_898_282);
+pub(crate) const ACTIONS_BOT: (&str, u64) = ("github-actions[bot]", 41_898_282);
 
 /// Why a GitHub call did not give a complete answer.
 #[derive(Debug, thiserror::Error)]
-pub enum GithubError {
+pub(crate) enum GithubError {
     #[error("cannot start the GitHub client: {0}")]
     Setup(String),
     #[error("GitHub refused the token (401 Unauthorized) reading {what}: {message}")]
@@ -76,7 +76,7 @@ pub enum GithubError {
 
 /// How hard to try before giving up.
 #[derive(Clone, Copy, Debug)]
-pub struct RetryPolicy {
+pub(crate) struct RetryPolicy {
     /// Attempts in all, the first included.
     pub attempts: u32,
     /// The wait before the second attempt; it doubles each time.
@@ -100,7 +100,7 @@ impl Default for RetryPolicy {
 }
 
 /// A GitHub client that blocks.
-pub struct Client {
+pub(crate) struct Client {
     runtime: tokio::runtime::Runtime,
     octocrab: Octocrab,
     /// The API's scheme and authority: pagination links elsewhere are refused.
@@ -111,7 +111,11 @@ pub struct Client {
 impl Client {
     /// A client for `api_url` (`https://api.github.com`, a GitHub Enterprise `/api/v3` URL,
     /// or a test server) with a bearer token.
-    pub fn new(token: &str, api_url: &str, retry: RetryPolicy) -> Result<Client, GithubError> {
+    pub(crate) fn new(
+        token: &str,
+        api_url: &str,
+        retry: RetryPolicy,
+    ) -> Result<Client, GithubError> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -391,7 +395,7 @@ fn commit(c: &RepoCommit) -> Commit {
 /// commit and every changed file. Returns the pull request as the approval rules see it and
 /// the paths it changes (both sides of a rename). Fails when GitHub's lists are capped (250
 /// commits, 3,000 files) or the pull request moved while it was read.
-pub fn fetch_pull_request(
+pub(crate) fn fetch_pull_request(
     client: &Client,
     owner: &str,
     repo: &str,
@@ -489,7 +493,7 @@ async fn fetch(
 
 /// The account the token acts as: `GET /user`, or for the tokens of GitHub Apps and Actions
 /// (which cannot read `/user`) Actions' bot.
-pub fn whoami(client: &Client) -> Result<Account, GithubError> {
+pub(crate) fn whoami(client: &Client) -> Result<Account, GithubError> {
     client.runtime.block_on(async {
         match client
             .get::<Author>("/user", "the token's own account (GET /user)")
@@ -507,7 +511,7 @@ pub fn whoami(client: &Client) -> Result<Account, GithubError> {
 }
 
 /// The gate's verdict as it is published.
-pub struct Verdict<'a> {
+pub(crate) struct Verdict<'a> {
     /// Nothing blocks the merge: the status is `success`, else `failure`.
     pub ok: bool,
     /// One line for the status (cut to GitHub's 140 characters).
@@ -518,7 +522,7 @@ pub struct Verdict<'a> {
 
 /// What `publish` did.
 #[derive(Debug)]
-pub struct Published {
+pub(crate) struct Published {
     pub comment_url: String,
     /// The comment existed (ours, with the marker) and was edited in place.
     pub updated: bool,
@@ -547,7 +551,7 @@ fn status_description(summary: &str) -> String {
 /// Publish the verdict on `owner/repo#number` at `head_sha`: the sticky comment (the one
 /// with cabinet's marker written by `author`, edited in place; never another author's, a new
 /// one is created instead) and the commit status `cabinet/gate`, linked to the comment.
-pub fn publish(
+pub(crate) fn publish(
     client: &Client,
     owner: &str,
     repo: &str,
@@ -624,7 +628,7 @@ pub fn publish(
 
 /// Ask these people to review `owner/repo#number` (at most `MAX_REVIEW_REQUESTS`; none is no
 /// call at all).
-pub fn request_reviews(
+pub(crate) fn request_reviews(
     client: &Client,
     owner: &str,
     repo: &str,

@@ -1,5 +1,5 @@
 //! Adapters to the outside world. `git` is the only module that uses git2; `github` is the
 //! only one that uses octocrab (and tokio).
 
-pub mod git;
-pub mod github;
+pub(crate) mod git;
+pub(crate) mod github;

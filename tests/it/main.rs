@@ -1,6 +1,9 @@
 //! The one integration-test binary: runs the real `cabinet` binary on repositories built in
 //! the test (a temporary folder, optionally a git history), with no network and a fixed clock.
 
+// The test modules share helpers with `pub`; nothing here is a library's interface.
+#![allow(unreachable_pub)]
+
 mod util;
 
 mod approvals;

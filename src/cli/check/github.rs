@@ -44,7 +44,7 @@ pub struct GithubArgs {
 }
 
 /// A pull request on GitHub, ready to be read and published to.
-pub struct Remote {
+pub(super) struct Remote {
     client: Client,
     owner: String,
     repo: String,
@@ -81,7 +81,7 @@ fn note(message: &str) {
 impl Remote {
     /// `None` without `--github`. Usage errors (exit 2) when the token, the repository or the
     /// pull request cannot be found.
-    pub fn connect(args: &GithubArgs) -> Result<Option<Remote>, CommandError> {
+    pub(super) fn connect(args: &GithubArgs) -> Result<Option<Remote>, CommandError> {
         if !args.github {
             return Ok(None);
         }
@@ -168,7 +168,7 @@ impl Remote {
     }
 
     /// The pull request, fresh: every review, commit and file.
-    pub fn fetch(&self) -> Result<PullRequest, CommandError> {
+    pub(super) fn fetch(&self) -> Result<PullRequest, CommandError> {
         let (pr, _files) =
             github::fetch_pull_request(&self.client, &self.owner, &self.repo, self.number)
                 .map_err(|e| self.error(e))?;
@@ -176,7 +176,7 @@ impl Remote {
     }
 
     /// Publish the verdict and request reviews, as the flags ask.
-    pub fn publish(
+    pub(super) fn publish(
         &self,
         root: &Path,
         base: &str,

@@ -70,7 +70,7 @@ const ROW_CAP: usize = 100;
 /// Past changes a record page lists.
 const PAST_CAP: usize = 50;
 /// Commits a record page lists.
-pub const HISTORY_CAP: usize = 30;
+pub(crate) const HISTORY_CAP: usize = 30;
 /// Days of maintenance windows the calendar shows.
 const WINDOW_DAYS: i64 = 28;
 
