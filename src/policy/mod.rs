@@ -203,6 +203,8 @@ pub(crate) fn judge(input: &PolicyInput<'_>) -> (Vec<Diagnostic>, Vec<ChangeVerd
     }
     coverage_check(input, &in_play, &mut out);
     deletion_check(input, &mut out);
+    // A finding without a record is about the record at its location (a finding that names
+    // the file, not a document in it, names its record itself: `about`).
     for d in &mut out {
         if d.record.is_none()
             && let Some(file) = d.location.as_ref().map(|l| (l.file.clone(), l.document))
@@ -253,6 +255,7 @@ fn deletion_check(input: &PolicyInput<'_>, out: &mut Vec<Diagnostic>) {
                 ),
             )
             .at(Location::file(&d.file))
+            .about(&d.reference)
             .with_help("keep the record and set `status: cancelled` (only a draft may be deleted)"),
         );
     }
@@ -684,6 +687,7 @@ fn coverage_check(input: &PolicyInput<'_>, in_play: &[&Record], out: &mut Vec<Di
                 ),
             )
             .at(at)
+            .about(&d.reference)
             .with_help(format!(
                 "add a Change with `affects: [{}]` to the pull request",
                 d.reference
