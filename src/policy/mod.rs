@@ -708,3 +708,6 @@ pub fn needs_change_record(d: &RecordDiff) -> bool {
                 })
         })
 }
+
+#[cfg(test)]
+mod tests;
