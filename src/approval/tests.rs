@@ -307,14 +307,9 @@ impl Case {
     }
 
     fn base(&self) -> RecordSet {
-        let policy = self
-            .policy
-            .as_ref()
-            .map(PolicyText::yaml)
-            .unwrap_or_default();
-        let (records, diags) = crate::load::records_from_str("base.yaml", &(policy + TEAMS));
-        assert!(diags.is_empty(), "{diags:?}");
-        RecordSet::new(records)
+        let policy = self.policy.as_ref().map(PolicyText::yaml);
+        let policy = policy.iter().map(|p| ("policy.yaml", p.as_str()));
+        crate::load::valid_records(policy.chain([("teams.yaml", TEAMS)]))
     }
 
     fn decide(&self) -> Decision {
@@ -353,6 +348,14 @@ fn rule<'a>(d: &'a Decision, name: &str) -> &'a RuleResult {
 
 fn rule_names(d: &Decision) -> Vec<&str> {
     d.rules.iter().map(|r| r.name.as_str()).collect()
+}
+
+/// A medium change that pat (the owner) approves after carol's `reviews`: whether carol's
+/// approval counts decides it.
+fn carol_reviews(reviews: Vec<Review>) -> Decision {
+    let mut case = Case::medium();
+    case.pr.reviews = reviews;
+    case.reviewed(&[("pat", "APPROVED")]).decide()
 }
 
 // --- rules and requirements ---
@@ -938,10 +941,7 @@ fn a_login_under_another_id_does_not_count() {
         id: Some(999),
         kind: Some("User".into()),
     };
-    let d = Case::medium()
-        .with_review(review_by(1, renamed, "APPROVED"))
-        .reviewed(&[("pat", "APPROVED")])
-        .decide();
+    let d = carol_reviews(vec![review_by(1, renamed, "APPROVED")]);
     assert!(!d.satisfied);
     assert_eq!(
         ignored(&d),
@@ -957,10 +957,7 @@ fn an_account_without_an_id_does_not_match_a_member_listed_with_one() {
         id: None,
         kind: None,
     };
-    let d = Case::medium()
-        .with_review(review_by(1, no_id, "APPROVED"))
-        .reviewed(&[("pat", "APPROVED")])
-        .decide();
+    let d = carol_reviews(vec![review_by(1, no_id, "APPROVED")]);
     assert!(!d.satisfied);
     assert_eq!(
         ignored(&d),
@@ -1100,71 +1097,40 @@ fn review_states_are_read_in_any_case() {
 #[test]
 fn reviews_are_ordered_by_instant_not_by_text() {
     // 13:00+05:00 is 08:00Z, before the dismissal at 10:00Z.
-    let d = Case::medium()
-        .with_review(submitted(
-            review(1, "carol", "APPROVED"),
-            "2026-11-20T13:00:00+05:00",
-        ))
-        .with_review(submitted(
-            review(2, "carol", "DISMISSED"),
-            "2026-11-20T10:00:00Z",
-        ))
-        .reviewed(&[("pat", "APPROVED")])
-        .decide();
+    let d = carol_reviews(vec![
+        submitted(review(1, "carol", "APPROVED"), "2026-11-20T13:00:00+05:00"),
+        submitted(review(2, "carol", "DISMISSED"), "2026-11-20T10:00:00Z"),
+    ]);
     assert!(!d.satisfied);
     assert_json_snapshot!(d);
     // The other way round the approval is the latest and counts.
-    let d = Case::medium()
-        .with_review(submitted(
-            review(1, "carol", "DISMISSED"),
-            "2026-11-20T13:00:00+05:00",
-        ))
-        .with_review(submitted(
-            review(2, "carol", "APPROVED"),
-            "2026-11-20T10:00:00Z",
-        ))
-        .reviewed(&[("pat", "APPROVED")])
-        .decide();
+    let d = carol_reviews(vec![
+        submitted(review(1, "carol", "DISMISSED"), "2026-11-20T13:00:00+05:00"),
+        submitted(review(2, "carol", "APPROVED"), "2026-11-20T10:00:00Z"),
+    ]);
     assert!(d.satisfied, "{d:#?}");
 }
 
 #[test]
 fn reviews_at_the_same_instant_are_ordered_by_id() {
     // The same instant in two offsets: review 9 comes after review 8.
-    let d = Case::medium()
-        .with_review(submitted(
-            review(9, "carol", "DISMISSED"),
-            "2026-11-20T10:00:00Z",
-        ))
-        .with_review(submitted(
-            review(8, "carol", "APPROVED"),
-            "2026-11-20T11:00:00+01:00",
-        ))
-        .reviewed(&[("pat", "APPROVED")])
-        .decide();
+    let d = carol_reviews(vec![
+        submitted(review(9, "carol", "DISMISSED"), "2026-11-20T10:00:00Z"),
+        submitted(review(8, "carol", "APPROVED"), "2026-11-20T11:00:00+01:00"),
+    ]);
     assert!(!d.satisfied);
     assert!(rule(&d, "medium").requirements[0].approvers.is_empty());
     assert_json_snapshot!(d);
-    let d = Case::medium()
-        .with_review(submitted(
-            review(8, "carol", "DISMISSED"),
-            "2026-11-20T10:00:00Z",
-        ))
-        .with_review(submitted(
-            review(9, "carol", "APPROVED"),
-            "2026-11-20T11:00:00+01:00",
-        ))
-        .reviewed(&[("pat", "APPROVED")])
-        .decide();
+    let d = carol_reviews(vec![
+        submitted(review(8, "carol", "DISMISSED"), "2026-11-20T10:00:00Z"),
+        submitted(review(9, "carol", "APPROVED"), "2026-11-20T11:00:00+01:00"),
+    ]);
     assert!(d.satisfied, "{d:#?}");
 }
 
 #[test]
 fn an_approval_without_a_valid_time_does_not_count() {
-    let d = Case::medium()
-        .with_review(submitted(review(1, "carol", "APPROVED"), "yesterday"))
-        .reviewed(&[("pat", "APPROVED")])
-        .decide();
+    let d = carol_reviews(vec![submitted(review(1, "carol", "APPROVED"), "yesterday")]);
     assert!(!d.satisfied);
     assert_eq!(
         ignored(&d),
@@ -1179,10 +1145,7 @@ fn an_approval_without_a_valid_time_does_not_count() {
 fn an_approval_without_any_time_does_not_count() {
     let mut untimed = review(1, "carol", "APPROVED");
     untimed.submitted_at = None;
-    let d = Case::medium()
-        .with_review(untimed)
-        .reviewed(&[("pat", "APPROVED")])
-        .decide();
+    let d = carol_reviews(vec![untimed]);
     assert!(!d.satisfied);
     assert_eq!(
         ignored(&d),
@@ -1270,10 +1233,7 @@ fn a_review_by_a_deleted_account_decides_nothing() {
 
 #[test]
 fn an_approval_of_a_commit_outside_the_pull_request_does_not_count() {
-    let d = Case::medium()
-        .with_review(on_commit(review(1, "carol", "APPROVED"), ELSEWHERE))
-        .reviewed(&[("pat", "APPROVED")])
-        .decide();
+    let d = carol_reviews(vec![on_commit(review(1, "carol", "APPROVED"), ELSEWHERE)]);
     assert!(!d.satisfied);
     assert_eq!(
         ignored(&d),
@@ -1286,10 +1246,7 @@ fn an_approval_of_a_commit_outside_the_pull_request_does_not_count() {
 
 #[test]
 fn an_approval_naming_a_ref_instead_of_a_commit_does_not_count() {
-    let d = Case::medium()
-        .with_review(on_commit(review(1, "carol", "APPROVED"), "HEAD"))
-        .reviewed(&[("pat", "APPROVED")])
-        .decide();
+    let d = carol_reviews(vec![on_commit(review(1, "carol", "APPROVED"), "HEAD")]);
     assert!(!d.satisfied);
     assert_eq!(
         ignored(&d),
@@ -1300,10 +1257,7 @@ fn an_approval_naming_a_ref_instead_of_a_commit_does_not_count() {
 
 #[test]
 fn an_approval_naming_an_abbreviated_commit_does_not_count() {
-    let d = Case::medium()
-        .with_review(on_commit(review(1, "carol", "APPROVED"), &HEAD[..7]))
-        .reviewed(&[("pat", "APPROVED")])
-        .decide();
+    let d = carol_reviews(vec![on_commit(review(1, "carol", "APPROVED"), &HEAD[..7])]);
     assert!(!d.satisfied);
     assert_eq!(
         ignored(&d),
@@ -1315,10 +1269,7 @@ fn an_approval_naming_an_abbreviated_commit_does_not_count() {
 fn an_approval_naming_no_commit_is_stale() {
     let mut r = review(1, "carol", "APPROVED");
     r.commit_id = None;
-    let d = Case::medium()
-        .with_review(r)
-        .reviewed(&[("pat", "APPROVED")])
-        .decide();
+    let d = carol_reviews(vec![r]);
     assert!(!d.satisfied);
     assert_eq!(ignored(&d), ["carol: stale: the review names no commit"]);
     assert_json_snapshot!(d);

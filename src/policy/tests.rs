@@ -6,7 +6,7 @@
 //! definition shared with the calendar and the site, free to change behind it.
 
 use super::*;
-use crate::load::{locate, records_from_str};
+use crate::load::{locate, valid_records};
 use crate::model::{Limits, Risk};
 use insta::assert_json_snapshot;
 use std::sync::Arc;
@@ -14,56 +14,12 @@ use std::sync::Arc;
 /// The clock of every case: a Sunday morning, a week before the windows below.
 const NOW: &str = "2026-11-22T09:00:00Z";
 
-/// Who owns what: a tier-1 service `pay` on the database `db`; a tier-3 service `reports` on
-/// the application `bi`, degraded when the container `pod` is down; a model for restarting
-/// containers.
-const CATALOGUE: &str = "apiVersion: cabinet/v1
-kind: Team
-metadata: {id: ops}
-spec: {members: [{github: alice, githubId: 1001}]}
----
-apiVersion: cabinet/v1
-kind: ChangeModel
-metadata: {id: restart-pod}
-spec: {appliesTo: [container], maxRisk: low, plan: restart}
----
-apiVersion: cabinet/v1
-kind: ConfigurationItem
-metadata: {id: db}
-spec: {type: database, owner: ops, environment: production, lifecycle: planned}
----
-apiVersion: cabinet/v1
-kind: ConfigurationItem
-metadata: {id: pod}
-spec: {type: container, owner: ops, environment: production, lifecycle: planned}
----
-apiVersion: cabinet/v1
-kind: ConfigurationItem
-metadata: {id: bi}
-spec: {type: application, owner: ops, environment: production, lifecycle: planned}
----
-apiVersion: cabinet/v1
-kind: Service
-metadata: {id: pay}
-spec: {owner: ops, tier: 1, lifecycle: planned, dependsOn: [ci:db]}
----
-apiVersion: cabinet/v1
-kind: Service
-metadata: {id: reports}
-spec: {owner: ops, tier: 3, lifecycle: planned, dependsOn: [ci:bi, {ref: ci:pod, impact: partial}]}
-";
-
-/// The base Policy's `spec`: the year-end freeze (emergencies allowed), a quiet week for
-/// `pay` alone, the Sunday-night window in Berlin (22:00 to 02:00), and change records
-/// required for edits of services and CIs.
-const POLICY: &str = r#"  cab: ops
-  freezes:
-    - {name: Year-end, start: "2026-12-15T00:00:00Z", end: "2027-01-05T00:00:00Z", allow: [emergency]}
-    - {name: Payments quiet week, start: "2026-11-30T00:00:00Z", end: "2026-12-05T00:00:00Z", scope: [service:pay]}
-  maintenanceWindows:
-    - {name: Sunday night, rrule: "FREQ=WEEKLY;BYDAY=SU;BYHOUR=22", duration: 4h, timezone: Europe/Berlin}
-  requireChangeRecord: true
-"#;
+/// The base revision, as `tests/it/check.rs` has it: a Policy with the year-end freeze
+/// (emergencies allowed), a quiet week for `pay` alone, the Sunday-night window in Berlin
+/// (22:00 to 02:00), and change records required for edits of services and CIs; a tier-1
+/// service `pay` on the database `db`; a tier-3 service `reports` on the application `bi`,
+/// degraded when the container `pod` is down; a model for restarting containers.
+const BASE: &str = include_str!("../../tests/fixtures/gate/base.yaml");
 
 /// Sunday 29 November, 22:00 to 23:00 in Berlin: inside the window, before every freeze.
 const SUNDAY_NIGHT: (&str, &str) = ("2026-11-29T21:00:00Z", "2026-11-29T22:00:00Z");
@@ -175,33 +131,51 @@ struct Pr {
 }
 
 impl Pr {
-    /// The catalogue and the Policy at base, the same at head: nothing changed yet.
+    /// `BASE` as cabinet.yaml at base, the same at head: nothing changed yet.
     fn new() -> Pr {
         Pr {
             base: BTreeMap::new(),
             head: BTreeMap::new(),
             now: NOW.parse().unwrap(),
         }
-        .on_both("catalogue.yaml", CATALOGUE)
-        .policy(POLICY)
+        .on_both("cabinet.yaml", BASE)
     }
 
-    /// The base Policy's `spec` (and the head's: the head's plays no part).
+    /// The Policy document of cabinet.yaml replaced by one with this `spec` (`None`: no
+    /// Policy), at base and at head alike: the head's Policy plays no part.
+    fn policy_document(self, spec: Option<&str>) -> Pr {
+        let text: Vec<String> = self.base["cabinet.yaml"]
+            .split("---\n")
+            .filter_map(|doc| match spec {
+                _ if !doc.contains("kind: Policy") => Some(doc.to_string()),
+                Some(spec) => Some(format!(
+                    "apiVersion: cabinet/v1\nkind: Policy\nmetadata: {{id: p}}\nspec:\n{spec}"
+                )),
+                None => None,
+            })
+            .collect();
+        self.on_both("cabinet.yaml", &text.join("---\n"))
+    }
+
+    /// A Policy with this `spec` instead of the base's.
     fn policy(self, spec: &str) -> Pr {
-        let policy =
-            format!("apiVersion: cabinet/v1\nkind: Policy\nmetadata: {{id: p}}\nspec:\n{spec}");
-        self.on_both("policy.yaml", &policy)
+        self.policy_document(Some(spec))
     }
 
-    /// The base Policy with one more line of `spec`.
+    fn without_policy(self) -> Pr {
+        self.policy_document(None)
+    }
+
+    /// The base's Policy with `from` replaced by `to`.
+    fn policy_edit(self, from: &str, to: &str) -> Pr {
+        let text = self.base["cabinet.yaml"].replacen(from, to, 1);
+        assert_ne!(text, self.base["cabinet.yaml"], "`{from}` is not in it");
+        self.on_both("cabinet.yaml", &text)
+    }
+
+    /// The base's Policy with one more line of `spec`.
     fn policy_with(self, line: &str) -> Pr {
-        self.policy(&format!("{POLICY}  {line}\n"))
-    }
-
-    fn without_policy(mut self) -> Pr {
-        self.base.remove("policy.yaml");
-        self.head.remove("policy.yaml");
-        self
+        self.policy_edit("  cab: ops\n", &format!("  cab: ops\n  {line}\n"))
     }
 
     /// A file that is the same at base and head.
@@ -233,23 +207,17 @@ impl Pr {
         self
     }
 
-    /// Replace `from` with `to` in the catalogue at head.
-    fn edits_catalogue(mut self, from: &str, to: &str) -> Pr {
-        let text = self.head["catalogue.yaml"].replacen(from, to, 1);
-        assert_ne!(text, self.head["catalogue.yaml"], "`{from}` is not in it");
-        self.head.insert("catalogue.yaml".to_string(), text);
+    /// Replace `from` with `to` in cabinet.yaml at head.
+    fn edits_records(mut self, from: &str, to: &str) -> Pr {
+        let text = self.head["cabinet.yaml"].replacen(from, to, 1);
+        assert_ne!(text, self.head["cabinet.yaml"], "`{from}` is not in it");
+        self.head.insert("cabinet.yaml".to_string(), text);
         self
     }
 
     fn check(&self) -> Checked {
         let read = |files: &BTreeMap<String, String>| {
-            let mut records = Vec::new();
-            for (file, text) in files {
-                let (read, diags) = records_from_str(file, text);
-                assert!(diags.is_empty(), "{file}: {diags:?}");
-                records.extend(read);
-            }
-            RecordSet::new(records)
+            valid_records(files.iter().map(|(f, t)| (f.as_str(), t.as_str())))
         };
         let (base, head) = (read(&self.base), read(&self.head));
         let graph = DependencyGraph::build(&head);
@@ -366,7 +334,7 @@ fn a_standard_change_out_of_its_model_is_frozen_as_a_normal_one() {
     // The freeze allows standard changes; this one affects a database, which the model does
     // not apply to, so it is judged as normal.
     let c = Pr::new()
-        .policy(&POLICY.replace("allow: [emergency]", "allow: [emergency, standard]"))
+        .policy_edit("allow: [emergency]", "allow: [emergency, standard]")
         .adds(
             &change("CHG-1")
                 .of_type("standard")
@@ -589,7 +557,7 @@ fn changes_on_unrelated_records_do_not_conflict() {
 
 #[test]
 fn an_edited_service_without_a_change_record_is_refused() {
-    let c = Pr::new().edits_catalogue("tier: 1", "tier: 2").check();
+    let c = Pr::new().edits_records("tier: 1", "tier: 2").check();
     assert_eq!(c.codes(), ["missing-change-record"]);
     assert_json_snapshot!(c.json());
 }
@@ -597,7 +565,7 @@ fn an_edited_service_without_a_change_record_is_refused() {
 #[test]
 fn an_added_and_a_removed_record_need_a_change_record_too() {
     let c = Pr::new()
-        .edits_catalogue("metadata: {id: bi}", "metadata: {id: warehouse}")
+        .edits_records("metadata: {id: bi}", "metadata: {id: warehouse}")
         .check();
     let messages: Vec<&str> = c.findings.iter().map(|d| d.message.as_str()).collect();
     assert_eq!(
@@ -615,7 +583,7 @@ fn an_added_and_a_removed_record_need_a_change_record_too() {
 #[ignore = "bug: the finding about a removed record names the first record of its file"]
 fn the_finding_about_a_removed_record_names_that_record() {
     let c = Pr::new()
-        .edits_catalogue("metadata: {id: bi}", "metadata: {id: warehouse}")
+        .edits_records("metadata: {id: bi}", "metadata: {id: warehouse}")
         .check();
     assert_eq!(c.findings[0].record.as_deref(), Some("ci:bi"));
 }
@@ -623,7 +591,7 @@ fn the_finding_about_a_removed_record_names_that_record() {
 #[test]
 fn a_change_record_that_affects_the_edited_service_covers_it() {
     let c = Pr::new()
-        .edits_catalogue("tier: 1", "tier: 2")
+        .edits_records("tier: 1", "tier: 2")
         .adds(&change("CHG-1").affecting("service:pay"))
         .check();
     assert!(c.findings.is_empty(), "{:#?}", c.findings);
@@ -632,7 +600,7 @@ fn a_change_record_that_affects_the_edited_service_covers_it() {
 #[test]
 fn a_description_edit_needs_no_change_record() {
     let c = Pr::new()
-        .edits_catalogue(
+        .edits_records(
             "metadata: {id: pay}",
             "metadata: {id: pay, description: Card payments}",
         )
@@ -643,8 +611,8 @@ fn a_description_edit_needs_no_change_record() {
 #[test]
 fn without_require_change_record_an_edit_needs_none() {
     let c = Pr::new()
-        .policy(&POLICY.replace("  requireChangeRecord: true\n", ""))
-        .edits_catalogue("tier: 1", "tier: 2")
+        .policy_edit("  requireChangeRecord: true\n", "")
+        .edits_records("tier: 1", "tier: 2")
         .check();
     assert!(c.findings.is_empty(), "{:#?}", c.findings);
 }

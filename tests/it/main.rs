@@ -1,6 +1,7 @@
 //! The one integration-test binary: runs the real `cabinet` binary on repositories built in
 //! the test (a temporary folder, optionally a git history), with no network and a fixed clock.
 
+mod fixtures;
 mod util;
 
 mod approvals;
