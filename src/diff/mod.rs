@@ -213,16 +213,9 @@ fn compare(path: &str, a: &Value, b: &Value, out: &mut Vec<FieldChange>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::records_from_str;
 
     fn set(files: &[(&str, &str)]) -> RecordSet {
-        let mut all = Vec::new();
-        for (path, text) in files {
-            let (records, diags) = records_from_str(path, text);
-            assert!(diags.is_empty(), "{diags:?}");
-            all.extend(records);
-        }
-        RecordSet::new(all)
+        crate::load::valid_records(files.iter().copied())
     }
 
     const SVC: &str = "apiVersion: cabinet/v1\nkind: Service\nmetadata: {id: pay}\nspec: {owner: t, tier: 2, lifecycle: planned, dependsOn: [ci:db]}\n";

@@ -524,3 +524,16 @@ pub fn records_from_str(path: &str, text: &str) -> (Vec<Record>, Vec<Diagnostic>
     }
     (records, diagnostics)
 }
+
+/// The records of these `(path, text)` files, which must read without a finding: the base
+/// and head revisions unit tests build in memory.
+#[cfg(test)]
+pub(crate) fn valid_records<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> RecordSet {
+    let mut all = Vec::new();
+    for (path, text) in files {
+        let (records, diags) = records_from_str(path, text);
+        assert!(diags.is_empty(), "{path}: {diags:?}");
+        all.extend(records);
+    }
+    RecordSet::new(all)
+}

@@ -709,3 +709,6 @@ pub(crate) fn needs_change_record(d: &RecordDiff) -> bool {
                 })
         })
 }
+
+#[cfg(test)]
+mod tests;

@@ -5,58 +5,11 @@ use crate::util::*;
 
 pub(crate) const NOW: &str = "2026-11-22T09:00:00Z";
 
-pub(crate) const BASE: &str = r#"apiVersion: cabinet/v1
-kind: Config
-metadata: {id: t}
-spec: {}
----
-apiVersion: cabinet/v1
-kind: Team
-metadata: {id: ops}
-spec: {members: [{github: alice, githubId: 1001}]}
----
-apiVersion: cabinet/v1
-kind: Policy
-metadata: {id: p}
-spec:
-  cab: ops
-  freezes:
-    - {name: Year-end, start: "2026-12-15T00:00:00Z", end: "2027-01-05T00:00:00Z", allow: [emergency]}
-    - {name: Payments quiet week, start: "2026-11-30T00:00:00Z", end: "2026-12-05T00:00:00Z", scope: [service:pay]}
-  maintenanceWindows:
-    - {name: Sunday night, rrule: "FREQ=WEEKLY;BYDAY=SU;BYHOUR=22", duration: 4h, timezone: Europe/Berlin}
-  requireChangeRecord: true
----
-apiVersion: cabinet/v1
-kind: ChangeModel
-metadata: {id: restart-pod}
-spec: {appliesTo: [container], maxRisk: low, plan: restart}
----
-apiVersion: cabinet/v1
-kind: ConfigurationItem
-metadata: {id: db}
-spec: {type: database, owner: ops, environment: production, lifecycle: planned}
----
-apiVersion: cabinet/v1
-kind: ConfigurationItem
-metadata: {id: pod}
-spec: {type: container, owner: ops, environment: production, lifecycle: planned}
----
-apiVersion: cabinet/v1
-kind: ConfigurationItem
-metadata: {id: bi}
-spec: {type: application, owner: ops, environment: production, lifecycle: planned}
----
-apiVersion: cabinet/v1
-kind: Service
-metadata: {id: pay}
-spec: {owner: ops, tier: 1, lifecycle: planned, dependsOn: [ci:db]}
----
-apiVersion: cabinet/v1
-kind: Service
-metadata: {id: reports}
-spec: {owner: ops, tier: 3, lifecycle: planned, dependsOn: [ci:bi, {ref: ci:pod, impact: partial}]}
-"#;
+/// The base revision of the policy tests (`src/policy/tests.rs` reads it too): the year-end
+/// freeze, a quiet week for `pay`, the Sunday-night window, change records required; a
+/// tier-1 service `pay` on the database `db`, a tier-3 `reports` on `bi` (and degraded by the
+/// container `pod`), and a model for restarting containers.
+pub(crate) const BASE: &str = include_str!("../fixtures/gate/base.yaml");
 
 /// A change record; `extra` lines are added to its spec.
 #[allow(clippy::too_many_arguments)] // reads as the record it writes

@@ -3,62 +3,15 @@
 //! `Link` headers, the 250-commit cap, errors with hints, retries, and publishing (the sticky
 //! comment, the commit status, review requests).
 
+use crate::fixtures::{self, NOW};
 use crate::util::*;
 use serde_json::{Value, json};
 use std::path::PathBuf;
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-const BASE: &str = r#"apiVersion: cabinet/v1
-kind: Config
-metadata: {id: t}
-spec: {}
----
-apiVersion: cabinet/v1
-kind: Policy
-metadata: {id: p}
-spec:
-  cab: cab
-  approvals:
-    - {name: medium, when: {type: [normal], risk: [medium]}, require: [{count: 1, from: [cab]}, {count: 1, from: [owners], per: impacted-service}]}
----
-apiVersion: cabinet/v1
-kind: Team
-metadata: {id: cab}
-spec:
-  members: [{github: carol, githubId: 101}, {github: dave, githubId: 102}]
----
-apiVersion: cabinet/v1
-kind: Team
-metadata: {id: payments}
-spec: {members: [{github: pat, githubId: 301}, {github: octocat, githubId: 583231}]}
----
-apiVersion: cabinet/v1
-kind: ConfigurationItem
-metadata: {id: db}
-spec: {type: database, owner: payments, environment: production, lifecycle: planned}
----
-apiVersion: cabinet/v1
-kind: Service
-metadata: {id: pay}
-spec: {owner: payments, tier: 2, lifecycle: planned, dependsOn: [ci:db]}
-"#;
-
-const CHANGE: &str = "apiVersion: cabinet/v1\nkind: Change\nmetadata: {id: CHG-1}\nspec:\n  type: normal\n  requester: octocat\n  reason: r\n  affects: [ci:db]\n  window: {start: \"2026-12-06T22:00:00Z\", end: \"2026-12-06T23:00:00Z\"}\n  risk: medium\n  plan: p\n  backout: b\n  verification: v\n  status: requested\n";
-
 const PR: &str = "/repos/acme/itsm/pulls/42";
 const MARKER: &str = "<!-- cabinet:check -->";
-
-/// A repository with a base commit and one pull-request commit adding CHG-1 (normal, medium
-/// risk: it needs one CAB member and one owner of `pay`). Returns the repo and the head.
-fn repository() -> (TestRepo, String) {
-    let mut repo = TestRepo::empty();
-    repo.write("cabinet.yaml", BASE);
-    repo.commit("base");
-    repo.write("changes/CHG-1.yaml", CHANGE);
-    let head = repo.commit("CHG-1");
-    (repo, head)
-}
 
 fn fixture(name: &str) -> Value {
     let file = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -93,6 +46,14 @@ fn review(id: u64, login: &str, uid: u64, state: &str, commit: &str, minute: u64
         "https://github.com/acme/itsm/pull/42#pullrequestreview-{id}"
     ));
     r
+}
+
+/// carol (CAB) and pat (owner of `pay`) approve the head: what the pull request needs.
+fn approved_by_carol_and_pat(head: &str) -> [Value; 2] {
+    [
+        review(1, "carol", 101, "APPROVED", head, 1),
+        review(2, "pat", 301, "APPROVED", head, 2),
+    ]
 }
 
 fn commit(sha: &str) -> Value {
@@ -204,7 +165,7 @@ async fn check(repo: &TestRepo, server: &MockServer, extra: &[&str]) -> Run {
         "--api-url",
         &server.uri(),
         "--now",
-        "2026-11-22T09:00:00Z",
+        NOW,
         "--format",
         "json",
     ]
@@ -257,7 +218,7 @@ fn body(r: &Request) -> Value {
 /// 100 comments on the first page, the decisive approvals on the second: all pages count.
 #[tokio::test]
 async fn reviews_over_two_pages_with_the_approval_on_the_second() {
-    let (repo, head) = repository();
+    let (repo, head) = fixtures::pull_request();
     let mut reviews: Vec<Value> = (1..=100)
         .map(|i| review(i, &format!("watcher{i}"), 10_000 + i, "COMMENTED", &head, i))
         .collect();
@@ -280,7 +241,7 @@ async fn reviews_over_two_pages_with_the_approval_on_the_second() {
 
 #[tokio::test]
 async fn a_missing_approval_blocks_with_the_reason() {
-    let (repo, head) = repository();
+    let (repo, head) = fixtures::pull_request();
     let server = github(
         &head,
         &[
@@ -301,7 +262,7 @@ async fn a_missing_approval_blocks_with_the_reason() {
 
 #[tokio::test]
 async fn a_pull_request_that_is_not_there_exits_3_naming_it() {
-    let (repo, _) = repository();
+    let (repo, _) = fixtures::pull_request();
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path(PR))
@@ -332,7 +293,7 @@ async fn a_pull_request_that_is_not_there_exits_3_naming_it() {
 
 #[tokio::test]
 async fn a_refused_token_exits_3_with_a_hint() {
-    let (repo, _) = repository();
+    let (repo, _) = fixtures::pull_request();
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path(PR))
@@ -355,7 +316,7 @@ async fn a_refused_token_exits_3_with_a_hint() {
 
 #[tokio::test]
 async fn no_token_is_a_usage_error_with_a_hint() {
-    let (repo, _) = repository();
+    let (repo, _) = fixtures::pull_request();
     let args = [
         "check",
         "--base",
@@ -397,7 +358,7 @@ async fn no_token_is_a_usage_error_with_a_hint() {
 
 #[tokio::test]
 async fn a_server_error_is_retried() {
-    let (repo, head) = repository();
+    let (repo, head) = fixtures::pull_request();
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path(PR))
@@ -406,15 +367,7 @@ async fn a_server_error_is_retried() {
         .expect(1)
         .mount(&server)
         .await;
-    serve_pull_request(
-        &server,
-        &head,
-        &[
-            review(1, "carol", 101, "APPROVED", &head, 1),
-            review(2, "pat", 301, "APPROVED", &head, 2),
-        ],
-    )
-    .await;
+    serve_pull_request(&server, &head, &approved_by_carol_and_pat(&head)).await;
     let out = check(&repo, &server, &[]).await;
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(requests(&server, "GET", PR).await.len(), 2);
@@ -422,7 +375,7 @@ async fn a_server_error_is_retried() {
 
 #[tokio::test]
 async fn a_rate_limit_is_waited_out() {
-    let (repo, head) = repository();
+    let (repo, head) = fixtures::pull_request();
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path(format!("{PR}/reviews")))
@@ -438,15 +391,7 @@ async fn a_rate_limit_is_waited_out() {
         .up_to_n_times(1)
         .mount(&server)
         .await;
-    serve_pull_request(
-        &server,
-        &head,
-        &[
-            review(1, "carol", 101, "APPROVED", &head, 1),
-            review(2, "pat", 301, "APPROVED", &head, 2),
-        ],
-    )
-    .await;
+    serve_pull_request(&server, &head, &approved_by_carol_and_pat(&head)).await;
     let started = std::time::Instant::now();
     let out = check(&repo, &server, &[]).await;
     assert_eq!(out.code, 0, "{}", out.stderr);
@@ -461,7 +406,7 @@ async fn a_rate_limit_is_waited_out() {
 
 #[tokio::test]
 async fn a_server_error_that_persists_fails_closed() {
-    let (repo, _) = repository();
+    let (repo, _) = fixtures::pull_request();
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path(PR))
@@ -490,7 +435,7 @@ async fn a_server_error_that_persists_fails_closed() {
 /// 250 it shows (the others' authors would go unchecked).
 #[tokio::test]
 async fn more_commits_than_github_lists_fail_closed() {
-    let (repo, head) = repository();
+    let (repo, head) = fixtures::pull_request();
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path(PR))
@@ -536,7 +481,7 @@ async fn more_commits_than_github_lists_fail_closed() {
 
 #[tokio::test]
 async fn more_files_than_github_lists_fail_closed() {
-    let (repo, head) = repository();
+    let (repo, head) = fixtures::pull_request();
     let server = MockServer::start().await;
     let mut pr = pull_request(&head, 1);
     pr["changed_files"] = json!(3001);
@@ -560,15 +505,8 @@ async fn more_files_than_github_lists_fail_closed() {
 /// is a usage error, published or not.
 #[tokio::test]
 async fn another_head_than_the_pull_requests_is_refused() {
-    let (repo, head) = repository();
-    let server = github(
-        &head,
-        &[
-            review(1, "carol", 101, "APPROVED", &head, 1),
-            review(2, "pat", 301, "APPROVED", &head, 2),
-        ],
-    )
-    .await;
+    let (repo, head) = fixtures::pull_request();
+    let server = github(&head, &approved_by_carol_and_pat(&head)).await;
     let out = check(&repo, &server, &["--head", "HEAD~1"]).await;
     assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
     assert!(
@@ -582,7 +520,7 @@ async fn another_head_than_the_pull_requests_is_refused() {
 /// GitHub's `draft: true` reaches the verdict: a draft is never approved.
 #[tokio::test]
 async fn a_draft_pull_request_is_not_approved() {
-    let (repo, head) = repository();
+    let (repo, head) = fixtures::pull_request();
     let server = MockServer::start().await;
     let mut pr = pull_request(&head, 1);
     pr["draft"] = json!(true);
@@ -591,10 +529,7 @@ async fn a_draft_pull_request_is_not_approved() {
         .respond_with(ResponseTemplate::new(200).set_body_json(pr))
         .mount(&server)
         .await;
-    let approvals = [
-        review(1, "carol", 101, "APPROVED", &head, 1),
-        review(2, "pat", 301, "APPROVED", &head, 2),
-    ];
+    let approvals = approved_by_carol_and_pat(&head);
     serve_pull_request(&server, &head, &approvals).await;
     let out = check(&repo, &server, &[]).await;
     let a = &out.json()["approvals"];
@@ -609,16 +544,13 @@ async fn a_draft_pull_request_is_not_approved() {
 /// e-mail git records (test@example.com) is no Team member's either: the merge is blocked.
 #[tokio::test]
 async fn a_commit_github_cannot_link_blocks_when_no_team_knows_its_email() {
-    let (repo, head) = repository();
+    let (repo, head) = fixtures::pull_request();
     let server = MockServer::start().await;
     let mut unlinked = commit(&head);
     unlinked["author"] = Value::Null;
     unlinked["committer"] = Value::Null;
     serve_list(&server, &format!("{PR}/commits"), &[unlinked]).await;
-    let approvals = [
-        review(1, "carol", 101, "APPROVED", &head, 1),
-        review(2, "pat", 301, "APPROVED", &head, 2),
-    ];
+    let approvals = approved_by_carol_and_pat(&head);
     serve_pull_request(&server, &head, &approvals).await;
     let out = check(&repo, &server, &[]).await;
     let a = &out.json()["approvals"];
@@ -673,15 +605,8 @@ fn path_regex_statuses() -> wiremock::matchers::PathRegexMatcher {
 /// Our marked comment is edited in place; the marked comment of someone else is left alone.
 #[tokio::test]
 async fn the_sticky_comment_is_updated_in_place_and_the_status_says_success() {
-    let (repo, head) = repository();
-    let server = github(
-        &head,
-        &[
-            review(1, "carol", 101, "APPROVED", &head, 1),
-            review(2, "pat", 301, "APPROVED", &head, 2),
-        ],
-    )
-    .await;
+    let (repo, head) = fixtures::pull_request();
+    let server = github(&head, &approved_by_carol_and_pat(&head)).await;
     let comments = fixture("issue_comments").as_array().unwrap().clone();
     let mut all = comments.clone();
     all.push(comment(
@@ -740,7 +665,7 @@ async fn the_sticky_comment_is_updated_in_place_and_the_status_says_success() {
 /// The only marked comment is mallory's: cabinet writes its own and never edits hers.
 #[tokio::test]
 async fn someone_elses_marked_comment_is_never_edited_and_the_status_says_failure() {
-    let (repo, head) = repository();
+    let (repo, head) = fixtures::pull_request();
     let server = github(&head, &[review(1, "carol", 101, "APPROVED", &head, 1)]).await;
     let comments = fixture("issue_comments").as_array().unwrap().clone();
     assert!(comments[1]["body"].as_str().unwrap().starts_with(MARKER));
@@ -776,7 +701,7 @@ async fn someone_elses_marked_comment_is_never_edited_and_the_status_says_failur
 /// Actions' token cannot read /user: its comments are github-actions[bot]'s.
 #[tokio::test]
 async fn an_actions_token_edits_the_comment_of_github_actions() {
-    let (repo, head) = repository();
+    let (repo, head) = fixtures::pull_request();
     let server = github(&head, &[]).await;
     Mock::given(method("GET"))
         .and(path("/user"))
@@ -814,7 +739,7 @@ async fn an_actions_token_edits_the_comment_of_github_actions() {
 /// Review is requested from the members of the teams still missing, never from the author.
 #[tokio::test]
 async fn reviews_are_requested_from_the_missing_teams() {
-    let (repo, head) = repository();
+    let (repo, head) = fixtures::pull_request();
     let server = github(&head, &[review(1, "carol", 101, "APPROVED", &head, 1)]).await;
     Mock::given(method("POST"))
         .and(path(format!("{PR}/requested_reviewers")))
@@ -837,15 +762,8 @@ async fn reviews_are_requested_from_the_missing_teams() {
 /// In Actions, the repository, the pull request and the API come from the environment.
 #[tokio::test]
 async fn the_actions_environment_names_the_repository_and_the_pull_request() {
-    let (repo, head) = repository();
-    let server = github(
-        &head,
-        &[
-            review(1, "carol", 101, "APPROVED", &head, 1),
-            review(2, "pat", 301, "APPROVED", &head, 2),
-        ],
-    )
-    .await;
+    let (repo, head) = fixtures::pull_request();
+    let server = github(&head, &approved_by_carol_and_pat(&head)).await;
     let event = repo.path().join(".git/event.json");
     std::fs::write(
         &event,
@@ -854,14 +772,7 @@ async fn the_actions_environment_names_the_repository_and_the_pull_request() {
     .unwrap();
     let uri: &'static str = Box::leak(server.uri().into_boxed_str());
     let event: &'static str = Box::leak(event.display().to_string().into_boxed_str());
-    let args = [
-        "check",
-        "--base",
-        "HEAD~1",
-        "--github",
-        "--now",
-        "2026-11-22T09:00:00Z",
-    ];
+    let args = ["check", "--base", "HEAD~1", "--github", "--now", NOW];
     let out = run(
         repo.path().to_path_buf(),
         args.iter().map(|s| s.to_string()).collect(),
@@ -898,7 +809,7 @@ async fn the_actions_environment_names_the_repository_and_the_pull_request() {
 /// A primary rate limit that resets in an hour is not waited for: exit 3 at once.
 #[tokio::test]
 async fn a_rate_limit_beyond_the_time_budget_fails_closed_at_once() {
-    let (repo, head) = repository();
+    let (repo, head) = fixtures::pull_request();
     let server = MockServer::start().await;
     let reset = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

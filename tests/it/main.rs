@@ -4,6 +4,7 @@
 // The test modules share helpers with `pub`; nothing here is a library's interface.
 #![allow(unreachable_pub)]
 
+mod fixtures;
 mod util;
 
 mod approvals;

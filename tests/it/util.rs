@@ -182,16 +182,18 @@ pub fn findings(report: &serde_json::Value) -> Vec<(String, String, u64, u64)> {
 /// `out`: main plus one `pr/*` branch per finding the README walks through.
 pub fn acme_history(out: &Path) {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("ci/acme-history.sh");
-    let run = std::process::Command::new("bash")
-        .arg(&script)
-        .arg(out)
-        .output()
-        .unwrap();
+    succeeded(std::process::Command::new("bash").arg(&script).arg(out));
+}
+
+/// Run a command that must succeed (the test fails with its stderr if not); its output.
+pub fn succeeded(cmd: &mut std::process::Command) -> std::process::Output {
+    let out = cmd.output().expect("the command runs");
     assert!(
-        run.status.success(),
+        out.status.success(),
         "{}",
-        String::from_utf8_lossy(&run.stderr)
+        String::from_utf8_lossy(&out.stderr)
     );
+    out
 }
 
 /// Say that a test skips a check because an optional tool is missing. Written to the

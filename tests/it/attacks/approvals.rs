@@ -1,44 +1,12 @@
 //! Attacks: approvals (see mod.rs).
 
-use crate::approvals::{
-    BASE, approve, change, check_with, ignored, pull_request, reasons, review, user,
-};
+use crate::fixtures::*;
 use crate::util::*;
 use serde_json::{Value, json};
 
-const NOW: &str = "2026-11-22T09:00:00Z";
-
-/// The approvals file of pull request 42 by octocat, with these commits and reviews.
-fn file(head: &str, commits: Vec<Value>, reviews: Vec<Value>) -> Value {
-    json!({"number": 42, "author": user("octocat", 583231), "head_sha": head,
-           "commits": commits, "reviews": reviews})
-}
-
-/// A commit of the pull request as the forge lists it, authored and committed by octocat.
-fn by_octocat(sha: &str) -> Value {
-    json!({"sha": sha, "author": user("octocat", 583231), "committer": user("octocat", 583231)})
-}
-
-/// Run `check --format json` with an approvals file and extra arguments.
-fn check_args(repo: &TestRepo, base: &str, approvals: &Value, extra: &[&str]) -> Run {
-    repo.write(
-        ".git/approvals.json",
-        serde_json::to_string_pretty(approvals).unwrap(),
-    );
-    let path = repo.path().join(".git/approvals.json");
-    let mut args = vec![
-        "check",
-        "--base",
-        base,
-        "--approvals",
-        path.to_str().unwrap(),
-        "--now",
-        NOW,
-        "--format",
-        "json",
-    ];
-    args.extend_from_slice(extra);
-    repo.run(&args)
+/// The approvals file of the pull request whose only commit is octocat's head.
+fn file(head: &str, reviews: Vec<Value>) -> Value {
+    approvals_file(head, vec![by_octocat(head)], reviews)
 }
 
 // --- hole 4: approvals of another commit ---
@@ -53,14 +21,7 @@ fn approvals_saved_for_an_older_head_do_not_judge_a_newer_one() {
         change("normal", "medium", "").replace("affects: [ci:db]", "affects: [ci:db, service:pay]"),
     );
     let widened = repo.commit("widen CHG-1");
-    let approvals = file(
-        &first,
-        vec![by_octocat(&first)],
-        vec![
-            approve(1, "carol", 101, &first),
-            approve(2, "pat", 301, &first),
-        ],
-    );
+    let approvals = file(&first, carol_and_pat(&first));
     // Judged at the file's own head, the approvals hold.
     let own = check_args(&repo, "HEAD~2", &approvals, &["--head", &first]);
     assert_eq!(own.code, 0, "{}{}", own.stdout, own.stderr);
@@ -84,14 +45,7 @@ fn approvals_saved_for_an_older_head_do_not_judge_a_newer_one() {
 #[test]
 fn a_head_sha_that_is_a_ref_name_is_refused() {
     let (repo, head) = pull_request();
-    let approvals = file(
-        "HEAD",
-        vec![by_octocat(&head)],
-        vec![
-            approve(1, "carol", 101, &head),
-            approve(2, "pat", 301, &head),
-        ],
-    );
+    let approvals = approvals_file("HEAD", vec![by_octocat(&head)], carol_and_pat(&head));
     let run = check_args(&repo, "HEAD~1", &approvals, &[]);
     assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
     assert!(
@@ -175,8 +129,13 @@ fn base_with_emails() -> String {
 /// A pull request adding CHG-1 (normal, medium: one CAB member and one owner of `pay`), made
 /// of one commit per (author, committer, message). Returns the repository and the commits.
 fn pull_request_by(commits: &[(&str, &str, &str)]) -> (TestRepo, Vec<String>) {
+    pull_request_on(&base_with_emails(), commits)
+}
+
+/// The same on another base.
+fn pull_request_on(base: &str, commits: &[(&str, &str, &str)]) -> (TestRepo, Vec<String>) {
     let mut repo = TestRepo::empty();
-    repo.write("cabinet.yaml", base_with_emails());
+    repo.write("cabinet.yaml", base);
     repo.commit("base");
     repo.write("changes/CHG-1.yaml", change("normal", "medium", ""));
     let shas = commits
@@ -186,24 +145,8 @@ fn pull_request_by(commits: &[(&str, &str, &str)]) -> (TestRepo, Vec<String>) {
     (repo, shas)
 }
 
-/// carol (CAB) and pat (owner) approve the head.
-fn carol_and_pat(head: &str) -> Vec<Value> {
-    vec![approve(1, "carol", 101, head), approve(2, "pat", 301, head)]
-}
-
 fn unlinked(sha: &str) -> Value {
     json!({"sha": sha, "author": null, "committer": null})
-}
-
-fn approvals_of(run: &Run) -> Value {
-    assert!(
-        run.code == 0 || run.code == 1,
-        "exit {}: {}{}",
-        run.code,
-        run.stdout,
-        run.stderr
-    );
-    run.json()["approvals"].clone()
 }
 
 // --- hole 5: reviews are ordered by instant, and only well-formed ones count ---
@@ -230,13 +173,8 @@ fn a_dismissal_after_an_approval_in_another_offset_cancels_it() {
         ),
         approve(3, "pat", 301, &head),
     ];
-    let run = check_with(
-        &repo,
-        "HEAD~1",
-        &file(&head, vec![by_octocat(&head)], reviews),
-    );
-    let a = approvals_of(&run);
-    assert_eq!(run.code, 1, "{a:#}");
+    let (code, a) = decide(&repo, &head, vec![by_octocat(&head)], reviews);
+    assert_eq!(code, 1, "{a:#}");
     assert_eq!(a["rules"][0]["requirements"][0]["approvers"], json!([]));
     assert_eq!(reasons(&a), vec!["rule `medium` is not met"]);
 }
@@ -262,11 +200,7 @@ fn reviews_at_the_same_instant_are_ordered_by_id() {
         ),
         approve(3, "pat", 301, &head),
     ];
-    let run = check_with(
-        &repo,
-        "HEAD~1",
-        &file(&head, vec![by_octocat(&head)], reviews),
-    );
+    let run = check_with(&repo, "HEAD~1", &file(&head, reviews));
     assert_eq!(approvals_of(&run)["satisfied"], false);
     assert_eq!(run.code, 1);
 }
@@ -278,13 +212,8 @@ fn an_approval_without_a_valid_time_does_not_count() {
         review(1, user("carol", 101), "APPROVED", &head, "yesterday"),
         approve(2, "pat", 301, &head),
     ];
-    let run = check_with(
-        &repo,
-        "HEAD~1",
-        &file(&head, vec![by_octocat(&head)], reviews),
-    );
-    let a = approvals_of(&run);
-    assert_eq!(run.code, 1, "{a:#}");
+    let (code, a) = decide(&repo, &head, vec![by_octocat(&head)], reviews);
+    assert_eq!(code, 1, "{a:#}");
     assert_eq!(
         ignored(&a),
         vec![
@@ -307,13 +236,8 @@ fn an_approval_naming_a_ref_instead_of_a_commit_does_not_count() {
         ),
         approve(2, "pat", 301, &head),
     ];
-    let run = check_with(
-        &repo,
-        "HEAD~1",
-        &file(&head, vec![by_octocat(&head)], reviews),
-    );
-    let a = approvals_of(&run);
-    assert_eq!(run.code, 1, "{a:#}");
+    let (code, a) = decide(&repo, &head, vec![by_octocat(&head)], reviews);
+    assert_eq!(code, 1, "{a:#}");
     assert_eq!(
         ignored(&a),
         vec!["carol: the review names `HEAD`, not a full commit id of the pull request"]
@@ -351,13 +275,8 @@ fn an_approval_of_a_commit_outside_the_pull_request_does_not_count() {
         approve(1, "carol", 101, &twin),
         approve(2, "pat", 301, &head),
     ];
-    let run = check_with(
-        &repo,
-        "HEAD~1",
-        &file(&head, vec![by_octocat(&head)], reviews),
-    );
-    let a = approvals_of(&run);
-    assert_eq!(run.code, 1, "{a:#}");
+    let (code, a) = decide(&repo, &head, vec![by_octocat(&head)], reviews);
+    assert_eq!(code, 1, "{a:#}");
     assert_eq!(
         ignored(&a),
         vec![format!(
@@ -372,7 +291,7 @@ fn an_approval_of_a_commit_outside_the_pull_request_does_not_count() {
 #[test]
 fn a_draft_pull_request_is_never_approved() {
     let (repo, head) = pull_request();
-    let mut approvals = file(&head, vec![by_octocat(&head)], carol_and_pat(&head));
+    let mut approvals = file(&head, carol_and_pat(&head));
     let run = check_with(&repo, "HEAD~1", &approvals);
     assert_eq!(run.code, 0, "{}", run.stdout);
     approvals["draft"] = json!(true);
@@ -403,11 +322,7 @@ fn a_commit_left_out_of_the_approvals_file_fails_closed() {
         ),
     ]);
     let head = &shas[1];
-    let run = check_with(
-        &repo,
-        "HEAD~2",
-        &file(head, vec![by_octocat(head)], carol_and_pat(head)),
-    );
+    let run = check_with(&repo, "HEAD~2", &file(head, carol_and_pat(head)));
     let a = approvals_of(&run);
     assert_eq!(run.code, 1, "{a:#}");
     assert_eq!(
@@ -439,13 +354,8 @@ fn a_co_author_is_a_contributor() {
             &format!("CHG-1\n\n{trailer}\n"),
         )]);
         let head = &shas[0];
-        let run = check_with(
-            &repo,
-            "HEAD~1",
-            &file(head, vec![by_octocat(head)], carol_and_pat(head)),
-        );
-        let a = approvals_of(&run);
-        assert_eq!(run.code, 1, "{trailer}: {a:#}");
+        let (code, a) = decide(&repo, head, vec![by_octocat(head)], carol_and_pat(head));
+        assert_eq!(code, 1, "{trailer}: {a:#}");
         assert_eq!(
             ignored(&a),
             vec!["carol: contributor: authored or committed to the pull request"],
@@ -461,13 +371,8 @@ fn a_co_author_is_a_contributor() {
 fn an_unlinked_commit_by_an_approver_is_matched_by_team_email() {
     let (repo, shas) = pull_request_by(&[("carol@acme.example", "noreply@github.com", "CHG-1")]);
     let head = &shas[0];
-    let run = check_with(
-        &repo,
-        "HEAD~1",
-        &file(head, vec![unlinked(head)], carol_and_pat(head)),
-    );
-    let a = approvals_of(&run);
-    assert_eq!(run.code, 1, "{a:#}");
+    let (code, a) = decide(&repo, head, vec![unlinked(head)], carol_and_pat(head));
+    assert_eq!(code, 1, "{a:#}");
     assert_eq!(
         ignored(&a),
         vec!["carol: contributor: authored or committed to the pull request"]
@@ -481,10 +386,8 @@ fn an_unlinked_commit_nobody_can_place_fails_closed_unless_the_policy_allows_it(
     let (repo, shas) =
         pull_request_by(&[("c.private@mail.example", "noreply@github.com", "CHG-1")]);
     let head = &shas[0];
-    let approvals = file(head, vec![unlinked(head)], carol_and_pat(head));
-    let run = check_with(&repo, "HEAD~1", &approvals);
-    let a = approvals_of(&run);
-    assert_eq!(run.code, 1, "{a:#}");
+    let (code, a) = decide(&repo, head, vec![unlinked(head)], carol_and_pat(head));
+    assert_eq!(code, 1, "{a:#}");
     assert_eq!(
         reasons(&a),
         vec![format!(
@@ -493,29 +396,17 @@ fn an_unlinked_commit_nobody_can_place_fails_closed_unless_the_policy_allows_it(
         )]
     );
 
-    let mut relaxed = TestRepo::empty();
-    relaxed.write(
-        "cabinet.yaml",
-        base_with_emails().replace(
-            "  ecab: ecab\n",
-            "  ecab: ecab\n  allowUnknownAuthors: true\n",
-        ),
+    let relaxed = base_with_emails().replace(
+        "  ecab: ecab\n",
+        "  ecab: ecab\n  allowUnknownAuthors: true\n",
     );
-    relaxed.commit("base");
-    relaxed.write("changes/CHG-1.yaml", change("normal", "medium", ""));
-    let head = commit_as(
+    let (repo, shas) = pull_request_on(
         &relaxed,
-        "c.private@mail.example",
-        "noreply@github.com",
-        "CHG-1",
+        &[("c.private@mail.example", "noreply@github.com", "CHG-1")],
     );
-    let run = check_with(
-        &relaxed,
-        "HEAD~1",
-        &file(&head, vec![unlinked(&head)], carol_and_pat(&head)),
-    );
-    let a = approvals_of(&run);
-    assert_eq!(run.code, 0, "{a:#}");
+    let head = &shas[0];
+    let (code, a) = decide(&repo, head, vec![unlinked(head)], carol_and_pat(head));
+    assert_eq!(code, 0, "{a:#}");
     assert_eq!(a["satisfied"], true);
     assert!(
         a["notes"][0]
@@ -541,8 +432,6 @@ fn the_gitlab_recipe_reads_every_page_and_leaves_authors_to_the_emails() {
     }
     let (repo, shas) = pull_request_by(&[("carol@acme.example", "carol@acme.example", "CHG-1")]);
     let head = &shas[0];
-    let bin = repo.path().join(".git/fake-bin");
-    std::fs::create_dir_all(&bin).unwrap();
     let commit = |sha: &str| json!({"id": sha, "author_email": "carol@acme.example", "committer_email": "carol@acme.example"});
     let page1: Vec<Value> = (0..100).map(|i| commit(&format!("{i:040x}"))).collect();
     let page2 = vec![commit(head)];
@@ -558,31 +447,14 @@ fn the_gitlab_recipe_reads_every_page_and_leaves_authors_to_the_emails() {
         ap = approved,
         mr = mr,
     );
-    std::fs::write(bin.join("curl"), script).unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(bin.join("curl"), std::fs::Permissions::from_mode(0o755)).unwrap();
-    let recipe = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ci/gitlab/approvals.sh");
-    let out = std::process::Command::new("bash")
-        .arg(&recipe)
-        .env(
-            "PATH",
-            format!(
-                "{}:{}",
-                bin.display(),
-                std::env::var("PATH").unwrap_or_default()
-            ),
-        )
-        .env("CI_API_V4_URL", "https://gitlab.example/api/v4")
-        .env("CI_PROJECT_ID", "1")
-        .env("CI_MERGE_REQUEST_IID", "7")
-        .env("CABINET_API_TOKEN", "t")
-        .env("CI_COMMIT_SHA", head)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let bin = stand_in(&repo, "curl", &script);
+    let out = succeeded(
+        recipe("ci/gitlab/approvals.sh", &bin)
+            .env("CI_API_V4_URL", "https://gitlab.example/api/v4")
+            .env("CI_PROJECT_ID", "1")
+            .env("CI_MERGE_REQUEST_IID", "7")
+            .env("CABINET_API_TOKEN", "t")
+            .env("CI_COMMIT_SHA", head),
     );
     let saved: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(saved["commits"].as_array().unwrap().len(), 101);
@@ -611,20 +483,12 @@ fn base_with_dave_unpinned(extra: &str) -> String {
 }
 
 fn dave_and_pat(repo_base: &str) -> (Run, Value) {
-    let mut repo = TestRepo::empty();
-    repo.write("cabinet.yaml", repo_base);
-    repo.commit("base");
-    repo.write("changes/CHG-1.yaml", change("normal", "medium", ""));
-    let head = repo.commit("CHG-1");
+    let (repo, head) = pull_request_of(repo_base, &change("normal", "medium", ""));
     let reviews = vec![
         approve(1, "dave", 102, &head),
         approve(2, "pat", 301, &head),
     ];
-    let run = check_with(
-        &repo,
-        "HEAD~1",
-        &file(&head, vec![by_octocat(&head)], reviews),
-    );
+    let run = check_with(&repo, "HEAD~1", &file(&head, reviews));
     let json = run.json();
     (run, json)
 }
@@ -733,14 +597,10 @@ fn without_an_approvals_source_the_verdict_says_approvals_were_not_evaluated() {
 
 #[test]
 fn the_policy_can_require_an_approvals_source() {
-    let mut repo = TestRepo::empty();
-    repo.write(
-        "cabinet.yaml",
-        BASE.replace("  ecab: ecab\n", "  ecab: ecab\n  requireApprovals: true\n"),
+    let (repo, _) = pull_request_of(
+        &BASE.replace("  ecab: ecab\n", "  ecab: ecab\n  requireApprovals: true\n"),
+        &change("normal", "medium", ""),
     );
-    repo.commit("base");
-    repo.write("changes/CHG-1.yaml", change("normal", "medium", ""));
-    repo.commit("CHG-1");
     let run = repo.run(&["check", "--base", "HEAD~1", "--head", "HEAD", "--now", NOW]);
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
     assert!(
@@ -772,16 +632,12 @@ fn owner_approves_a_change_that_also_touches(path: &str) -> (i32, Value) {
     );
     repo.write(path, "on: pull_request\n");
     let head = repo.commit("CHG-1 and more");
-    let run = check_with(
+    decide(
         &repo,
-        "HEAD~1",
-        &file(
-            &head,
-            vec![by_octocat(&head)],
-            vec![approve(1, "pat", 301, &head)],
-        ),
-    );
-    (run.code, run.json()["approvals"].clone())
+        &head,
+        vec![by_octocat(&head)],
+        vec![approve(1, "pat", 301, &head)],
+    )
 }
 
 #[test]
@@ -808,15 +664,10 @@ fn editing_the_gates_workflow_needs_the_cab_whatever_the_rules_say() {
 #[test]
 fn without_an_approvals_source_the_report_says_when_no_rule_can_approve_the_change() {
     // A standard change inside its model: no rule of the base policy applies to it.
-    let mut repo = TestRepo::empty();
-    repo.write("cabinet.yaml", BASE);
-    repo.write("models.yaml", "apiVersion: cabinet/v1\nkind: ChangeModel\nmetadata: {id: m}\nspec: {appliesTo: [database], maxRisk: critical, plan: p}\n");
-    repo.commit("base");
-    repo.write(
-        "changes/CHG-1.yaml",
-        change("standard", "medium", "  model: m\n"),
+    let (repo, _) = pull_request_of(
+        &base_with_a_database_model(),
+        &change("standard", "medium", "  model: m\n"),
     );
-    repo.commit("CHG-1");
     let run = repo.run(&[
         "check", "--base", "HEAD~1", "--head", "HEAD", "--now", NOW, "--format", "json",
     ]);
