@@ -71,7 +71,8 @@ pub struct DependencyGraph {
     /// test is cheap).
     grouped: Vec<bool>,
     grouped_bits: Vec<u64>,
-    /// Per group, how many members down take it down (`members - minUp + 1`, at least 1).
+    /// Per group, how many members down take it down, and how many impacted (down or
+    /// degraded) degrade it (`members - minUp + 1`, at least 1).
     fails_at: Vec<u32>,
     pub groups: Vec<Group>,
 }
@@ -275,7 +276,8 @@ impl DependencyGraph {
         self.grouped_bits[n as usize / 64] >> (n % 64) & 1 != 0
     }
 
-    /// How many members of group `g` down take the group down.
+    /// How many members of group `g` down take the group down (and how many impacted
+    /// degrade it).
     pub fn fails_at(&self, g: usize) -> u32 {
         self.fails_at[g]
     }

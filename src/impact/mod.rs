@@ -36,16 +36,29 @@ impl Impacted {
     }
 }
 
-/// A redundancy group that lost members but may still be up.
+/// A redundancy group with impacted members, which may still be up.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GroupStatus {
     pub group: String,
+    /// Members not down: healthy or degraded.
     pub up: u32,
+    /// Members not impacted at all.
+    pub healthy: u32,
     pub members: u32,
     pub min_up: u32,
     /// Fewer than `minUp` members are up: what depends on the group goes down.
     pub down: bool,
+    /// Enough members are up but fewer than `minUp` are healthy: what depends on the group
+    /// is degraded.
+    pub degraded: bool,
+}
+
+impl GroupStatus {
+    /// Members up but degraded.
+    pub fn degraded_members(&self) -> u32 {
+        self.up.saturating_sub(self.healthy)
+    }
 }
 
 /// The impact of a set of changed records on one graph.
@@ -55,8 +68,7 @@ pub struct ImpactSet {
     pub changed: Vec<RecordRef>,
     /// Sorted: down before degraded, services before CIs, tier, reference.
     pub impacted: Vec<Impacted>,
-    /// Redundancy groups that lost members.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// Redundancy groups with impacted members (in JSON even when empty, like every list).
     pub redundancy: Vec<GroupStatus>,
 }
 
@@ -93,16 +105,18 @@ impl ImpactSet {
             .groups
             .iter()
             .enumerate()
-            .filter(|(g, _)| p.group_down(*g) > 0)
+            .filter(|(g, _)| p.group_impacted(*g) > 0)
             .map(|(g, group)| {
                 let members = group.members.len() as u32;
-                let up = members - p.group_down(g);
+                let impact = p.group_impact(g);
                 GroupStatus {
                     group: group.name.clone(),
-                    up,
+                    up: members.saturating_sub(p.group_down(g)),
+                    healthy: members.saturating_sub(p.group_impacted(g)),
                     members,
                     min_up: group.min_up,
-                    down: up < group.min_up,
+                    down: impact == Some(Impact::Full),
+                    degraded: impact == Some(Impact::Partial),
                 }
             })
             .collect();
@@ -264,8 +278,8 @@ pub(crate) mod tests {
         (set, g)
     }
 
-    /// `name=full|partial via a>b>c` for every impacted record, sorted by name.
-    pub(crate) fn impact_of(spec: &str, changed: &[&str]) -> Vec<String> {
+    /// The impact of `changed` (ids as in `graph`) on the graph of `spec`.
+    fn compute(spec: &str, changed: &[&str]) -> ImpactSet {
         let (set, g) = graph(spec);
         let changed: Vec<RecordRef> = changed
             .iter()
@@ -280,7 +294,32 @@ pub(crate) mod tests {
                 )
             })
             .collect();
-        let mut out: Vec<String> = ImpactSet::compute(&set, &g, &changed)
+        ImpactSet::compute(&set, &g, &changed)
+    }
+
+    /// `group: up U, healthy H of M (minUp K), down|degraded|up` for every group listed.
+    fn groups_of(spec: &str, changed: &[&str]) -> Vec<String> {
+        compute(spec, changed)
+            .redundancy
+            .iter()
+            .map(|g| {
+                let state = match (g.down, g.degraded) {
+                    (true, false) => "down",
+                    (false, true) => "degraded",
+                    (false, false) => "up",
+                    (true, true) => "down and degraded",
+                };
+                format!(
+                    "{}: up {}, healthy {} of {} (minUp {}), {state}",
+                    g.group, g.up, g.healthy, g.members, g.min_up
+                )
+            })
+            .collect()
+    }
+
+    /// `name=full|partial via a>b>c` for every impacted record, sorted by name.
+    pub(crate) fn impact_of(spec: &str, changed: &[&str]) -> Vec<String> {
+        let mut out: Vec<String> = compute(spec, changed)
             .impacted
             .iter()
             .map(|i| {
@@ -368,9 +407,11 @@ pub(crate) mod tests {
         let pool = GroupStatus {
             group: "pool".into(),
             up: 2,
+            healthy: 2,
             members: 3,
             min_up: 2,
             down: false,
+            degraded: false,
         };
         assert_eq!(i.redundancy, vec![pool]);
     }
@@ -405,6 +446,145 @@ pub(crate) mod tests {
         );
         let got = impact_of(spec, &["rack", "n1"]);
         assert!(got.contains(&"db=full via n1>db".to_string()), "{got:?}");
+    }
+
+    #[test]
+    fn a_degraded_member_of_a_group_of_one_degrades_what_depends_on_it() {
+        // As if there were no group: the one member needed is not healthy.
+        let want = vec![
+            "db=partial via san>n1>db",
+            "n1=partial via san>n1",
+            "s-app=partial via san>n1>db>s-app",
+            "san=full via san",
+        ];
+        let spec = "san\nn1@solo/1: ~san\ndb: n1\ns-app: db";
+        assert_eq!(impact_of(spec, &["san"]), want);
+        assert_eq!(impact_of(&spec.replace("@solo/1", ""), &["san"]), want);
+        assert_eq!(
+            groups_of(spec, &["san"]),
+            ["solo: up 1, healthy 0 of 1 (minUp 1), degraded"]
+        );
+    }
+
+    #[test]
+    fn a_group_with_enough_members_up_but_too_few_healthy_is_degraded() {
+        // n1 down and n2 degraded leave two of three up but one healthy (minUp 2).
+        let spec = "rack\nsan\nn1@pool/2: rack\nn2@pool/2: ~san\nn3@pool/2\ndb: n3\ns-app: db";
+        assert_eq!(
+            impact_of(spec, &["rack", "san"]),
+            vec![
+                "db=partial via rack>n1>db",
+                "n1=full via rack>n1",
+                "n2=partial via san>n2",
+                "rack=full via rack",
+                "s-app=partial via rack>n1>db>s-app",
+                "san=full via san",
+            ]
+        );
+        assert_eq!(
+            groups_of(spec, &["rack", "san"]),
+            ["pool: up 2, healthy 1 of 3 (minUp 2), degraded"]
+        );
+        // One member degraded leaves two healthy: the group is up, and listed.
+        assert_eq!(
+            impact_of(spec, &["san"]),
+            vec!["n2=partial via san>n2", "san=full via san"]
+        );
+        assert_eq!(
+            groups_of(spec, &["san"]),
+            ["pool: up 3, healthy 2 of 3 (minUp 2), up"]
+        );
+    }
+
+    #[test]
+    fn a_group_with_too_few_members_up_is_down_and_a_degraded_member_does_not_explain_it() {
+        // n2 down and n1 degraded leave two of three up (minUp 3). n1 comes first in node
+        // order and is reached as early, but it is up: n2 explains the group.
+        let spec = "rack\nsan\nn1@pool/3: ~san\nn2@pool/3: rack\nn3@pool/3\ndb: n3\nlog: ~n3";
+        assert_eq!(
+            impact_of(spec, &["rack", "san"]),
+            vec![
+                "db=full via rack>n2>db",
+                "log=partial via rack>n2>log",
+                "n1=partial via san>n1",
+                "n2=full via rack>n2",
+                "rack=full via rack",
+                "san=full via san",
+            ]
+        );
+        assert_eq!(
+            groups_of(spec, &["rack", "san"]),
+            ["pool: up 2, healthy 1 of 3 (minUp 3), down"]
+        );
+    }
+
+    #[test]
+    fn a_member_depending_on_another_member_of_its_group_sees_the_group() {
+        // n2 depends on n1 alone, but through the group, which n2 itself keeps up.
+        let spec = "n1@pool/1\nn2@pool/1: n1\ndb: n2";
+        assert_eq!(impact_of(spec, &["n1"]), vec!["n1=full via n1"]);
+        assert_eq!(
+            groups_of(spec, &["n1"]),
+            ["pool: up 1, healthy 1 of 2 (minUp 1), up"]
+        );
+        // Without the group, n2 goes down with n1.
+        assert_eq!(
+            impact_of(&spec.replace("@pool/1", ""), &["n1"]),
+            vec![
+                "db=full via n1>n2>db",
+                "n1=full via n1",
+                "n2=full via n1>n2"
+            ]
+        );
+        // When the group needs both, n2 goes down with it (and db with the group).
+        assert_eq!(
+            impact_of(&spec.replace("/1", "/2"), &["n1"]),
+            vec!["db=full via n1>db", "n1=full via n1", "n2=full via n1>n2"]
+        );
+    }
+
+    #[test]
+    fn the_explanation_hops_from_a_member_to_what_depends_on_another_member() {
+        // db depends on n1 only; the group is down because n2 and n3 are.
+        let spec = "rack\nn1@pool/2\nn2@pool/2: rack\nn3@pool/2: rack\ndb: n1";
+        assert_eq!(
+            impact_of(spec, &["rack"]),
+            vec![
+                "db=full via rack>n2>db",
+                "n2=full via rack>n2",
+                "n3=full via rack>n3",
+                "rack=full via rack",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_group_degraded_by_a_far_member_is_explained_by_its_nearest_one() {
+        // n1 is degraded one step from s, n2 three steps: the group is degraded only once
+        // both are (minUp 2 of 3), but x's shortest explanation goes through n1.
+        let spec = "s\na: s\nb: a\nn1@pool/2: ~s\nn2@pool/2: ~b\nn3@pool/2\nx: n3\ny: x";
+        assert_eq!(
+            impact_of(spec, &["s"]),
+            vec![
+                "a=full via s>a",
+                "b=full via s>a>b",
+                "n1=partial via s>n1",
+                "n2=partial via s>a>b>n2",
+                "s=full via s",
+                "x=partial via s>n1>x",
+                "y=partial via s>n1>x>y",
+            ]
+        );
+        assert_eq!(
+            groups_of(spec, &["s"]),
+            ["pool: up 3, healthy 1 of 3 (minUp 2), degraded"]
+        );
+    }
+
+    #[test]
+    fn redundancy_is_in_the_json_even_when_empty() {
+        let json = serde_json::to_value(compute("a\nb: a", &["a"])).unwrap_or_default();
+        assert_eq!(json["redundancy"], serde_json::json!([]));
     }
 
     #[test]

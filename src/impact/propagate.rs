@@ -2,16 +2,27 @@
 //!
 //! Rules: a hard (`full`) edge passes on what it receives; a soft (`partial`) edge turns an
 //! outage into a degradation; a dependency on a member of a redundancy group sees the state
-//! of the group, which is down only when fewer than `minUp` members are up, and otherwise
-//! unaffected: that is what the redundancy is for (the report still says how many are up).
-//! The result is the least assignment of states that satisfies the rules (states only rise
-//! none → partial → full, so it exists on any graph, cycles included).
+//! of the group, which is down when fewer than `minUp` members are up (not down), degraded
+//! when enough are up but fewer than `minUp` are healthy (not impacted at all), and otherwise
+//! unaffected: that is what the redundancy is for (the report still says how many are up and
+//! healthy). A member's dependency on another member of its own group sees the group too, so
+//! a member can keep up the group it depends on. The result is the least assignment of states
+//! that satisfies the rules (states only rise none → partial → full, so it exists on any
+//! graph, cycles included).
+//!
+//! An explanation (`via`) is a shortest chain of steps from a seed, each passing on the state
+//! it explains: along an edge, or from a member of a group to what depends on any member of
+//! it, when the member is impacted as much as the group (a degraded member is up: it does not
+//! explain a group that is down). So a step can go from one member to what depends on another.
 //!
 //! Since a degradation never takes anything down, two linear passes suffice: first what
 //! goes down (hard edges from what is down, and groups that lose too many members), then one
 //! breadth-first walk from the seeds that degrades what is not down and gives every
-//! impacted node a shortest explanation. On a million records and three million edges an
-//! impact touching everything takes about 155 ms (see BENCHMARKS.md).
+//! impacted node a shortest explanation. A group degraded by members that walk reaches one
+//! after the other may be found degraded only after the walk went past its nearest member;
+//! then the walk is done once more, with every group's state known from the start (about
+//! as long again). On a million records and three million edges an impact touching
+//! everything takes about 155 ms (see BENCHMARKS.md).
 
 use crate::graph::{DependencyGraph, Node, SOFT};
 use crate::model::Impact;
@@ -37,6 +48,10 @@ pub struct Propagation {
     seeds: Vec<Node>,
     /// Members down, per redundancy group.
     group_down: Vec<u32>,
+    /// Members impacted (down or degraded), per redundancy group.
+    group_impacted: Vec<u32>,
+    /// The state of each redundancy group: what a dependency on one of its members sees.
+    group_state: Vec<u8>,
 }
 
 const NO_PARENT: Node = Node::MAX;
@@ -63,6 +78,21 @@ impl Propagation {
     /// How many members of redundancy group `g` are down.
     pub fn group_down(&self, g: usize) -> u32 {
         self.group_down[g]
+    }
+
+    /// How many members of redundancy group `g` are impacted (down or degraded).
+    pub fn group_impacted(&self, g: usize) -> u32 {
+        self.group_impacted[g]
+    }
+
+    /// How redundancy group `g` is impacted, if it is: down when fewer than `minUp` members
+    /// are up, degraded when fewer than `minUp` are healthy.
+    pub fn group_impact(&self, g: usize) -> Option<Impact> {
+        match self.group_state[g] {
+            FULL => Some(Impact::Full),
+            PARTIAL => Some(Impact::Partial),
+            _ => None,
+        }
     }
 
     /// The path from a seed to `n` that explains its state (seed first, `n` last).
@@ -144,12 +174,15 @@ pub(crate) fn propagate_with(
         .map(|&g| if g { GROUPED } else { NONE })
         .collect();
     debug_assert_eq!(state.len(), n);
+    let groups = graph.groups.len();
     let mut walk = Walk {
         graph,
         direction,
         state,
-        group_down: vec![0u32; graph.groups.len()],
-        group_is_down: vec![false; graph.groups.len()],
+        group_down: vec![0u32; groups],
+        group_impacted: vec![0u32; groups],
+        group_state: vec![NONE; groups],
+        degraded_late: false,
         bits: Bits::default(),
     };
     walk.down(&seeds);
@@ -160,6 +193,8 @@ pub(crate) fn propagate_with(
         order,
         seeds,
         group_down: walk.group_down,
+        group_impacted: walk.group_impacted,
+        group_state: walk.group_state,
     }
 }
 
@@ -197,7 +232,14 @@ struct Walk<'g> {
     direction: Direction,
     state: Vec<u8>,
     group_down: Vec<u32>,
-    group_is_down: Vec<bool>,
+    /// Members the explanation has reached so far, per group (all of them are impacted).
+    group_impacted: Vec<u32>,
+    /// Per group: `FULL` once `down` finds it down, `PARTIAL` once the explanation has
+    /// reached enough impacted members (see `count_member`).
+    group_state: Vec<u8>,
+    /// A group was found degraded after the explanation walk had passed one of its members
+    /// (see `explain`).
+    degraded_late: bool,
     /// Scratch space for `ascending`.
     bits: Bits,
 }
@@ -218,11 +260,25 @@ impl Walk<'_> {
         }
         let gi = self.graph.group_index(x) as usize;
         self.group_down[gi] += 1;
-        if self.group_down[gi] >= self.graph.fails_at(gi) && !self.group_is_down[gi] {
-            self.group_is_down[gi] = true;
+        if self.group_down[gi] >= self.graph.fails_at(gi) && self.group_state[gi] != FULL {
+            self.group_state[gi] = FULL;
             next.extend_from_slice(&self.graph.groups[gi].members);
         }
         true
+    }
+
+    /// The explanation reached a member of group `g`: count it, and degrade the group when
+    /// fewer than `minUp` members are left healthy (the count that takes a group down, of
+    /// members impacted rather than down). Returns the group's state.
+    fn count_member(&mut self, g: usize) -> u8 {
+        self.group_impacted[g] += 1;
+        if self.group_state[g] == NONE && self.group_impacted[g] >= self.graph.fails_at(g) {
+            self.group_state[g] = PARTIAL;
+            // The first member reached explains the group; if that was an earlier one, the
+            // walk went past it before the group was degraded.
+            self.degraded_late |= self.group_impacted[g] > 1;
+        }
+        self.group_state[g]
     }
 
     /// What goes down: the seeds, then whatever depends through a hard edge on something
@@ -297,7 +353,30 @@ impl Walk<'_> {
     /// it depends on something impacted along an edge that passes on a degradation (any edge
     /// from something degraded, a soft edge from something down), and the first such edge
     /// reached is its explanation. Returns the parents and the impacted nodes in walk order.
+    ///
+    /// What depends on a member of a group sees the group, and the first member reached that
+    /// is impacted as much as the group explains it. Whether a group is down is known before
+    /// the walk; whether it is degraded only once the walk has reached enough impacted
+    /// members. When that was after the walk had gone past the first of them, the walk is
+    /// done again with the states of the groups known from the start: the same nodes are
+    /// reached, by shorter explanations.
     fn explain(&mut self, seeds: &[Node]) -> (Vec<Node>, Vec<Node>) {
+        let (parent, order) = self.explain_once(seeds);
+        if !self.degraded_late {
+            return (parent, order);
+        }
+        drop(parent);
+        for &x in &order {
+            self.state[x as usize] &= !SEEN;
+        }
+        drop(order);
+        self.group_impacted.fill(0);
+        self.degraded_late = false;
+        self.explain_once(seeds)
+    }
+
+    /// One breadth-first walk of `explain`.
+    fn explain_once(&mut self, seeds: &[Node]) -> (Vec<Node>, Vec<Node>) {
         let graph = self.graph;
         let n = graph.len();
         let groups = graph.groups.len();
@@ -351,7 +430,8 @@ impl Walk<'_> {
                     continue;
                 }
                 let g = graph.group_index(u) as usize;
-                if b & STATE == FULL && self.group_is_down[g] && !group_done[g] {
+                let group = self.count_member(g);
+                if group != NONE && b & STATE >= group && !group_done[g] {
                     group_done[g] = true;
                     explainer[g] = u;
                     explaining.push(g);
@@ -375,9 +455,10 @@ impl Walk<'_> {
                 for &d in graph.dependencies_packed(x) {
                     let u = d & !SOFT;
                     let (by, own) = if graph.is_grouped(u) {
-                        match explainer[graph.group_index(u) as usize] {
+                        let g = graph.group_index(u) as usize;
+                        match explainer[g] {
                             NO_PARENT => continue,
-                            m => (m, FULL),
+                            m => (m, self.group_state[g]),
                         }
                     } else if down.has(u) {
                         (u, FULL)
@@ -428,25 +509,27 @@ impl Walk<'_> {
         for i in range {
             let u = order[i];
             let own = self.state[u as usize] & STATE;
-            let edges = if self.state[u as usize] & GROUPED == 0 {
+            // What passes along the edges: `u`'s state, or for a member, its group's.
+            let (source, edges) = if self.state[u as usize] & GROUPED == 0 {
                 // The dependents of one node are stored in node order.
-                graph.dependents_packed(u)
+                (own, graph.dependents_packed(u))
             } else {
-                let g = graph.group_index(u);
-                if own != FULL || !self.group_is_down[g as usize] || group_done[g as usize] {
-                    // A degraded member is still up and explains nothing behind its group,
-                    // nor does a member of a group that is still up.
+                let g = graph.group_index(u) as usize;
+                let group = self.count_member(g);
+                if group == NONE || own < group || group_done[g] {
+                    // Nothing passes through a group that is unaffected, and a degraded
+                    // member is still up: it does not explain a group that is down.
                     continue;
                 }
-                // What depends on a member sees the group, which only a member that is down
-                // can have taken down: the first one reached explains it for all of them.
-                group_done[g as usize] = true;
+                // What depends on a member sees the group: the first member reached that is
+                // impacted as much as the group explains it for all of them.
+                group_done[g] = true;
                 dependents.clear();
-                for &m in &graph.groups[g as usize].members {
+                for &m in &graph.groups[g].members {
                     dependents.extend_from_slice(graph.dependents_packed(m));
                 }
                 dependents.sort_unstable_by_key(|&d| d & !SOFT);
-                &dependents[..]
+                (group, &dependents[..])
             };
             for &d in edges {
                 let x = d & !SOFT;
@@ -454,9 +537,7 @@ impl Walk<'_> {
                 if *b & SEEN != 0 {
                     continue;
                 }
-                // The source is `own` for a node outside any group, and down for a member
-                // of a group that is down.
-                let c = contribution(own, d);
+                let c = contribution(source, d);
                 // A node down is explained by what passes on an outage; one that is not
                 // down is degraded by what passes on a degradation.
                 if c != NONE && (*b & STATE == FULL) == (c == FULL) {

@@ -247,17 +247,25 @@ impl Model {
     /// What a dependency on `t` passes on along an edge, under `state`.
     fn through(&self, state: &[u8], t: usize, soft: bool) -> u8 {
         let source = match self.group[t] {
-            Some(g) if self.group_is_down(state, g) => FULL,
-            Some(_) => NONE,
+            Some(g) => self.group_state(state, g),
             None => state[t],
         };
         contribution(source, soft)
     }
 
-    fn group_is_down(&self, state: &[u8], g: usize) -> bool {
+    /// Down when fewer than `minUp` members are up (not down), degraded when fewer than
+    /// `minUp` are healthy (not impacted).
+    fn group_state(&self, state: &[u8], g: usize) -> u8 {
         let members = self.members(g);
-        let down = members.iter().filter(|&&m| state[m] == FULL).count() as u32;
-        (members.len() as u32 - down) < self.min_up[g]
+        let count = |at_least: u8| members.iter().filter(|&&m| state[m] >= at_least).count();
+        let left = |lost: usize| ((members.len() - lost) as u32) < self.min_up[g];
+        if left(count(FULL)) {
+            FULL
+        } else if left(count(PARTIAL)) {
+            PARTIAL
+        } else {
+            NONE
+        }
     }
 
     /// The least fixpoint of the rules, by iterating them from "nothing impacted".
@@ -309,8 +317,9 @@ impl Model {
     }
 
     /// `b` is explained by `a` under the final `state`: `b` depends on `a` along an edge
-    /// that passes on exactly `b`'s state, or `a` is a down member of a group that is down
-    /// and `b` depends on a member of it along an edge that passes on `b`'s state.
+    /// that passes on exactly `b`'s state, or `a` is a member of a group that is impacted,
+    /// `a` at least as much as the group (a degraded member does not explain a group that is
+    /// down), and `b` depends on a member of it along an edge that passes on `b`'s state.
     fn explains(&self, state: &[u8], a: usize, b: usize) -> bool {
         if self.is_seed(b) || state[a] == NONE {
             return false;
@@ -320,10 +329,11 @@ impl Model {
                 .iter()
                 .any(|&(t, soft)| t == a && contribution(state[a], soft) == state[b]),
             Some(g) => {
-                state[a] == FULL
-                    && self.group_is_down(state, g)
+                let group = self.group_state(state, g);
+                group != NONE
+                    && state[a] >= group
                     && self.deps[b].iter().any(|&(t, soft)| {
-                        self.group[t] == Some(g) && contribution(FULL, soft) == state[b]
+                        self.group[t] == Some(g) && contribution(group, soft) == state[b]
                     })
             }
         }
@@ -574,7 +584,7 @@ fn check_soft_only(m: &Model) -> Result<(), TestCaseError> {
 }
 
 /// (f) The states are the least fixpoint of the rules, and the group counts are the members
-/// that are down.
+/// that are down and impacted.
 fn check_fixpoint(m: &Model) -> Result<(), TestCaseError> {
     let b = build(m);
     let seeds: Vec<Node> = m.seeds.iter().map(|&s| b.node[s]).collect();
@@ -586,22 +596,30 @@ fn check_fixpoint(m: &Model) -> Result<(), TestCaseError> {
     for g in 0..GROUPS {
         let members = m.members(g);
         let down = members.iter().filter(|&&i| state[i] == FULL).count() as u32;
+        let impacted = members.iter().filter(|&&i| state[i] != NONE).count() as u32;
+        let group = m.group_state(&state, g);
         let gi = b
             .graph
             .groups
             .iter()
             .position(|x| x.name == format!("g{g}"));
         match gi {
-            Some(gi) => prop_assert_eq!(p.group_down(gi), down),
+            Some(gi) => {
+                prop_assert_eq!(p.group_down(gi), down);
+                prop_assert_eq!(p.group_impacted(gi), impacted);
+                prop_assert_eq!(rank(p.group_impact(gi)), group);
+            }
             None => prop_assert!(members.is_empty()),
         }
-        if down > 0 {
+        if impacted > 0 {
             want.push(super::GroupStatus {
                 group: format!("g{g}"),
                 up: members.len() as u32 - down,
+                healthy: members.len() as u32 - impacted,
                 members: members.len() as u32,
                 min_up: m.min_up[g],
-                down: (members.len() as u32 - down) < m.min_up[g],
+                down: group == FULL,
+                degraded: group == PARTIAL,
             });
         }
     }
@@ -672,16 +690,25 @@ fn group_models() -> impl Strategy<Value = (Model, usize, usize)> {
 }
 
 /// (f) A record depending only on members of one group is down exactly when fewer than
-/// `minUp` members are up (members down: seeds and records down), and unaffected otherwise;
-/// through soft edges it is degraded instead.
+/// `minUp` members are up (members down: seeds and records down), degraded when enough are
+/// up but fewer than `minUp` are healthy (not impacted at all), and unaffected otherwise;
+/// through soft edges it is degraded instead of down.
 fn check_group_probe(m: &Model, hard: usize, soft: usize) -> Result<(), TestCaseError> {
     let b = build(m);
     let state = propagated(m, &b);
     let members = m.members(0);
+    let k = members.len() as u32;
     let down = members.iter().filter(|&&i| state[i] == FULL).count() as u32;
-    let group_down = (members.len() as u32 - down) < m.min_up[0];
-    prop_assert_eq!(state[hard], if group_down { FULL } else { NONE });
-    prop_assert_eq!(state[soft], if group_down { PARTIAL } else { NONE });
+    let impacted = members.iter().filter(|&&i| state[i] != NONE).count() as u32;
+    let group = if k - down < m.min_up[0] {
+        FULL
+    } else if k - impacted < m.min_up[0] {
+        PARTIAL
+    } else {
+        NONE
+    };
+    prop_assert_eq!(state[hard], group);
+    prop_assert_eq!(state[soft], group.min(PARTIAL));
     // Seeds that are members always count as down.
     for &s in &m.seeds {
         prop_assert_eq!(state[s], FULL);
@@ -833,7 +860,7 @@ proptest! {
     }
 
     #[test]
-    fn a_dependent_of_a_group_is_down_exactly_when_too_few_members_are_up((m, hard, soft) in group_models()) {
+    fn a_dependent_of_a_group_sees_how_many_members_are_up_and_healthy((m, hard, soft) in group_models()) {
         check_group_probe(&m, hard, soft)?;
     }
 }

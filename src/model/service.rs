@@ -143,7 +143,8 @@ pub struct ConfigurationItemSpec {
     pub lifecycle: Lifecycle,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub depends_on: Vec<Dependency>,
-    /// Members of one group keep the whole up while at least `minUp` of them are up.
+    /// Members of one group keep the whole up while at least `minUp` of them are up, and
+    /// unaffected while at least `minUp` of them are healthy (neither down nor degraded).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redundancy: Option<Redundancy>,
     /// Free-form attributes (version, vendor, location ...).

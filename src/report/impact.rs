@@ -177,12 +177,20 @@ pub(crate) fn human(
     for g in &report.impact.redundancy {
         let verdict = if g.down {
             format!("{red}below minUp: down{reset}")
+        } else if g.degraded {
+            format!("{yellow}below minUp healthy: degraded{reset}")
         } else {
             "still up".to_string()
         };
+        // Healthy members are worth a word only when some that are up are degraded.
+        let healthy = if g.degraded_members() > 0 {
+            format!(", {} healthy", g.healthy)
+        } else {
+            String::new()
+        };
         writeln!(
             out,
-            "redundancy group {}: {} of {} up (minUp {}), {verdict}",
+            "redundancy group {}: {} of {} up{healthy} (minUp {}), {verdict}",
             g.group, g.up, g.members, g.min_up
         )?;
     }

@@ -45,6 +45,47 @@ fn the_readme_shows_real_output() {
     );
 }
 
+/// The block of the README's code that opens with `first_line`, without its fences.
+fn block_opening_with(readme: &str, first_line: &str) -> String {
+    let start = readme
+        .find(&format!("\n{first_line}"))
+        .unwrap_or_else(|| panic!("README has no block opening with `{first_line}`"));
+    let rest = &readme[start + 1..];
+    rest[..rest.find("```").unwrap()].to_string()
+}
+
+#[test]
+fn the_readme_shows_real_output_of_redundancy_groups() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let repo = crate::util::TestRepo::empty();
+    assert_eq!(repo.run(&["init"]).code, 0);
+    repo.write("cis/pg.yaml", block_opening_with(&readme, "# cis/pg.yaml"));
+    let validate = repo.run(&["validate"]);
+    assert_eq!(validate.code, 0, "{}", validate.stdout);
+    for r in ["ci:rack-b", "ci:san", "ci:pg-1"] {
+        let command = format!("cabinet impact {r}");
+        assert_eq!(
+            shown_after(&readme, &command),
+            repo.run(&["impact", r]).stdout,
+            "README is stale for `{command}`"
+        );
+    }
+    let json = repo.run(&["impact", "--format", "json", "ci:db"]).json();
+    let picked = serde_json::json!({
+        "changes": json["changes"],
+        "records": json["records"],
+        "redundancy": json["redundancy"],
+    });
+    assert_eq!(
+        shown_after(
+            &readme,
+            "cabinet impact --format json ci:db | jq -c '{changes, records, redundancy}'"
+        ),
+        format!("{picked}\n")
+    );
+}
+
 #[test]
 fn the_field_reference_is_written_from_the_schemas() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/reference.md");

@@ -165,6 +165,72 @@ fn between(repo: &TestRepo, extra: &[&str]) -> serde_json::Value {
 }
 
 #[test]
+fn json_always_has_redundancy_even_when_no_group_has_an_impacted_member() {
+    let mut repo = history();
+    repo.write(
+        "cis/nodes.yaml",
+        "apiVersion: cabinet/v1\nkind: ConfigurationItem\nmetadata: {id: node-1}\nspec: {type: server, owner: t, environment: production, lifecycle: planned, redundancy: {group: nodes, minUp: 1}}\n---\napiVersion: cabinet/v1\nkind: ConfigurationItem\nmetadata: {id: node-2}\nspec: {type: server, owner: t, environment: production, lifecycle: planned, redundancy: {group: nodes, minUp: 1}}\n",
+    );
+    repo.write("cis/db.yaml", ci("db", "ci:node-1, ci:node-2"));
+    repo.commit("db on a group of two");
+    // Named records: the group is not touched.
+    let run = repo.run(&["impact", "service:api", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let named = run.json();
+    for field in ["redundancy", "changes", "records"] {
+        assert_eq!(named[field], serde_json::json!([]), "{field}");
+    }
+    // A pull request, and the gate's report on it.
+    repo.write("services/api.yaml", service("api", 1, "ci:db"));
+    repo.commit("api is tier 1");
+    assert_eq!(between(&repo, &[])["redundancy"], serde_json::json!([]));
+    let check = repo.run(&[
+        "check", "--base", "HEAD~1", "--head", "HEAD", "--format", "json",
+    ]);
+    assert_eq!(
+        check.json()["impact"]["redundancy"],
+        serde_json::json!([]),
+        "{}",
+        check.stdout
+    );
+    // And a group with a member down is listed.
+    let run = repo.run(&["impact", "ci:node-1", "--format", "json"]);
+    assert_eq!(run.json()["redundancy"][0]["healthy"], 1);
+}
+
+#[test]
+fn a_degraded_group_is_reported_in_every_format() {
+    // cache-1, the one member of its group, is degraded by the SAN: the group is degraded.
+    let repo = history();
+    repo.write(
+        "cis/cache.yaml",
+        "apiVersion: cabinet/v1\nkind: ConfigurationItem\nmetadata: {id: san}\nspec: {type: storage, owner: t, environment: production, lifecycle: planned}\n---\napiVersion: cabinet/v1\nkind: ConfigurationItem\nmetadata: {id: cache-1}\nspec: {type: server, owner: t, environment: production, lifecycle: planned, dependsOn: [{ref: ci:san, impact: partial}], redundancy: {group: cache, minUp: 1}}\n",
+    );
+    repo.write("cis/db.yaml", ci("db", "ci:cache-1"));
+    let json = repo.run(&["impact", "ci:san", "--format", "json"]).json();
+    assert_eq!(
+        json["redundancy"],
+        serde_json::json!([{"group": "cache", "up": 1, "healthy": 0, "members": 1, "minUp": 1,
+            "down": false, "degraded": true}])
+    );
+    assert!(refs(&json).contains(&"service:shop=partial".to_string()));
+    let human = repo.run(&["impact", "ci:san"]).stdout;
+    assert!(
+        human.contains(
+            "redundancy group cache: 1 of 1 up, 0 healthy (minUp 1), below minUp healthy: degraded\n"
+        ),
+        "{human}"
+    );
+    let markdown = repo
+        .run(&["impact", "ci:san", "--format", "markdown"])
+        .stdout;
+    assert!(
+        markdown.contains("Redundancy group `cache`: 1 of 1 up, 0 healthy (minUp 1), **below minUp healthy: degraded**.\n"),
+        "{markdown}"
+    );
+}
+
+#[test]
 fn a_change_record_that_affects_a_ci_impacts_what_depends_on_it() {
     let mut repo = history();
     repo.write(
