@@ -40,6 +40,21 @@ pub struct ImpactedService {
     pub owner: String,
 }
 
+impl ImpactedService {
+    /// The services `impact` takes down or degrades; a service without a tier counts as the
+    /// lowest (4), one without an owner as owned by nobody.
+    pub(crate) fn all_in(impact: &crate::impact::ImpactSet) -> Vec<ImpactedService> {
+        impact
+            .services()
+            .map(|s| ImpactedService {
+                reference: s.reference.clone(),
+                tier: s.tier.unwrap_or(4),
+                owner: s.owner.clone().unwrap_or_default(),
+            })
+            .collect()
+    }
+}
+
 /// Everything the evaluation needs.
 pub struct ApprovalInput<'a> {
     pub pr: &'a PullRequest,

@@ -198,15 +198,7 @@ pub(crate) fn run(
         d.related.sort();
     }
     diag::sort(&mut findings);
-    let services: Vec<ImpactedService> = changeset
-        .impact
-        .services()
-        .map(|s| ImpactedService {
-            reference: s.reference.clone(),
-            tier: s.tier.unwrap_or(4),
-            owner: s.owner.clone().unwrap_or_default(),
-        })
-        .collect();
+    let services = ImpactedService::all_in(&changeset.impact);
     let change_types: Vec<(String, crate::model::ChangeType)> = changes
         .iter()
         .map(|c| (c.id.clone(), c.effective_type))

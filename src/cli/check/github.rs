@@ -236,16 +236,7 @@ impl Remote {
         {
             let base_loaded = load::load(root, &Source::Revision(base.to_string()))?;
             let policy = base_loaded.records.policy().map(|(_, p)| p.clone());
-            let services: Vec<ImpactedService> = g
-                .changeset
-                .impact
-                .services()
-                .map(|s| ImpactedService {
-                    reference: s.reference.clone(),
-                    tier: s.tier.unwrap_or(4),
-                    owner: s.owner.clone().unwrap_or_default(),
-                })
-                .collect();
+            let services = ImpactedService::all_in(&g.changeset.impact);
             let logins = route::reviewers_to_request(
                 decision,
                 &base_loaded.records,
