@@ -20,8 +20,7 @@ const ELSEWHERE: &str = "3333333333333333333333333333333333333333";
 /// only), the ECAB (frank), the owners of `pay` (payments: pat, octocat the author, and their
 /// deploy bot), the owners of `ship` (shipping: sam), and a security team that only the
 /// rules of some cases name (sol). mallory is in no team.
-const TEAMS: &str = "---
-apiVersion: cabinet/v1
+const TEAMS: &str = "apiVersion: cabinet/v1
 kind: Team
 metadata: {id: cab}
 spec:
@@ -67,7 +66,7 @@ const ACCOUNTS: [(&str, u64); 11] = [
     ("mallory", 666),
 ];
 
-/// The approval rules of the base Policy, as in `tests/it/approvals.rs`.
+/// The approval rules of the base Policy, as in `tests/fixtures/approvals/base.yaml`.
 const RULES: &str = "
     - {name: low risk, when: {type: [normal], risk: [low]}, require: [{count: 1, from: [owners]}]}
     - {name: medium, when: {type: [normal], risk: [medium]}, require: [{count: 1, from: [cab]}, {count: 1, from: [owners], per: impacted-service}]}
@@ -841,6 +840,22 @@ fn a_commit_the_forge_leaves_out_blocks_and_its_author_still_contributes() {
 }
 
 #[test]
+fn a_commit_the_forge_lists_beyond_the_pull_request_still_makes_a_contributor() {
+    // The list holds a commit git does not have in base..head: whoever it names wrote part
+    // of what the forge calls this pull request.
+    let mut case = Case::medium().approved_by(&["carol", "pat"]);
+    case.pr
+        .commits
+        .push(listed(ELSEWHERE, Some(account("carol")), None));
+    let d = case.decide();
+    assert!(!d.satisfied);
+    assert_eq!(
+        ignored(&d),
+        ["carol: contributor: authored or committed to the pull request"]
+    );
+}
+
+#[test]
 fn a_commit_whose_author_nobody_can_place_blocks() {
     let d = Case::medium()
         .with_commit(
@@ -971,6 +986,25 @@ fn a_member_listed_without_an_id_counts_by_default() {
     let d = Case::medium().approved_by(&["ian", "pat"]).decide();
     assert!(d.satisfied, "{d:#?}");
     assert_eq!(rule(&d, "medium").requirements[0].approvers, ["ian"]);
+    assert_json_snapshot!(d);
+}
+
+#[test]
+fn a_login_listed_without_an_id_counts_once_whoever_held_it() {
+    // Two accounts reviewed as `ian` (the login changed hands between the reviews): the team
+    // lists the login alone, so both match it, and it is one approver of the two needed.
+    let holder = |id| Account {
+        login: "ian".into(),
+        id: Some(id),
+        kind: Some("User".into()),
+    };
+    let d = Case::change(ChangeType::Normal, Risk::High)
+        .with_review(review_by(1, holder(104), "APPROVED"))
+        .with_review(review_by(2, holder(7), "APPROVED"))
+        .reviewed(&[("pat", "APPROVED")])
+        .decide();
+    assert!(!d.satisfied);
+    assert_eq!(rule(&d, "high").requirements[0].approvers, ["ian"]);
     assert_json_snapshot!(d);
 }
 
@@ -1369,6 +1403,25 @@ fn a_dismissed_request_for_changes_no_longer_blocks() {
         ])
         .decide();
     assert!(d.satisfied, "{d:#?}");
+}
+
+#[test]
+fn everyone_whose_requested_changes_block_is_named_sorted_by_login() {
+    // Sorted as bytes, so a capital comes first (approvers sort without regard to case).
+    let d = Case::medium()
+        .reviewed(&[
+            ("erin", "APPROVED"),
+            ("pat", "APPROVED"),
+            ("carol", "CHANGES_REQUESTED"),
+            ("Dave", "CHANGES_REQUESTED"),
+        ])
+        .decide();
+    assert_eq!(d.blocked_by, ["Dave", "carol"]);
+    assert_eq!(
+        d.reasons,
+        ["Dave requested changes", "carol requested changes"]
+    );
+    assert_json_snapshot!(d);
 }
 
 #[test]
