@@ -52,6 +52,9 @@ pub struct Propagation {
     group_impacted: Vec<u32>,
     /// The state of each redundancy group: what a dependency on one of its members sees.
     group_state: Vec<u8>,
+    /// How many explanation walks it took (1, or 2 when a group was degraded late).
+    #[cfg(test)]
+    walks: u8,
 }
 
 const NO_PARENT: Node = Node::MAX;
@@ -83,6 +86,11 @@ impl Propagation {
     /// How many members of redundancy group `g` are impacted (down or degraded).
     pub fn group_impacted(&self, g: usize) -> u32 {
         self.group_impacted[g]
+    }
+
+    #[cfg(test)]
+    pub(crate) fn walks(&self) -> u8 {
+        self.walks
     }
 
     /// How redundancy group `g` is impacted, if it is: down when fewer than `minUp` members
@@ -183,6 +191,8 @@ pub(crate) fn propagate_with(
         group_impacted: vec![0u32; groups],
         group_state: vec![NONE; groups],
         degraded_late: false,
+        #[cfg(test)]
+        walks: 0,
         bits: Bits::default(),
     };
     walk.down(&seeds);
@@ -195,6 +205,8 @@ pub(crate) fn propagate_with(
         group_down: walk.group_down,
         group_impacted: walk.group_impacted,
         group_state: walk.group_state,
+        #[cfg(test)]
+        walks: walk.walks,
     }
 }
 
@@ -240,6 +252,8 @@ struct Walk<'g> {
     /// A group was found degraded after the explanation walk had passed one of its members
     /// (see `explain`).
     degraded_late: bool,
+    #[cfg(test)]
+    walks: u8,
     /// Scratch space for `ascending`.
     bits: Bits,
 }
@@ -377,6 +391,10 @@ impl Walk<'_> {
 
     /// One breadth-first walk of `explain`.
     fn explain_once(&mut self, seeds: &[Node]) -> (Vec<Node>, Vec<Node>) {
+        #[cfg(test)]
+        {
+            self.walks += 1;
+        }
         let graph = self.graph;
         let n = graph.len();
         let groups = graph.groups.len();

@@ -593,6 +593,11 @@ fn check_fixpoint(m: &Model) -> Result<(), TestCaseError> {
     prop_assert_eq!(&state, &m.fixpoint());
     let set = ImpactSet::compute(&b.set, &b.graph, &m.changed());
     let mut want = Vec::new();
+    // The explanation walks again only for a group degraded after its first member was
+    // reached: one that needs more than one member impacted to be degraded.
+    let late = (0..GROUPS)
+        .any(|g| m.group_state(&state, g) == PARTIAL && m.members(g).len() as u32 > m.min_up[g]);
+    prop_assert_eq!(p.walks(), if late { 2 } else { 1 });
     for g in 0..GROUPS {
         let members = m.members(g);
         let down = members.iter().filter(|&&i| state[i] == FULL).count() as u32;
@@ -883,4 +888,23 @@ fn a_group_that_is_down_is_explained_by_a_member_that_is_down() {
             "x=full via s>n1>x",
         ]
     );
+}
+
+/// The explanation walks again when a group is degraded only by its second impacted member
+/// (minUp 2 of 3), and not when its first one degrades it (a group of one).
+#[test]
+fn only_a_group_degraded_late_takes_a_second_walk() {
+    let walks = |spec: &str| {
+        let (_, g) = super::tests::graph(spec);
+        let s = g
+            .node(&RecordRef::new(Kind::ConfigurationItem, "s"))
+            .expect("s is a node");
+        propagate(&g, &[s]).walks()
+    };
+    assert_eq!(walks("s\nn1@pool/1: ~s\nx: n1"), 1);
+    assert_eq!(
+        walks("s\nn1@pool/2: ~s\nn2@pool/2: ~s\nn3@pool/2\nx: n3"),
+        2
+    );
+    assert_eq!(walks("s\nn1@pool/2: ~s\nn2@pool/2\nn3@pool/2\nx: n3"), 1);
 }
