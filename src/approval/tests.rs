@@ -87,6 +87,15 @@ fn account(login: &str) -> Account {
     }
 }
 
+/// A user account as GitHub reports it, for the cases about ids: `login` under any `id`.
+fn user(login: &str, id: Option<u64>) -> Account {
+    Account {
+        login: login.to_string(),
+        id,
+        kind: Some("User".to_string()),
+    }
+}
+
 /// A review by `who` on the head, submitted `id` minutes past 10:00Z: ids run in time order.
 fn review_by(id: u64, who: Account, state: &str) -> Review {
     Review {
@@ -895,11 +904,7 @@ fn allow_unknown_authors_makes_an_unknown_author_a_note() {
 fn githubs_web_flow_committer_is_nobody_s_contribution() {
     // A merge made in GitHub's web interface: committed by web-flow, which is a bot and
     // makes no one a contributor.
-    let web_flow = Account {
-        login: "web-flow".into(),
-        id: Some(pr::WEB_FLOW_ID),
-        kind: Some("User".into()),
-    };
+    let web_flow = user("web-flow", Some(pr::WEB_FLOW_ID));
     let d = Case::medium()
         .with_commit(
             local(EARLIER, OCTOCAT_EMAIL, "noreply@github.com"),
@@ -951,11 +956,7 @@ fn a_login_matches_whatever_its_case() {
 
 #[test]
 fn a_login_under_another_id_does_not_count() {
-    let renamed = Account {
-        login: "carol".into(),
-        id: Some(999),
-        kind: Some("User".into()),
-    };
+    let renamed = user("carol", Some(999));
     let d = carol_reviews(vec![review_by(1, renamed, "APPROVED")]);
     assert!(!d.satisfied);
     assert_eq!(
@@ -967,11 +968,7 @@ fn a_login_under_another_id_does_not_count() {
 
 #[test]
 fn an_account_without_an_id_does_not_match_a_member_listed_with_one() {
-    let no_id = Account {
-        login: "carol".into(),
-        id: None,
-        kind: None,
-    };
+    let no_id = user("carol", None);
     let d = carol_reviews(vec![review_by(1, no_id, "APPROVED")]);
     assert!(!d.satisfied);
     assert_eq!(
@@ -993,11 +990,7 @@ fn a_member_listed_without_an_id_counts_by_default() {
 fn a_login_listed_without_an_id_counts_once_whoever_held_it() {
     // Two accounts reviewed as `ian` (the login changed hands between the reviews): the team
     // lists the login alone, so both match it, and it is one approver of the two needed.
-    let holder = |id| Account {
-        login: "ian".into(),
-        id: Some(id),
-        kind: Some("User".into()),
-    };
+    let holder = |id| user("ian", Some(id));
     let d = Case::change(ChangeType::Normal, Risk::High)
         .with_review(review_by(1, holder(104), "APPROVED"))
         .with_review(review_by(2, holder(7), "APPROVED"))
@@ -1247,11 +1240,7 @@ fn a_review_by_a_deleted_account_decides_nothing() {
     gone.user = None;
     let mut gone_untimed = submitted(review(4, "mallory", "CHANGES_REQUESTED"), "later");
     gone_untimed.user = None;
-    let ghost = Account {
-        login: "ghost".into(),
-        id: Some(10_137),
-        kind: Some("User".into()),
-    };
+    let ghost = user("ghost", Some(10_137));
     let d = Case::medium()
         .reviewed(&[("carol", "APPROVED"), ("pat", "APPROVED")])
         .with_review(gone)
@@ -1501,11 +1490,7 @@ fn changes_requested_by_a_member_without_an_id_block_even_when_ids_are_required(
 
 #[test]
 fn changes_requested_under_another_id_do_not_block() {
-    let renamed = Account {
-        login: "erin".into(),
-        id: Some(999),
-        kind: Some("User".into()),
-    };
+    let renamed = user("erin", Some(999));
     let d = Case::medium()
         .reviewed(&[("carol", "APPROVED"), ("pat", "APPROVED")])
         .with_review(review_by(3, renamed, "CHANGES_REQUESTED"))
