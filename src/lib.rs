@@ -1,8 +1,9 @@
 //! cabinet: IT service management the GitOps way.
 //!
-//! Records (services, configuration items, SLAs, teams, policy, change records) live as YAML
-//! in a git repository. This library reads them (`load`), checks them (`schema`, `checks`),
-//! and reports what it found (`report`). The binary in `main.rs` is a thin shell over `cli`.
+//! Records (services, configuration items, SLAs, teams, policy, change records, incidents and
+//! problems) live as YAML in a git repository. This library reads them (`load`), checks them
+//! (`schema`, `checks`), and reports what it found (`report`). The binary in `main.rs` is a
+//! thin shell over `cli`.
 
 pub mod approval;
 pub mod changeset;
@@ -22,6 +23,7 @@ pub mod report;
 pub mod risk;
 pub mod schedule;
 pub mod schema;
+pub mod service_hours;
 pub mod site;
 pub mod templates;
 pub mod validation;

@@ -7,6 +7,7 @@ use crate::error::CommandError;
 use crate::graph::DependencyGraph;
 use crate::load::{self, Loaded, Source};
 use crate::model::RecordSet;
+use jiff::Timestamp;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -56,15 +57,15 @@ impl Validation {
     }
 }
 
-/// Load and check the repository rooted at `root`.
-pub fn run(root: &Path, source: &Source) -> Result<Validation, CommandError> {
-    Ok(of(load::load(root, source)?))
+/// Load and check the repository rooted at `root`, judging deadlines at `now`.
+pub fn run(root: &Path, source: &Source, now: Timestamp) -> Result<Validation, CommandError> {
+    Ok(of(load::load(root, source)?, now))
 }
 
-/// Check what was loaded.
-pub fn of(loaded: Loaded) -> Validation {
+/// Check what was loaded, judging deadlines at `now`.
+pub fn of(loaded: Loaded, now: Timestamp) -> Validation {
     let mut diagnostics = loaded.diagnostics;
-    let (found, graph) = checks::all(&loaded.records, !loaded.truncated);
+    let (found, graph) = checks::all(&loaded.records, !loaded.truncated, now);
     diagnostics.extend(found);
     load::locate(&mut diagnostics, &loaded.texts, &loaded.limits);
     for d in &mut diagnostics {

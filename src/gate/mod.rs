@@ -119,7 +119,7 @@ pub fn run(
         .hint("raise `spec.limits.maxRecords` in cabinet.yaml on the base branch"));
     }
     let (validation, base_graph) = rayon::join(
-        || validation::of(head_loaded),
+        || validation::of(head_loaded, now),
         || DependencyGraph::build(&base_loaded.records),
     );
     let base_policy = base_loaded.records.policy().map(|(_, p)| p.clone());
