@@ -1,8 +1,9 @@
 //! cabinet: IT service management the GitOps way.
 //!
-//! Records (services, configuration items, SLAs, teams, policy, change records) live as YAML
-//! in a git repository. This library reads them (`load`), checks them (`schema`, `checks`),
-//! and reports what it found (`report`). The binary in `main.rs` is a thin shell over `cli`.
+//! Records (services, configuration items, SLAs, teams, policy, change records, incidents and
+//! problems) live as YAML in a git repository. This library reads them (`load`), checks them
+//! (`schema`, `checks`), and reports what it found (`report`). The binary in `main.rs` is a
+//! thin shell over `cli`.
 //!
 //! The public modules are what the binary, the integration tests, the benchmarks and the fuzz
 //! targets use; everything else is `pub(crate)`, and `unreachable_pub` keeps it so.
@@ -25,6 +26,7 @@ pub mod report;
 pub(crate) mod risk;
 pub(crate) mod schedule;
 pub mod schema;
+pub(crate) mod service_hours;
 pub(crate) mod site;
 pub(crate) mod templates;
 pub(crate) mod validation;

@@ -6,6 +6,7 @@ use crate::diag::{self, Diagnostic, Severity};
 use crate::graph::DependencyGraph;
 use crate::load::{self, LoadError, Loaded, Source};
 use crate::model::RecordSet;
+use jiff::Timestamp;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -55,15 +56,15 @@ impl Validation {
     }
 }
 
-/// Load and check the repository rooted at `root`.
-pub(crate) fn run(root: &Path, source: &Source) -> Result<Validation, LoadError> {
-    Ok(of(load::load(root, source)?))
+/// Load and check the repository rooted at `root`, judging deadlines at `now`.
+pub(crate) fn run(root: &Path, source: &Source, now: Timestamp) -> Result<Validation, LoadError> {
+    Ok(of(load::load(root, source)?, now))
 }
 
-/// Check what was loaded.
-pub(crate) fn of(loaded: Loaded) -> Validation {
+/// Check what was loaded, judging deadlines at `now`.
+pub(crate) fn of(loaded: Loaded, now: Timestamp) -> Validation {
     let mut diagnostics = loaded.diagnostics;
-    let (found, graph) = checks::all(&loaded.records, !loaded.truncated);
+    let (found, graph) = checks::all(&loaded.records, !loaded.truncated, now);
     diagnostics.extend(found);
     load::locate(&mut diagnostics, &loaded.texts, &loaded.limits);
     for d in &mut diagnostics {

@@ -22,6 +22,20 @@ pub(crate) struct ChangeSummary {
     pub file: String,
 }
 
+/// An incident named on the command line: what it says about itself.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub(crate) struct IncidentSummary {
+    pub id: String,
+    pub name: String,
+    pub priority: crate::model::Priority,
+    pub status: crate::model::IncidentStatus,
+    pub detected: jiff::Timestamp,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolved: Option<jiff::Timestamp>,
+    pub affects: Vec<RecordRef>,
+    pub file: String,
+}
+
 /// Everything `cabinet impact` reports.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub(crate) struct ChangeSetReport {
@@ -29,6 +43,9 @@ pub(crate) struct ChangeSetReport {
     pub records: Vec<RecordDiff>,
     /// Change records added or edited (or named).
     pub changes: Vec<ChangeSummary>,
+    /// Incidents named: what they took down or degraded is the impact.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub incidents: Vec<IncidentSummary>,
     #[serde(flatten)]
     pub impact: ImpactSet,
     pub risk: Assessment,
@@ -113,7 +130,28 @@ fn context(
     ctx
 }
 
-/// The impact of named records. A `change:ID` stands for the records its `affects` names.
+fn incident(r: &crate::model::Record) -> Option<IncidentSummary> {
+    let Spec::Incident(i) = &r.spec else {
+        return None;
+    };
+    Some(IncidentSummary {
+        id: r.id().to_string(),
+        name: r.metadata.display_name().to_string(),
+        priority: i.priority,
+        status: i.status,
+        detected: i.detected,
+        resolved: i.resolved,
+        affects: i
+            .affects
+            .iter()
+            .filter_map(|a| RecordRef::parse(a))
+            .collect(),
+        file: r.origin.file.clone(),
+    })
+}
+
+/// The impact of named records. A `change:ID` or `incident:ID` stands for the records its
+/// `affects` names.
 pub(crate) fn of_records(
     set: &RecordSet,
     graph: &DependencyGraph,
@@ -122,15 +160,23 @@ pub(crate) fn of_records(
 ) -> ChangeSetReport {
     let mut changed = Vec::new();
     let mut changes = Vec::new();
+    let mut incidents = Vec::new();
     for r in named {
-        if r.kind == Kind::Change {
-            if let Some((rec, c)) = change(set, &r.id) {
-                let s = summary(rec, c);
-                changed.extend(s.affects.iter().cloned());
-                changes.push(s);
+        match r.kind {
+            Kind::Change => {
+                if let Some((rec, c)) = change(set, &r.id) {
+                    let s = summary(rec, c);
+                    changed.extend(s.affects.iter().cloned());
+                    changes.push(s);
+                }
             }
-        } else {
-            changed.push(r.clone());
+            Kind::Incident => {
+                if let Some(s) = set.get(r).and_then(incident) {
+                    changed.extend(s.affects.iter().cloned());
+                    incidents.push(s);
+                }
+            }
+            _ => changed.push(r.clone()),
         }
     }
     changed.sort();
@@ -141,6 +187,7 @@ pub(crate) fn of_records(
     ChangeSetReport {
         records: Vec::new(),
         changes,
+        incidents,
         impact,
         risk,
     }
@@ -190,6 +237,7 @@ pub(crate) fn between(
     ChangeSetReport {
         records,
         changes,
+        incidents: Vec::new(),
         impact,
         risk,
     }

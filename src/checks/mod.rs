@@ -1,17 +1,22 @@
 //! Semantic checks over the whole record set: what a schema cannot see because it needs more
-//! than one document. Each check is a pure function from records to diagnostics.
+//! than one document. Each check is a pure function from records (and the time they are
+//! judged at, for deadlines) to diagnostics.
 
 mod change;
 mod cycles;
 mod identity;
+mod incident;
 mod lifecycle;
+mod problem;
 mod redundancy;
 mod references;
 mod sla;
+mod sla_breach;
 
 use crate::diag::Diagnostic;
 use crate::graph::DependencyGraph;
 use crate::model::RecordSet;
+use jiff::Timestamp;
 
 /// The findings of every semantic check, and the dependency graph they were run on.
 ///
@@ -22,8 +27,13 @@ use crate::model::RecordSet;
 ///
 /// The checks that need the dependency graph run beside the others (on a large repository
 /// building the graph is a good part of the time); the findings come out in the same order
-/// either way.
-pub(crate) fn all(set: &RecordSet, whole: bool) -> (Vec<Diagnostic>, DependencyGraph) {
+/// either way. `now` is the time deadlines (SLA targets of open incidents, due actions) are
+/// judged at.
+pub(crate) fn all(
+    set: &RecordSet,
+    whole: bool,
+    now: Timestamp,
+) -> (Vec<Diagnostic>, DependencyGraph) {
     if !whole {
         let mut out = Vec::new();
         identity::findings(set, &mut out);
@@ -34,6 +44,7 @@ pub(crate) fn all(set: &RecordSet, whole: bool) -> (Vec<Diagnostic>, DependencyG
             let graph = DependencyGraph::build(set);
             let mut out = Vec::new();
             cycles::findings(set, &graph, &mut out);
+            sla_breach::findings(set, &graph, now, &mut out);
             (out, graph)
         },
         || {
@@ -44,6 +55,8 @@ pub(crate) fn all(set: &RecordSet, whole: bool) -> (Vec<Diagnostic>, DependencyG
             redundancy::findings(set, &mut rest);
             sla::findings(set, &mut rest);
             change::findings(set, &mut rest);
+            incident::findings(set, now, &mut rest);
+            problem::findings(set, &mut rest);
             (first, rest)
         },
     );

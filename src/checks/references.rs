@@ -49,6 +49,58 @@ pub(crate) fn references(r: &Record) -> Vec<(String, &str, Option<Kind>)> {
                     Some(Kind::ChangeModel),
                 ));
             }
+            // These fields also hold ticket ids of other tools (`INC-88121`); only the
+            // `incident:ID` form names a record.
+            let incident = |text: &str| text.starts_with("incident:");
+            if let Some(e) = c.emergency.as_ref().filter(|e| incident(&e.incident)) {
+                refs.push((
+                    "/spec/emergency/incident".to_string(),
+                    e.incident.as_str(),
+                    None,
+                ));
+            }
+            for (i, text) in c
+                .outcome
+                .iter()
+                .flat_map(|o| o.incidents.iter().enumerate())
+            {
+                if incident(text) {
+                    refs.push((format!("/spec/outcome/incidents/{i}"), text.as_str(), None));
+                }
+            }
+        }
+        Spec::Incident(incident) => {
+            for (i, a) in incident.affects.iter().enumerate() {
+                refs.push((format!("/spec/affects/{i}"), a.as_str(), None));
+            }
+            if let Some(c) = &incident.caused_by {
+                refs.push(("/spec/causedBy".to_string(), c.as_str(), Some(Kind::Change)));
+            }
+            if let Some(p) = &incident.problem {
+                refs.push(("/spec/problem".to_string(), p.as_str(), Some(Kind::Problem)));
+            }
+            for (i, a) in incident.actions.iter().enumerate() {
+                refs.push((
+                    format!("/spec/actions/{i}/owner"),
+                    a.owner.as_str(),
+                    Some(Kind::Team),
+                ));
+            }
+        }
+        Spec::Problem(p) => {
+            for (i, a) in p.affects.iter().enumerate() {
+                refs.push((format!("/spec/affects/{i}"), a.as_str(), None));
+            }
+            for (i, text) in p.incidents.iter().enumerate() {
+                refs.push((
+                    format!("/spec/incidents/{i}"),
+                    text.as_str(),
+                    Some(Kind::Incident),
+                ));
+            }
+            if let Some(f) = &p.fix {
+                refs.push(("/spec/fix".to_string(), f.as_str(), Some(Kind::Change)));
+            }
         }
         Spec::Policy(p) => {
             refs.push(("/spec/cab".to_string(), p.cab.as_str(), Some(Kind::Team)));
@@ -276,6 +328,95 @@ mod tests {
             vec![Some(
                 "there is a `service:a`: is the kind right?".to_string()
             )]
+        );
+    }
+
+    #[test]
+    fn incidents_and_problems_name_what_they_refer_to() {
+        let yaml = format!(
+            "{TEAM}{}---
+apiVersion: cabinet/v1
+kind: Incident
+metadata: {{id: INC-1}}
+spec:
+  affects: [service:a, ci:gone]
+  impact: low
+  urgency: low
+  priority: P4
+  detected: \"2026-11-03T09:00:00Z\"
+  status: open
+  causedBy: change:CHG-9
+  problem: PRB-9
+  actions: [{{title: t, owner: team:paymnets}}]
+---
+apiVersion: cabinet/v1
+kind: Problem
+metadata: {{id: PRB-1}}
+spec: {{status: new, affects: [service:a], incidents: [incident:INC-1, INC-2], fix: CHG-8}}
+",
+            service("a", "payments")
+        );
+        let set = set(&yaml);
+        let mut out = Vec::new();
+        findings(&set, &mut out);
+        let found: Vec<(String, String)> = out
+            .iter()
+            .map(|d| (d.location.clone().unwrap().pointer, d.message.clone()))
+            .collect();
+        let expect = |p: &str, m: &str| (p.to_string(), m.to_string());
+        assert_eq!(
+            found,
+            vec![
+                expect("/spec/affects/1", "`ci:gone` does not exist"),
+                expect("/spec/causedBy", "`change:CHG-9` does not exist"),
+                expect("/spec/problem", "`problem:PRB-9` does not exist"),
+                expect("/spec/actions/0/owner", "`team:paymnets` does not exist"),
+                expect("/spec/incidents/1", "`incident:INC-2` does not exist"),
+                expect("/spec/fix", "`change:CHG-8` does not exist"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_change_names_an_incident_record_only_in_the_incident_form() {
+        let change = |incident: &str, caused: &str| {
+            format!(
+                "{TEAM}---
+apiVersion: cabinet/v1
+kind: Change
+metadata: {{id: CHG-1}}
+spec:
+  type: emergency
+  requester: octocat
+  reason: r
+  affects: [ci:x]
+  window: {{start: \"2026-12-01T22:00:00Z\", end: \"2026-12-01T23:00:00Z\"}}
+  risk: low
+  plan: p
+  backout: b
+  emergency: {{incident: \"{incident}\", justification: j}}
+  status: failed
+  outcome: {{result: failed, incidents: [\"{caused}\"]}}
+---
+apiVersion: cabinet/v1
+kind: ConfigurationItem
+metadata: {{id: x}}
+spec: {{type: server, owner: payments, environment: production, lifecycle: planned}}
+"
+            )
+        };
+        let dangling = |yaml: &str| {
+            let mut out = Vec::new();
+            findings(&set(yaml), &mut out);
+            out.into_iter()
+                .map(|d| d.location.unwrap().pointer)
+                .collect::<Vec<_>>()
+        };
+        // Ticket ids of another tool are free text.
+        assert!(dangling(&change("INC-88121", "SNOW-42")).is_empty());
+        assert_eq!(
+            dangling(&change("incident:INC-1", "incident:INC-2")),
+            vec!["/spec/emergency/incident", "/spec/outcome/incidents/0"]
         );
     }
 }

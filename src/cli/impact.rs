@@ -13,8 +13,9 @@ use std::path::Path;
 
 /// Show what changed records take down or degrade, and the risk that follows
 ///
-/// Name records (`ci:pg-main`, `service:payments-api`, or `change:CHG-2026-0042` for what a
-/// change record affects), or compare two revisions with --base (and --head, default: the
+/// Name records (`ci:pg-main`, `service:payments-api`, `change:CHG-2026-0042` for what a
+/// change record affects, or `incident:INC-2026-0101` for what an incident took down), or
+/// compare two revisions with --base (and --head, default: the
 /// working tree): records added, removed or edited, and the `affects` of change records added
 /// or edited. Formats (--format): human (default), json, markdown.
 #[derive(Debug, clap::Args)]
@@ -74,14 +75,14 @@ pub(crate) fn resolve_refs(
     for text in refs {
         let r = RecordRef::parse(text).ok_or_else(|| {
             CommandError::usage(format!("`{text}` is not a reference"))
-                .hint("write `KIND:ID`: service:ID, ci:ID or change:ID")
+                .hint("write `KIND:ID`: service:ID, ci:ID, change:ID or incident:ID")
         })?;
         if !matches!(
             r.kind,
-            Kind::Service | Kind::ConfigurationItem | Kind::Change
+            Kind::Service | Kind::ConfigurationItem | Kind::Change | Kind::Incident
         ) {
             return Err(CommandError::usage(format!(
-                "`{r}` is not a service, CI or change record"
+                "`{r}` is not a service, CI, change record or incident"
             ))
             .hint("impact follows dependencies between services and CIs"));
         }

@@ -48,6 +48,14 @@ const STARTER: &[(&str, &str)] = &[
         "changes/2026/CHG-2026-0001.yaml",
         include_str!("../../examples/starter/changes/2026/CHG-2026-0001.yaml"),
     ),
+    (
+        "incidents/2026/INC-2026-0001.yaml",
+        include_str!("../../examples/starter/incidents/2026/INC-2026-0001.yaml"),
+    ),
+    (
+        "problems/PRB-2026-0001.yaml",
+        include_str!("../../examples/starter/problems/PRB-2026-0001.yaml"),
+    ),
 ];
 
 /// `# yaml-language-server: $schema=...` for a file whose documents are all of one kind.

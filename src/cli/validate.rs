@@ -7,9 +7,11 @@ use crate::report::{self, Style};
 use crate::validation;
 use crate::vcs::git;
 
-/// Check every record: schema, references, cycles, lifecycle, SLA and change-record rules
+/// Check every record: schema, references, cycles, lifecycle, SLA, change, incident and
+/// problem rules
 ///
-/// Formats (--format): human (default), json, github, sarif, junit. Exit status: 0 valid,
+/// SLA breaches of open incidents and overdue actions are judged at --now (default: the
+/// clock). Formats (--format): human (default), json, github, sarif, junit. Exit status: 0 valid,
 /// 1 errors found, 2 usage or configuration error, 3 could not complete.
 #[derive(Debug, clap::Args)]
 pub struct ValidateArgs {
@@ -34,13 +36,14 @@ pub(super) enum Format {
 
 pub(super) fn run(global: &GlobalArgs, args: &ValidateArgs) -> Result<ExitStatus, CommandError> {
     let format = global.format(Format::Human)?;
+    let now = global.now()?;
     let root = global.root()?;
     let source = match &args.rev {
         Some(rev) => Source::Revision(rev.clone()),
         None if args.staged => Source::Revision(git::GitRepo::discover(&root)?.stage()?),
         None => Source::WorkTree,
     };
-    let v = validation::run(&root, &source)?;
+    let v = validation::run(&root, &source, now)?;
     let style = Style {
         color: global.color(),
         path_prefix: git::worktree_prefix(&root),

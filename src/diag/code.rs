@@ -80,7 +80,7 @@ codes! {
         "Each document must be a mapping with `apiVersion`, `kind`, `metadata` and `spec`. A list or a scalar at the top level is not a record. If the file is not meant for cabinet, list it in `spec.exclude` in cabinet.yaml.";
     UnknownKind = "unknown-kind", Error,
         "a `cabinet/v1` document has a kind cabinet does not know",
-        "The kinds are Config, Policy, Team, Service, ConfigurationItem, SLA, Change and ChangeModel. Kinds are case-sensitive.";
+        "The kinds are Config, Policy, Team, Service, ConfigurationItem, SLA, Change, ChangeModel, Incident and Problem. Kinds are case-sensitive.";
     UnsupportedApiVersion = "unsupported-api-version", Error,
         "a cabinet document has an apiVersion this version does not read",
         "This version of cabinet reads `apiVersion: cabinet/v1`. A document with another `cabinet/...` version, or a record kind with `apiVersion` misspelt (`Cabinet/v1`) or empty, would otherwise be skipped silently, and a pull request could make a record vanish from review by changing one letter.";
@@ -219,6 +219,25 @@ codes! {
     WindowUndecidable = "window-undecidable", Error,
         "whether a change falls inside a maintenance window could not be decided",
         "Deciding whether a change fits a maintenance window walks the window's occurrences from its `start`; the gate walks at most a million of them per window and question. When no window is known to hold the change and one could not be walked far enough, the gate cannot tell, and blocks rather than guess. Give the window a recent `start`, or a coarser `FREQ`.";
+    // --- operations records: incidents and problems ---
+    PriorityMismatch = "priority-mismatch", Error,
+        "an incident's priority is not what the Policy's priority matrix gives for its impact and urgency",
+        "The priority picks the SLA targets an incident is held to, so it must follow from the impact and urgency by the Policy's `priorityMatrix` (the standard matrix by default: high impact and high urgency is P1, low and low is P4). An error, because a priority written by hand could otherwise make a P1 outage a P3 and its breach disappear; change the priority, or the impact and urgency if they were wrong.";
+    IncidentTimeOrder = "incident-time-order", Error,
+        "an incident's times are out of order, or a resolved incident has no `resolved` time",
+        "An incident is detected, then responded to, then resolved: `detected` ≤ `responded` ≤ `resolved`, and an incident whose status is `resolved` or `closed` says when (`resolved`). Every figure about the incident (its SLA breaches, the time to restore) is computed from these times, so times out of order are an error: they would make those figures wrong, and no SLA is checked for the incident until they are fixed.";
+    SlaResponseBreach = "sla-response-breach", Note,
+        "an incident was responded to later than the SLA's response target of its priority",
+        "The time from `detected` to `responded` is counted within the service hours of the SLA of every service the incident's computed impact reached (down or degraded), in the SLA's time zone, and compared with the response target of the incident's priority. Without `responded`, the response is taken to be the resolution (restoring the service answers the incident); an open incident is measured up to now (`--now`). A note, not an error: a breach is a fact of the past that no edit to the record can honestly undo, and it must not block the pull request that records it; reports count it.";
+    SlaResolutionBreach = "sla-resolution-breach", Note,
+        "an incident took longer to resolve than the SLA's resolution target of its priority",
+        "The time from `detected` to `resolved` is counted within the service hours of the SLA of every service the incident's computed impact reached (down or degraded), in the SLA's time zone, and compared with the resolution target of the incident's priority. An open incident is measured up to now (`--now`) and breaches once it is past the target. A note, not an error: a breach is a fact of the past that no edit to the record can honestly undo, and it must not block the pull request that records it; reports count it.";
+    ActionOverdue = "action-overdue", Warning,
+        "a follow-up action of an incident is not done and its due date has passed",
+        "An action is overdue from the day after its `due` date (UTC), judged against now (`--now`), until it is marked `done: true`. A warning: the follow-ups of a post-incident review are what keeps the incident from happening again, so an overdue one is worth everyone's attention, but it should not block unrelated pull requests. Do it, or agree a new date and change `due`.";
+    KnownErrorIncomplete = "known-error-incomplete", Error,
+        "a problem lacks what its status requires: a root cause from known-error on, a workaround while a known error, a fix once resolved",
+        "A known error is an entry of the known-error database: people look it up during an incident, so it must say why it happens (`rootCause`) and how to restore service meanwhile (`workaround`). A resolved or closed problem names the change that removed the cause (`fix`) and keeps its root cause. An error, like a change without a backout plan: the record claims a status its content does not support; fill in the field, or set the status back.";
 }
 
 impl Code {

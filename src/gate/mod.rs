@@ -160,7 +160,7 @@ pub(crate) fn run(
         });
     }
     let (validation, base_graph) = rayon::join(
-        || validation::of(head_loaded),
+        || validation::of(head_loaded, now),
         || DependencyGraph::build(&base_loaded.records),
     );
     let base_policy = base_loaded.records.policy().map(|(_, p)| p.clone());

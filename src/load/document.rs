@@ -126,7 +126,7 @@ fn check(file: &str, doc: &ParsedDocument, out: &mut Vec<Diagnostic>) -> Checked
             out.push(
                 Diagnostic::new(Code::MissingField, "missing field `kind`")
                     .at(here(""))
-                    .with_help("one of Config, Policy, Team, Service, ConfigurationItem, SLA, Change, ChangeModel"),
+                    .with_help("one of Config, Policy, Team, Service, ConfigurationItem, SLA, Change, ChangeModel, Incident, Problem"),
             );
             return Checked::Invalid;
         }
@@ -137,7 +137,7 @@ fn check(file: &str, doc: &ParsedDocument, out: &mut Vec<Diagnostic>) -> Checked
                     .at(here("/kind"));
                 d = match diag::closest(name, Kind::ALL.iter().map(|k| k.as_str())) {
                     Some(near) => d.with_help(format!("did you mean `{near}`?")),
-                    None => d.with_help("the kinds are Config, Policy, Team, Service, ConfigurationItem, SLA, Change and ChangeModel"),
+                    None => d.with_help("the kinds are Config, Policy, Team, Service, ConfigurationItem, SLA, Change, ChangeModel, Incident and Problem"),
                 };
                 out.push(d);
                 return Checked::Invalid;
@@ -180,6 +180,8 @@ fn read(file: &str, doc: ParsedDocument, kind: Kind, out: &mut Vec<Diagnostic>) 
         Kind::Sla => typed(value, Spec::Sla),
         Kind::Change => typed(value, |s| Spec::Change(Box::new(s))),
         Kind::ChangeModel => typed(value, Spec::ChangeModel),
+        Kind::Incident => typed(value, |s| Spec::Incident(Box::new(s))),
+        Kind::Problem => typed(value, Spec::Problem),
     };
     match typed {
         Ok((metadata, spec)) => Classified::Record(Box::new(Record {

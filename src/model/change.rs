@@ -98,7 +98,8 @@ pub struct ChangeWindow {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Emergency {
-    /// The incident the change responds to (`INC-88121`).
+    /// The incident the change responds to: `incident:ID` for an Incident record (checked),
+    /// or the ticket id of another tool (`INC-88121`).
     #[schemars(length(min = 1))]
     pub incident: String,
     #[schemars(length(min = 1))]
@@ -155,7 +156,8 @@ impl ChangeStatus {
 #[serde(deny_unknown_fields)]
 pub struct Outcome {
     pub result: OutcomeResult,
-    /// Incidents the change caused.
+    /// Incidents the change caused: `incident:ID` for Incident records (checked), or ticket
+    /// ids of another tool.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub incidents: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -4,7 +4,9 @@
 
 mod change;
 mod config;
+mod incident;
 mod policy;
+mod problem;
 mod reference;
 mod service;
 mod set;
@@ -13,7 +15,9 @@ mod team;
 
 pub use change::*;
 pub use config::*;
+pub use incident::*;
 pub use policy::*;
+pub use problem::*;
 pub use reference::*;
 pub use service::*;
 pub use set::*;
@@ -43,10 +47,12 @@ pub enum Kind {
     Sla,
     Change,
     ChangeModel,
+    Incident,
+    Problem,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 10] = [
         Kind::Config,
         Kind::Policy,
         Kind::Team,
@@ -55,6 +61,8 @@ impl Kind {
         Kind::Sla,
         Kind::Change,
         Kind::ChangeModel,
+        Kind::Incident,
+        Kind::Problem,
     ];
 
     /// The name written in `kind:`.
@@ -68,6 +76,8 @@ impl Kind {
             Kind::Sla => "SLA",
             Kind::Change => "Change",
             Kind::ChangeModel => "ChangeModel",
+            Kind::Incident => "Incident",
+            Kind::Problem => "Problem",
         }
     }
 
@@ -86,6 +96,8 @@ impl Kind {
             Kind::Sla => "sla",
             Kind::Change => "change",
             Kind::ChangeModel => "model",
+            Kind::Incident => "incident",
+            Kind::Problem => "problem",
         }
     }
 
@@ -183,6 +195,8 @@ pub enum Spec {
     Sla(SlaSpec),
     Change(Box<ChangeSpec>),
     ChangeModel(ChangeModelSpec),
+    Incident(Box<IncidentSpec>),
+    Problem(ProblemSpec),
 }
 
 impl Spec {
@@ -196,6 +210,8 @@ impl Spec {
             Spec::Sla(_) => Kind::Sla,
             Spec::Change(_) => Kind::Change,
             Spec::ChangeModel(_) => Kind::ChangeModel,
+            Spec::Incident(_) => Kind::Incident,
+            Spec::Problem(_) => Kind::Problem,
         }
     }
 }
@@ -249,6 +265,8 @@ impl Spec {
             Spec::Sla(s) => serde_json::to_value(s),
             Spec::Change(s) => serde_json::to_value(s),
             Spec::ChangeModel(s) => serde_json::to_value(s),
+            Spec::Incident(s) => serde_json::to_value(s),
+            Spec::Problem(s) => serde_json::to_value(s),
         };
         v.unwrap_or(serde_json::Value::Null)
     }

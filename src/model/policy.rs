@@ -1,7 +1,9 @@
 //! The change policy: who approves what, how risk is scored, freezes and maintenance windows.
 //! When gating a pull request it is always read from the base revision.
 
-use super::{ANY_REF, ChangeType, DURATION_PATTERN, Risk, SERVICE_OR_CI_REF, TEAM_REF};
+use super::{
+    ANY_REF, ChangeType, DURATION_PATTERN, Level, Priority, Risk, SERVICE_OR_CI_REF, TEAM_REF,
+};
 use jiff::Timestamp;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -74,6 +76,90 @@ pub struct PolicySpec {
     /// file lives), or a file matching `paths`, is a governance change.
     #[serde(default)]
     pub governance: Governance,
+    /// The priority of an incident from its impact and urgency (default: the standard
+    /// matrix, P1 for high and high down to P4). A row not written keeps the default.
+    #[serde(default)]
+    pub priority_matrix: PriorityMatrix,
+    /// How much a degraded minute of a service counts against its availability, as a share
+    /// of a down minute (default 0.5).
+    #[serde(default = "PolicySpec::degraded_availability_weight")]
+    #[schemars(range(min = 0.0, max = 1.0))]
+    pub degraded_availability_weight: f64,
+}
+
+/// Impact (the rows) by urgency (the columns) gives the priority of an incident.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PriorityMatrix {
+    #[serde(default = "PriorityMatrix::high")]
+    pub high: PriorityRow,
+    #[serde(default = "PriorityMatrix::medium")]
+    pub medium: PriorityRow,
+    #[serde(default = "PriorityMatrix::low")]
+    pub low: PriorityRow,
+}
+
+/// The priorities of one impact, by urgency.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PriorityRow {
+    pub high: Priority,
+    pub medium: Priority,
+    pub low: Priority,
+}
+
+impl PriorityRow {
+    fn of(&self, urgency: Level) -> Priority {
+        match urgency {
+            Level::High => self.high,
+            Level::Medium => self.medium,
+            Level::Low => self.low,
+        }
+    }
+}
+
+impl PriorityMatrix {
+    fn high() -> PriorityRow {
+        PriorityRow {
+            high: Priority::P1,
+            medium: Priority::P2,
+            low: Priority::P3,
+        }
+    }
+    fn medium() -> PriorityRow {
+        PriorityRow {
+            high: Priority::P2,
+            medium: Priority::P3,
+            low: Priority::P4,
+        }
+    }
+    fn low() -> PriorityRow {
+        PriorityRow {
+            high: Priority::P3,
+            medium: Priority::P4,
+            low: Priority::P4,
+        }
+    }
+
+    /// The priority of an incident of this impact and urgency.
+    pub fn priority(&self, impact: Level, urgency: Level) -> Priority {
+        let row = match impact {
+            Level::High => &self.high,
+            Level::Medium => &self.medium,
+            Level::Low => &self.low,
+        };
+        row.of(urgency)
+    }
+}
+
+impl Default for PriorityMatrix {
+    fn default() -> Self {
+        PriorityMatrix {
+            high: PriorityMatrix::high(),
+            medium: PriorityMatrix::medium(),
+            low: PriorityMatrix::low(),
+        }
+    }
 }
 
 /// The built-in governance rule: it always applies to changes of what the gate runs on, so a
@@ -134,6 +220,9 @@ impl PolicySpec {
     fn default_window_tiers() -> Vec<u8> {
         vec![1]
     }
+    fn degraded_availability_weight() -> f64 {
+        0.5
+    }
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -172,6 +261,18 @@ pub struct RiskPolicy {
     /// The lowest score of each level above `low`.
     #[serde(default)]
     pub levels: RiskLevels,
+    /// Points for each open known error (a Problem at `known-error`) on an affected or
+    /// impacted record (default 2).
+    #[serde(default = "RiskPolicy::known_error_weight")]
+    pub known_error_weight: u32,
+    /// Points for each incident of the last `recentIncidentDays` on an affected record
+    /// (default 1).
+    #[serde(default = "RiskPolicy::recent_incident_weight")]
+    pub recent_incident_weight: u32,
+    /// How far back an incident counts as recent, in days (default 90).
+    #[serde(default = "RiskPolicy::recent_incident_days")]
+    #[schemars(range(min = 1, max = 3660))]
+    pub recent_incident_days: u32,
 }
 
 impl RiskPolicy {
@@ -183,6 +284,15 @@ impl RiskPolicy {
     }
     fn failed_before() -> u32 {
         2
+    }
+    fn known_error_weight() -> u32 {
+        2
+    }
+    fn recent_incident_weight() -> u32 {
+        1
+    }
+    fn recent_incident_days() -> u32 {
+        90
     }
 }
 
@@ -196,6 +306,9 @@ impl Default for RiskPolicy {
             missing_verification: RiskPolicy::missing_verification(),
             failed_before: RiskPolicy::failed_before(),
             levels: RiskLevels::default(),
+            known_error_weight: RiskPolicy::known_error_weight(),
+            recent_incident_weight: RiskPolicy::recent_incident_weight(),
+            recent_incident_days: RiskPolicy::recent_incident_days(),
         }
     }
 }

@@ -13,6 +13,12 @@ pub const TEAM_REF: &str = r"^(?:team:)?(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._-]{0,12
 pub const SLA_REF: &str = r"^(?:sla:)?(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._-]{0,127}$";
 /// A change model, bare or as `model:ID`.
 pub const MODEL_REF: &str = r"^(?:model:)?(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._-]{0,127}$";
+/// A change record, bare or as `change:ID`.
+pub const CHANGE_REF: &str = r"^(?:change:)?(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._-]{0,127}$";
+/// An incident, bare or as `incident:ID`.
+pub const INCIDENT_REF: &str = r"^(?:incident:)?(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._-]{0,127}$";
+/// A problem, bare or as `problem:ID`.
+pub const PROBLEM_REF: &str = r"^(?:problem:)?(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._-]{0,127}$";
 /// Any record that can be named.
 pub const ANY_REF: &str =
     r"^(?:service|ci|sla|team|change|model):(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._-]{0,127}$";

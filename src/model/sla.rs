@@ -94,6 +94,16 @@ pub struct Priorities {
 }
 
 impl Priorities {
+    /// The targets of one priority, if the SLA sets them.
+    pub fn get(&self, priority: super::Priority) -> Option<&Target> {
+        match priority {
+            super::Priority::P1 => self.p1.as_ref(),
+            super::Priority::P2 => self.p2.as_ref(),
+            super::Priority::P3 => self.p3.as_ref(),
+            super::Priority::P4 => self.p4.as_ref(),
+        }
+    }
+
     /// `(name, target)` from the most to the least urgent, skipping absent ones.
     pub fn iter(&self) -> impl Iterator<Item = (&'static str, &Target)> {
         [

@@ -108,6 +108,26 @@ pub(crate) fn human(
         }
         writeln!(out)?;
     }
+    for i in &report.incidents {
+        let when = match i.resolved {
+            Some(resolved) => format!("{} to {resolved}", i.detected),
+            None => format!("since {}", i.detected),
+        };
+        writeln!(
+            out,
+            "{bold}incident {}{reset}  {dim}{}{reset}  {} {}, {when}",
+            i.id,
+            escape(&i.name),
+            i.priority.as_str(),
+            i.status.as_str()
+        )?;
+    }
+    // What an incident names has failed; what a change names is changed.
+    let incidents_only = !report.incidents.is_empty() && report.changes.is_empty();
+    let seed = if incidents_only { "failed" } else { "changed" };
+    if !report.incidents.is_empty() {
+        writeln!(out)?;
+    }
     if report.impact.changed.is_empty() {
         writeln!(out, "no service or configuration item is changed")?;
     } else {
@@ -137,6 +157,7 @@ pub(crate) fn human(
             out: &mut dyn Write,
             tree: &Tree<'_>,
             prefix: &str,
+            seed: &str,
             colors: (&str, &str, &str, &str),
         ) -> io::Result<()> {
             let (dim, red, yellow, reset) = colors;
@@ -159,7 +180,7 @@ pub(crate) fn human(
                         line.push_str(&format!("  tier {t}"));
                     }
                     let status = if i.changed {
-                        "changed".to_string()
+                        seed.to_string()
                     } else if i.impact == Impact::Full {
                         format!("{red}{}{reset}", word(i.impact))
                     } else {
@@ -168,11 +189,11 @@ pub(crate) fn human(
                     line.push_str(&format!("  [{status}]"));
                 }
                 writeln!(out, "{line}")?;
-                walk(out, child, &next, colors)?;
+                walk(out, child, &next, seed, colors)?;
             }
             Ok(())
         }
-        walk(out, &root, "", (dim, red, yellow, reset))?;
+        walk(out, &root, "", seed, (dim, red, yellow, reset))?;
     }
     for g in &report.impact.redundancy {
         let verdict = if g.down {
@@ -203,6 +224,10 @@ pub(crate) fn human(
         down,
         services.len() - down
     )?;
+    // The risk scores a change; what an incident took down is already history.
+    if incidents_only {
+        return Ok(());
+    }
     let r = &report.risk;
     let computed = if r.computed != r.level {
         format!(", computed {}", r.computed.as_str())

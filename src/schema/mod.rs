@@ -4,8 +4,8 @@
 
 use crate::diag::{self, Code, Diagnostic, Location};
 use crate::model::{
-    API_VERSION, ChangeModelSpec, ChangeSpec, ConfigSpec, ConfigurationItemSpec, Envelope, Kind,
-    PolicySpec, ServiceSpec, SlaSpec, TeamSpec,
+    API_VERSION, ChangeModelSpec, ChangeSpec, ConfigSpec, ConfigurationItemSpec, Envelope,
+    IncidentSpec, Kind, PolicySpec, ProblemSpec, ServiceSpec, SlaSpec, TeamSpec,
 };
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{ValidationError, Validator};
@@ -28,6 +28,8 @@ pub fn schema_for(kind: Kind) -> Value {
         Kind::Sla => generate::<SlaSpec>(),
         Kind::Change => generate::<ChangeSpec>(),
         Kind::ChangeModel => generate::<ChangeModelSpec>(),
+        Kind::Incident => generate::<IncidentSpec>(),
+        Kind::Problem => generate::<ProblemSpec>(),
     };
     standard_formats(&mut schema);
     let root = schema

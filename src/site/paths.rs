@@ -16,6 +16,8 @@ pub(super) fn folder(kind: Kind) -> &'static str {
         Kind::ChangeModel => "models",
         Kind::Policy => "policy",
         Kind::Config => "config",
+        Kind::Incident => "incidents",
+        Kind::Problem => "problems",
     }
 }
 

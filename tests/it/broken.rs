@@ -42,6 +42,12 @@ const EXPECTED: &[(&str, &str, u64, u64)] = &[
     ("depends-on-retired", "graph/services.yaml", 11, 7),
     ("depends-on-deprecated", "graph/services.yaml", 13, 13),
     ("missing-sla", "graph/services.yaml", 22, 14),
+    ("priority-mismatch", "ops/incidents.yaml", 9, 13),
+    ("incident-time-order", "ops/incidents.yaml", 24, 14),
+    ("sla-response-breach", "ops/incidents.yaml", 38, 14),
+    ("sla-resolution-breach", "ops/incidents.yaml", 39, 13),
+    ("action-overdue", "ops/incidents.yaml", 55, 62),
+    ("known-error-incomplete", "ops/problems.yaml", 6, 11),
     ("unknown-time-zone", "policy/policy.yaml", 9, 93),
     ("invalid-recurrence", "policy/policy.yaml", 11, 39),
     ("window-too-frequent", "policy/policy.yaml", 13, 35),
@@ -179,7 +185,7 @@ fn a_subfolder_of_a_git_repository_is_read_at_a_revision() {
         &["validate", "--rev", "HEAD", "--format", "json"],
     );
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
-    assert_eq!(run.json()["records"], 11);
+    assert_eq!(run.json()["records"], 13);
 }
 
 #[test]

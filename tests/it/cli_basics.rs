@@ -7,7 +7,7 @@ fn the_starter_repository_validates() {
     let run = run_in(&examples().join("starter"), &["validate"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert!(
-        run.stdout.contains("ok: 11 records valid"),
+        run.stdout.contains("ok: 13 records valid"),
         "{}",
         run.stdout
     );

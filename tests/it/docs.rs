@@ -38,9 +38,13 @@ fn the_readme_shows_real_output() {
         run.stdout,
         "README is stale for `{command}`"
     );
-    let validate = crate::util::run_in(&acme, &["validate"]);
+    let now = crate::examples::EXAMPLES_NOW;
+    let validate = crate::util::run_in(&acme, &["validate", "--now", now]);
     assert_eq!(
-        shown_after(&readme, "cargo run --locked -- -C examples/acme validate"),
+        shown_after(
+            &readme,
+            &format!("cargo run --locked -- -C examples/acme validate --now {now}")
+        ),
         validate.stdout
     );
 }

@@ -25,10 +25,10 @@ fn json_has_the_fields_of_the_contract() {
         assert!(json.get(field).is_some(), "missing `{field}`");
     }
     assert_eq!(json["ok"], false);
-    assert_eq!(json["records"], 26);
+    assert_eq!(json["records"], 31);
     assert_eq!(json["skipped"], 1);
-    assert_eq!(json["errors"], 35);
-    assert_eq!(json["warnings"], 8);
+    assert_eq!(json["errors"], 38);
+    assert_eq!(json["warnings"], 9);
     let d = &json["diagnostics"][0];
     for field in [
         "severity", "code", "file", "line", "column", "pointer", "message",
@@ -70,14 +70,22 @@ the window of `CHG-2026-0001` ends at 2026-12-01T22%3A00%3A00Z but starts at 202
             .lines()
             .filter(|l| l.starts_with("::error "))
             .count(),
-        35
+        38
     );
     assert_eq!(
         run.stdout
             .lines()
             .filter(|l| l.starts_with("::warning "))
             .count(),
-        8
+        9
+    );
+    // SLA breaches are notes: GitHub's notices.
+    assert_eq!(
+        run.stdout
+            .lines()
+            .filter(|l| l.starts_with("::notice "))
+            .count(),
+        2
     );
 }
 
@@ -136,7 +144,7 @@ fn sarif_validates_against_the_official_schema() {
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
     let results = log["runs"][0]["results"].as_array().unwrap();
-    assert_eq!(results.len(), 43);
+    assert_eq!(results.len(), 49);
     let first = &results[0];
     assert_eq!(first["ruleId"], "window-order");
     let rule =

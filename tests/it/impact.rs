@@ -349,3 +349,49 @@ fn an_unknown_base_is_a_usage_error() {
         run.stderr
     );
 }
+
+#[test]
+fn an_incident_shows_what_it_took_down() {
+    let run = acme(&["impact", "incident:INC-2026-0106", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json = run.json();
+    assert_eq!(json["changed"], serde_json::json!(["ci:redis-sessions"]));
+    assert_eq!(json["incidents"][0]["id"], "INC-2026-0106");
+    assert_eq!(json["incidents"][0]["priority"], "P2");
+    assert_eq!(json["incidents"][0]["status"], "closed");
+    let impacted = refs(&json);
+    assert!(
+        impacted.contains(&"service:checkout=full".to_string()),
+        "{impacted:?}"
+    );
+    assert!(
+        impacted.contains(&"service:storefront=partial".to_string()),
+        "{impacted:?}"
+    );
+    let human = acme(&["impact", "incident:INC-2026-0106"]);
+    assert_eq!(human.code, 0, "{}", human.stderr);
+    assert!(
+        human.stdout.starts_with(
+            "incident INC-2026-0106  Customers signed out and baskets lost  P2 closed, 2026-11-15T21:41:00Z to 2026-11-15T22:10:00Z\n"
+        ),
+        "{}",
+        human.stdout
+    );
+    assert!(
+        human
+            .stdout
+            .contains("ci:redis-sessions  Session and basket cache  [failed]\n"),
+        "{}",
+        human.stdout
+    );
+    // The risk scores a change; an incident's outage is history.
+    assert!(!human.stdout.contains("risk:"), "{}", human.stdout);
+    let typo = acme(&["impact", "incident:INC-2026-016"]);
+    assert_eq!(typo.code, 2);
+    assert!(
+        typo.stderr
+            .contains("did you mean `incident:INC-2026-0106`?"),
+        "{}",
+        typo.stderr
+    );
+}

@@ -1,0 +1,422 @@
+//! SLA breaches of incidents: for every service an incident's computed impact reached (down or
+//! degraded), the time to respond and to resolve, counted within the service hours of that
+//! service's SLA, against the SLA's targets for the incident's priority. An open incident is
+//! measured up to `now`.
+
+use super::incident::times_in_order;
+use crate::diag::{Code, Diagnostic};
+use crate::graph::DependencyGraph;
+use crate::impact::ImpactSet;
+use crate::model::{
+    IncidentSpec, Kind, Priority, Record, RecordRef, RecordSet, SlaSpec, Spec, duration_seconds,
+};
+use crate::service_hours::ServiceClock;
+use jiff::Timestamp;
+use std::collections::{BTreeMap, HashMap};
+
+/// An SLA with its clock.
+struct Agreement<'a> {
+    record: &'a Record,
+    spec: &'a SlaSpec,
+    clock: ServiceClock,
+}
+
+/// Which target a measure is held to.
+#[derive(Clone, Copy)]
+enum Measure {
+    Response,
+    Resolution,
+}
+
+impl Measure {
+    fn field(self) -> &'static str {
+        match self {
+            Measure::Response => "response",
+            Measure::Resolution => "resolution",
+        }
+    }
+
+    fn code(self) -> Code {
+        match self {
+            Measure::Response => Code::SlaResponseBreach,
+            Measure::Resolution => Code::SlaResolutionBreach,
+        }
+    }
+}
+
+pub(super) fn findings(
+    set: &RecordSet,
+    graph: &DependencyGraph,
+    now: Timestamp,
+    out: &mut Vec<Diagnostic>,
+) {
+    let agreements: HashMap<&str, Agreement<'_>> = set
+        .of_kind(Kind::Sla)
+        .filter(|r| set.is_first(r))
+        .filter_map(|r| match &r.spec {
+            Spec::Sla(spec) => Some((
+                r.id(),
+                Agreement {
+                    record: r,
+                    spec,
+                    clock: ServiceClock::new(spec.service_hours.as_ref())?,
+                },
+            )),
+            _ => None,
+        })
+        .collect();
+    if agreements.is_empty() {
+        return;
+    }
+    // The tightest target of each priority and measure over every SLA: service time never
+    // exceeds the time on the wall, so an incident that took less than it breaches nothing,
+    // and its impact need not be computed.
+    let mut tightest: HashMap<(Priority, u8), i64> = HashMap::new();
+    for a in agreements.values() {
+        for p in [Priority::P1, Priority::P2, Priority::P3, Priority::P4] {
+            let Some(t) = a.spec.priorities.get(p) else {
+                continue;
+            };
+            for (m, text) in [(0, &t.response), (1, &t.resolution)] {
+                if let Some(s) = duration_seconds(text) {
+                    let e = tightest.entry((p, m)).or_insert(s);
+                    *e = (*e).min(s);
+                }
+            }
+        }
+    }
+    for r in set.iter() {
+        let Spec::Incident(i) = &r.spec else {
+            continue;
+        };
+        // Times out of order are reported by the incident check; nothing can be measured.
+        if !times_in_order(i) {
+            continue;
+        }
+        let resolution_end = i.resolved.unwrap_or(now);
+        let response_end = i.responded.or(i.resolved).unwrap_or(now);
+        let on_the_wall = |end: Timestamp| end.as_second() - i.detected.as_second();
+        let may_breach = |m: u8, end: Timestamp| {
+            tightest
+                .get(&(i.priority, m))
+                .is_some_and(|&t| on_the_wall(end) > t)
+        };
+        if !may_breach(0, response_end) && !may_breach(1, resolution_end) {
+            continue;
+        }
+        let affects: Vec<RecordRef> = i
+            .affects
+            .iter()
+            .filter_map(|a| RecordRef::parse(a))
+            .collect();
+        let impact = ImpactSet::compute(set, graph, &affects);
+        let mut by_sla: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        for s in impact.services() {
+            if let Some(sla) = &s.sla {
+                by_sla
+                    .entry(sla.as_str())
+                    .or_default()
+                    .push(s.reference.to_string());
+            }
+        }
+        for (sla, services) in by_sla {
+            let Some(a) = agreements.get(sla) else {
+                continue;
+            };
+            for (m, end) in [
+                (Measure::Response, response_end),
+                (Measure::Resolution, resolution_end),
+            ] {
+                if let Some(d) = breach(r, i, a, &services, m, end) {
+                    out.push(d);
+                }
+            }
+        }
+    }
+}
+
+/// The finding for one SLA and one measure, if the incident took longer than the target.
+fn breach(
+    r: &Record,
+    i: &IncidentSpec,
+    a: &Agreement<'_>,
+    services: &[String],
+    m: Measure,
+    end: Timestamp,
+) -> Option<Diagnostic> {
+    let target = a.spec.priorities.get(i.priority)?;
+    let text = match m {
+        Measure::Response => &target.response,
+        Measure::Resolution => &target.resolution,
+    };
+    let limit = duration_seconds(text)?;
+    let took = a.clock.seconds_between(i.detected, end);
+    if took <= limit {
+        return None;
+    }
+    let (p, field, sla) = (i.priority.as_str(), m.field(), a.record.id());
+    let (pointer, what) = match (m, i.responded, i.resolved) {
+        (Measure::Response, Some(_), _) => ("/spec/responded", "was first responded to"),
+        (Measure::Response, None, Some(_)) => (
+            "/spec/resolved",
+            "records no response before its resolution",
+        ),
+        (Measure::Response, None, None) => ("/spec/status", "is open with no response"),
+        (Measure::Resolution, _, Some(_)) => ("/spec/resolved", "was resolved"),
+        (Measure::Resolution, _, None) => ("/spec/status", "is open and unresolved"),
+    };
+    let mut d = Diagnostic::new(
+        m.code(),
+        format!(
+            "incident `{}` {what} after {} of `{sla}` service time, past its {p} {field} target of {text}",
+            r.id(),
+            length(took)
+        ),
+    )
+    .at(r.at(pointer))
+    .with_related(
+        a.record.at(format!("/spec/priorities/{p}/{field}")),
+        format!("{p} {field} target of `{sla}`"),
+    )
+    .with_note(format!("reached under `{sla}`: {}", services.join(", ")));
+    if matches!(m, Measure::Response) && i.responded.is_none() {
+        d = d.with_help("record the first response in `responded:` if it came earlier");
+    }
+    Some(d)
+}
+
+/// Seconds as `2d 3h 5m` (down to the minute; seconds under a minute).
+fn length(seconds: i64) -> String {
+    if seconds < 60 {
+        return format!("{seconds}s");
+    }
+    let (d, h, m) = (
+        seconds / 86_400,
+        seconds % 86_400 / 3_600,
+        seconds % 3_600 / 60,
+    );
+    let parts: Vec<String> = [(d, "d"), (h, "h"), (m, "m")]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, unit)| format!("{n}{unit}"))
+        .collect();
+    parts.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::records_from_str;
+
+    /// `db` carries `app` (office hours in London, P1 15m/4h) hard and `web` (around the
+    /// clock, P1 30m/2h) softly, through `app`.
+    const CATALOGUE: &str = "\
+apiVersion: cabinet/v1
+kind: SLA
+metadata: {id: office}
+spec:
+  availability: 99.5
+  serviceHours: {timezone: Europe/London, days: [mon, tue, wed, thu, fri], from: \"08:00\", to: \"18:00\"}
+  priorities:
+    P1: {response: 15m, resolution: 4h}
+---
+apiVersion: cabinet/v1
+kind: SLA
+metadata: {id: always}
+spec:
+  availability: 99.9
+  serviceHours: 24x7
+  priorities:
+    P1: {response: 30m, resolution: 2h}
+---
+apiVersion: cabinet/v1
+kind: ConfigurationItem
+metadata: {id: db}
+spec: {type: database, owner: t, environment: production, lifecycle: live}
+---
+apiVersion: cabinet/v1
+kind: Service
+metadata: {id: app}
+spec: {owner: t, tier: 2, lifecycle: live, sla: office, dependsOn: [ci:db]}
+---
+apiVersion: cabinet/v1
+kind: Service
+metadata: {id: web}
+spec: {owner: t, tier: 1, lifecycle: live, sla: sla:always, dependsOn: [{ref: service:app, impact: partial}]}
+";
+
+    fn incident(affects: &str, times: &str, status: &str) -> String {
+        format!(
+            "---\napiVersion: cabinet/v1\nkind: Incident\nmetadata: {{id: INC-1}}\nspec: {{affects: [{affects}], impact: high, urgency: high, priority: P1, {times}, status: {status}}}\n"
+        )
+    }
+
+    /// `(code, SLA, pointer)` of every finding at `now`.
+    fn breaches(incident: &str, now: &str) -> Vec<(&'static str, String, String)> {
+        let (records, diagnostics) = records_from_str("r.yaml", &format!("{CATALOGUE}{incident}"));
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let set = RecordSet::new(records);
+        let graph = DependencyGraph::build(&set);
+        let mut out = Vec::new();
+        findings(&set, &graph, now.parse().unwrap(), &mut out);
+        out.into_iter()
+            .map(|d| {
+                let sla = d.message.split('`').nth(3).unwrap_or_default().to_string();
+                (d.code.as_str(), sla, d.location.unwrap().pointer)
+            })
+            .collect()
+    }
+
+    const NOW: &str = "2026-12-01T00:00:00Z";
+
+    /// The findings about `office` alone (what `app` is held to; `web`, degraded through it,
+    /// has its own tighter targets).
+    fn office(incident: &str, now: &str) -> Vec<(&'static str, String, String)> {
+        let mut found = breaches(incident, now);
+        found.retain(|(_, sla, _)| sla == "office");
+        found
+    }
+
+    #[test]
+    fn within_every_target_nothing_is_reported() {
+        let times = "detected: \"2026-11-03T10:00:00Z\", responded: \"2026-11-03T10:10:00Z\", resolved: \"2026-11-03T11:30:00Z\"";
+        assert_eq!(breaches(&incident("ci:db", times, "resolved"), NOW), vec![]);
+    }
+
+    #[test]
+    fn every_service_the_impact_reaches_is_held_to_its_own_sla() {
+        // Tuesday 10:00 to 15:00 UTC (GMT in November): five hours, in office hours too.
+        // `app` is down (office: 4h), `web` degraded through it (always: 2h); the response
+        // after 20 minutes misses only office's 15.
+        let times = "detected: \"2026-11-03T10:00:00Z\", responded: \"2026-11-03T10:20:00Z\", resolved: \"2026-11-03T15:00:00Z\"";
+        assert_eq!(
+            breaches(&incident("ci:db", times, "closed"), NOW),
+            vec![
+                (
+                    "sla-resolution-breach",
+                    "always".into(),
+                    "/spec/resolved".into()
+                ),
+                (
+                    "sla-response-breach",
+                    "office".into(),
+                    "/spec/responded".into()
+                ),
+                (
+                    "sla-resolution-breach",
+                    "office".into(),
+                    "/spec/resolved".into()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn only_service_hours_count_across_several_windows() {
+        // Friday 17:00 to Monday 10:00 London time: 1 h on Friday and 2 h on Monday for
+        // `office`, within its 4 h; 65 h on the wall for `always`, far past its 2 h.
+        let times = "detected: \"2026-11-06T17:00:00Z\", responded: \"2026-11-06T17:10:00Z\", resolved: \"2026-11-09T10:00:00Z\"";
+        assert_eq!(
+            breaches(&incident("ci:db", times, "resolved"), NOW),
+            vec![(
+                "sla-resolution-breach",
+                "always".into(),
+                "/spec/resolved".into()
+            )]
+        );
+        // Affecting `web` alone reaches nothing under `office`: impact runs up the graph.
+        let only_web = breaches(&incident("service:web", times, "resolved"), NOW);
+        assert_eq!(only_web.len(), 1);
+        assert_eq!(only_web[0].1, "always");
+    }
+
+    #[test]
+    fn office_hours_across_the_clock_change_are_counted_in_local_time() {
+        // London goes to BST on Sunday 2026-03-29. Friday 16:00 GMT to Monday 11:00 BST is
+        // 2 h + 3 h = 5 h of office time: past the 4 h target. Read in UTC without the
+        // switch it would be 2 h + 4 h.
+        let times = "detected: \"2026-03-27T16:00:00Z\", responded: \"2026-03-27T16:05:00Z\", resolved: \"2026-03-30T10:00:00Z\"";
+        let found = office(&incident("service:app", times, "resolved"), NOW);
+        assert_eq!(
+            found,
+            vec![(
+                "sla-resolution-breach",
+                "office".into(),
+                "/spec/resolved".into()
+            )]
+        );
+        let (records, _) = records_from_str(
+            "r.yaml",
+            &format!("{CATALOGUE}{}", incident("service:app", times, "resolved")),
+        );
+        let set = RecordSet::new(records);
+        let mut out = Vec::new();
+        findings(
+            &set,
+            &DependencyGraph::build(&set),
+            NOW.parse().unwrap(),
+            &mut out,
+        );
+        let office = out.iter().find(|d| d.message.contains("`office`")).unwrap();
+        assert!(
+            office.message.contains("after 5h of `office` service time"),
+            "{}",
+            office.message
+        );
+    }
+
+    #[test]
+    fn an_open_incident_breaches_once_now_is_past_the_target() {
+        let times = "detected: \"2026-11-03T10:00:00Z\", responded: \"2026-11-03T10:05:00Z\"";
+        let open = incident("service:app", times, "open");
+        assert_eq!(office(&open, "2026-11-03T13:59:00Z"), vec![]);
+        assert_eq!(
+            office(&open, "2026-11-03T14:01:00Z"),
+            vec![(
+                "sla-resolution-breach",
+                "office".into(),
+                "/spec/status".into()
+            )]
+        );
+        // Not responded to either: the response target is measured up to now too.
+        let silent = incident("service:app", "detected: \"2026-11-03T10:00:00Z\"", "open");
+        assert_eq!(
+            office(&silent, "2026-11-03T10:20:00Z"),
+            vec![(
+                "sla-response-breach",
+                "office".into(),
+                "/spec/status".into()
+            )]
+        );
+    }
+
+    #[test]
+    fn without_a_response_the_resolution_stands_for_it() {
+        let times = "detected: \"2026-11-03T10:00:00Z\", resolved: \"2026-11-03T10:40:00Z\"";
+        assert_eq!(
+            office(&incident("service:app", times, "resolved"), NOW),
+            vec![(
+                "sla-response-breach",
+                "office".into(),
+                "/spec/resolved".into()
+            )]
+        );
+    }
+
+    #[test]
+    fn times_out_of_order_measure_nothing() {
+        let times = "detected: \"2026-11-03T10:00:00Z\", resolved: \"2026-11-02T10:00:00Z\"";
+        assert_eq!(
+            breaches(&incident("service:app", times, "resolved"), NOW),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn lengths_read_in_days_hours_and_minutes() {
+        assert_eq!(length(45), "45s");
+        assert_eq!(length(38 * 60), "38m");
+        assert_eq!(length(5 * 3600 + 8 * 60 + 30), "5h 8m");
+        assert_eq!(length(2 * 86_400 + 3600), "2d 1h");
+    }
+}
