@@ -166,7 +166,7 @@ mod tests {
     }
 
     #[test]
-    fn the_policys_matrix_decides_the_priority() {
+    fn the_matrix_of_the_policy_decides_the_priority() {
         // This Policy makes high impact and medium urgency a P1.
         let policy = "apiVersion: cabinet/v1\nkind: Policy\nmetadata: {id: p}\nspec:\n  cab: cab\n  priorityMatrix:\n    high: {high: P1, medium: P1, low: P2}\n";
         let yaml = format!("{policy}{}", incident(FINE));
