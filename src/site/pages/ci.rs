@@ -3,16 +3,14 @@
 
 use super::CI_CAPS;
 use super::catalogue::Catalogue;
-use super::frame::Renderer;
 use super::related::{RelatedLists, SinglePoint, related_lists};
 use super::view::{LabelRow, LinkTo, RecordHeader, TeamSummary, json_word, lifecycle_word};
 use crate::graph::Node;
 use crate::model::{AttributeValue, ConfigurationItemSpec, Record};
-use crate::site::SiteError;
 use serde::Serialize;
 
 #[derive(Serialize)]
-struct CiPage<'a> {
+pub(super) struct CiPage<'a> {
     #[serde(flatten)]
     common: RecordHeader,
     ci_type: String,
@@ -32,7 +30,7 @@ struct Redundancy {
     members: Vec<LinkTo>,
 }
 
-fn ci_page<'a>(
+pub(super) fn ci_page<'a>(
     f: &'a Catalogue<'_>,
     r: &Record,
     c: &ConfigurationItemSpec,
@@ -70,20 +68,4 @@ fn ci_page<'a>(
         related,
     };
     (page, single)
-}
-
-/// Render the page of CI `r` (graph node `n`); returns it when it is a single point of
-/// failure.
-pub(super) fn render(
-    f: &Catalogue<'_>,
-    out: &Renderer<'_>,
-    r: &Record,
-    c: &ConfigurationItemSpec,
-    n: Node,
-) -> Result<Option<SinglePoint>, SiteError> {
-    let path = f.node_href(n).to_string();
-    let title = r.metadata.display_name().to_string();
-    let (page, single) = ci_page(f, r, c, n);
-    out.page("site/ci.html", path, "../", "cis", title, &page)?;
-    Ok(single)
 }

@@ -6,7 +6,8 @@
 //! `catalogue.rs` gathers what every page needs once (`conflicts.rs` finds the open changes that
 //! clash); `view.rs` holds the pieces models share, `summaries.rs` the one-line summaries list
 //! pages show, `related.rs` what service and CI pages list about the graph. One file per page
-//! family builds and renders its pages: `service.rs`, `ci.rs`, `sla.rs`, `team.rs`,
+//! family builds its pages (and renders them, but for service and CI pages, which `graph_pages`
+//! renders side by side): `service.rs`, `ci.rs`, `sla.rs`, `team.rs`,
 //! `change.rs`, `index.rs` (home and the CI index), `calendar.rs` (with the iCalendar feed),
 //! `risks.rs`, `search.rs` (with its index). `frame.rs` puts a model in the frame every
 //! template gets and hands the file to the sink; `render_all` below decides the order.
@@ -125,12 +126,32 @@ fn graph_pages(f: &Catalogue<'_>, out: &Renderer<'_>) -> Result<Vec<SinglePoint>
     node_records
         .par_iter()
         .map(|&(n, r)| match &r.spec {
-            Spec::Service(s) => service::render(f, out, r, s, n),
-            Spec::ConfigurationItem(c) => ci::render(f, out, r, c, n),
+            Spec::Service(s) => {
+                let (page, single) = service::service_page(f, r, s, n);
+                node_page(f, out, r, n, ("site/service.html", "services"), &page).map(|()| single)
+            }
+            Spec::ConfigurationItem(c) => {
+                let (page, single) = ci::ci_page(f, r, c, n);
+                node_page(f, out, r, n, ("site/ci.html", "cis"), &page).map(|()| single)
+            }
             _ => Err(SiteError::UnexpectedGraphNode { kind: r.kind() }),
         })
         .filter_map(Result::transpose)
         .collect()
+}
+
+/// Render the page of record `r`, graph node `n`, through `(template, nav section)`.
+fn node_page<T: serde::Serialize>(
+    f: &Catalogue<'_>,
+    out: &Renderer<'_>,
+    r: &Record,
+    n: Node,
+    (template, nav): (&str, &'static str),
+    page: &T,
+) -> Result<(), SiteError> {
+    let path = f.node_href(n).to_string();
+    let title = r.metadata.display_name().to_string();
+    out.page(template, path, "../", nav, title, page)
 }
 
 /// SLA, team and change pages, in parallel.

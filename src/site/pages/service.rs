@@ -2,17 +2,15 @@
 
 use super::SERVICE_CAPS;
 use super::catalogue::Catalogue;
-use super::frame::Renderer;
 use super::related::{RelatedLists, SinglePoint, related_lists};
 use super::view::{RecordHeader, SlaSummary, TeamSummary, lifecycle_word};
 use crate::graph::Node;
 use crate::model::{Record, ServiceSpec};
-use crate::site::SiteError;
 use crate::site::markdown;
 use serde::Serialize;
 
 #[derive(Serialize)]
-struct ServicePage<'a> {
+pub(super) struct ServicePage<'a> {
     #[serde(flatten)]
     common: RecordHeader,
     tier: u8,
@@ -42,7 +40,7 @@ struct Offering {
     description: Option<String>,
 }
 
-fn service_page<'a>(
+pub(super) fn service_page<'a>(
     f: &'a Catalogue<'_>,
     r: &Record,
     s: &ServiceSpec,
@@ -74,20 +72,4 @@ fn service_page<'a>(
         related,
     };
     (page, single)
-}
-
-/// Render the page of service `r` (graph node `n`); returns it when it is a single point of
-/// failure.
-pub(super) fn render(
-    f: &Catalogue<'_>,
-    out: &Renderer<'_>,
-    r: &Record,
-    s: &ServiceSpec,
-    n: Node,
-) -> Result<Option<SinglePoint>, SiteError> {
-    let path = f.node_href(n).to_string();
-    let title = r.metadata.display_name().to_string();
-    let (page, single) = service_page(f, r, s, n);
-    out.page("site/service.html", path, "../", "services", title, &page)?;
-    Ok(single)
 }
