@@ -4,6 +4,10 @@
 //! cargo run --release --example synth -- --services 1000 --cis 9000 --changes 2000 --out /tmp/synth
 //! ```
 //!
+//! `--incidents N` adds N incidents of September to November 2026 on CIs of every layer
+//! (default none): most are closed within their SLA targets, about one in ten runs long
+//! enough to breach one, a few are still open and some name the change that caused them.
+//!
 //! Shapes follow what real catalogues look like: CIs in layers (network, storage, compute,
 //! data, workloads) where each depends on a few records of the layers below, picked with a
 //! strong bias towards a few core records (a long tail of fan-in); redundancy groups of three
@@ -41,6 +45,7 @@ struct Args {
     services: usize,
     cis: usize,
     changes: usize,
+    incidents: usize,
     teams: usize,
     seed: u64,
     out: PathBuf,
@@ -53,6 +58,7 @@ fn parse_args() -> Result<Args, String> {
         services: 100,
         cis: 900,
         changes: 200,
+        incidents: 0,
         teams: 0,
         seed: 42,
         out: PathBuf::new(),
@@ -67,13 +73,14 @@ fn parse_args() -> Result<Args, String> {
             "--services" => args.services = number(value()?)?,
             "--cis" => args.cis = number(value()?)?,
             "--changes" => args.changes = number(value()?)?,
+            "--incidents" => args.incidents = number(value()?)?,
             "--teams" => args.teams = number(value()?)?,
             "--seed" => args.seed = number(value()?)? as u64,
             "--out" => args.out = PathBuf::from(value()?),
             "--git" => args.git = true,
             "--prs" => args.prs = number(value()?)?,
             "-h" | "--help" => {
-                return Err("usage: synth --services N --cis M --changes K [--teams T] [--seed S] [--git [--prs P]] --out DIR".into());
+                return Err("usage: synth --services N --cis M --changes K [--incidents I] [--teams T] [--seed S] [--git [--prs P]] --out DIR".into());
             }
             other => return Err(format!("unknown argument `{other}`")),
         }
@@ -426,7 +433,66 @@ fn generate(args: &Args) -> std::io::Result<()> {
         w.write(&format!("changes/2026/{id}.yaml"), &text)?;
     }
 
-    let total_records = 1 + 1 + 3 + 1 + args.teams + 2 + made + args.services + args.changes;
+    // Incidents: the priority follows the default matrix from impact and urgency.
+    let levels = ["high", "medium", "low"];
+    let matrix = [["P1", "P2", "P3"], ["P2", "P3", "P4"], ["P3", "P4", "P4"]];
+    for i in 0..args.incidents {
+        let id = format!("INC-2026-{:05}", i + 1);
+        let (impact, urgency) = (rng.usize(..3), rng.usize(..3));
+        let pool = &layers[rng.usize(..layers.len())];
+        let affects = format!("ci:{}", pool[skewed(&mut rng, pool.len())]);
+        // Seconds since 2026-09-01T00:00:00Z, within three months.
+        let detected = 1_788_220_800 + rng.i64(0..91 * 86_400);
+        let responded = detected + 60 * rng.i64(3..60);
+        let resolved = if rng.u8(..10) == 0 {
+            responded + 60 * rng.i64(60..3 * 24 * 60)
+        } else {
+            responded + 60 * rng.i64(5..180)
+        };
+        let stamp = |t: i64| {
+            jiff::Timestamp::from_second(t)
+                .map(|t| t.to_string())
+                .unwrap_or_default()
+        };
+        let mut text = format!(
+            "apiVersion: cabinet/v1\nkind: Incident\nmetadata:\n  id: {id}\n  name: Incident {i} on {affects}\nspec:\n  affects: [{affects}]\n  impact: {}\n  urgency: {}\n  priority: {}\n  detected: \"{}\"\n  responded: \"{}\"\n",
+            levels[impact],
+            levels[urgency],
+            matrix[impact][urgency],
+            stamp(detected),
+            stamp(responded),
+        );
+        if rng.u8(..50) == 0 {
+            text.push_str("  status: open\n");
+        } else {
+            let status = if rng.bool() { "closed" } else { "resolved" };
+            let _ = write!(
+                text,
+                "  resolved: \"{}\"\n  status: {status}\n",
+                stamp(resolved)
+            );
+        }
+        if args.changes > 0 && rng.u8(..20) == 0 {
+            let _ = writeln!(
+                text,
+                "  causedBy: change:CHG-2026-{:05}",
+                1 + rng.usize(..args.changes)
+            );
+        }
+        text.push_str("  summary: |\n    The service was restored by restarting the affected nodes one at a time.\n");
+        text.push_str("  actions:\n    - {title: Alert earlier on the symptom, owner: ");
+        let _ = writeln!(
+            text,
+            "team:{}, due: 2027-0{}-15, done: {}}}",
+            teams[i % teams.len()],
+            1 + rng.u8(..9),
+            rng.bool()
+        );
+        w.write(&format!("incidents/2026/{id}.yaml"), &text)?;
+    }
+
+    let total_records =
+        1 + 1 + 3 + 1 + args.teams + 2 + made + args.services + args.changes + args.incidents;
     println!(
         "synth: wrote {} files, {} records ({:.1} MB) to {}",
         w.files,

@@ -1,17 +1,18 @@
 //! SLA breaches of incidents: for every service an incident's computed impact reached (down or
-//! degraded), the time to respond and to resolve, counted within the service hours of that
-//! service's SLA, against the SLA's targets for the incident's priority. An open incident is
-//! measured up to `now`.
+//! degraded; the impact propagation of a change, from the incident's `affects`), the time to
+//! respond and to resolve, counted within the service hours of that service's SLA, against the
+//! SLA's targets for the incident's priority. An open incident is measured up to `now`.
 
 use super::incident::times_in_order;
 use crate::diag::{Code, Diagnostic};
 use crate::graph::DependencyGraph;
-use crate::impact::ImpactSet;
+use crate::impact::propagate;
 use crate::model::{
     IncidentSpec, Kind, Priority, Record, RecordRef, RecordSet, SlaSpec, Spec, duration_seconds,
 };
 use crate::service_hours::ServiceClock;
 use jiff::Timestamp;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
 /// An SLA with its clock.
@@ -85,6 +86,9 @@ pub(super) fn findings(
             }
         }
     }
+    // The incidents that may breach, with the records they name (sorted, as a key: incidents
+    // on the same records share one impact, computed once).
+    let mut candidates = Vec::new();
     for r in set.iter() {
         let Spec::Incident(i) = &r.spec else {
             continue;
@@ -104,35 +108,70 @@ pub(super) fn findings(
         if !may_breach(0, response_end) && !may_breach(1, resolution_end) {
             continue;
         }
-        let affects: Vec<RecordRef> = i
+        let mut affects: Vec<RecordRef> = i
             .affects
             .iter()
             .filter_map(|a| RecordRef::parse(a))
             .collect();
-        let impact = ImpactSet::compute(set, graph, &affects);
-        let mut by_sla: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-        for s in impact.services() {
-            if let Some(sla) = &s.sla {
-                by_sla
-                    .entry(sla.as_str())
-                    .or_default()
-                    .push(s.reference.to_string());
-            }
-        }
+        affects.sort();
+        affects.dedup();
+        candidates.push((r, i, response_end, resolution_end, affects));
+    }
+    let mut distinct: Vec<&Vec<RecordRef>> = candidates.iter().map(|c| &c.4).collect();
+    distinct.sort();
+    distinct.dedup();
+    let reached: HashMap<&Vec<RecordRef>, Reached> = distinct
+        .into_par_iter()
+        .map(|affects| (affects, reached(set, graph, affects)))
+        .collect();
+    for (r, i, response_end, resolution_end, affects) in &candidates {
+        let Some(by_sla) = reached.get(affects) else {
+            continue;
+        };
         for (sla, services) in by_sla {
-            let Some(a) = agreements.get(sla) else {
+            let Some(a) = agreements.get(sla.as_str()) else {
                 continue;
             };
             for (m, end) in [
-                (Measure::Response, response_end),
-                (Measure::Resolution, resolution_end),
+                (Measure::Response, *response_end),
+                (Measure::Resolution, *resolution_end),
             ] {
-                if let Some(d) = breach(r, i, a, &services, m, end) {
+                if let Some(d) = breach(r, i, a, services, m, end) {
                     out.push(d);
                 }
             }
         }
     }
+}
+
+/// The services an impact reached (down or degraded), by the id of their SLA, sorted.
+type Reached = BTreeMap<String, Vec<String>>;
+
+/// What `ImpactSet::compute` would say of `affects`, reduced to the services and their SLA:
+/// the same propagation, without describing every impacted record and the path to it, which
+/// is most of the cost when thousands of incidents each reach thousands of records.
+fn reached(set: &RecordSet, graph: &DependencyGraph, affects: &[RecordRef]) -> Reached {
+    let seeds: Vec<_> = affects.iter().filter_map(|r| graph.node(r)).collect();
+    let p = propagate(graph, &seeds);
+    let mut by_sla = Reached::new();
+    for &n in p.impacted() {
+        let r = graph.reference(n);
+        if r.kind != Kind::Service {
+            continue;
+        }
+        if let Some(Spec::Service(s)) = set.get(r).map(|x| &x.spec)
+            && let Some(sla) = &s.sla
+        {
+            by_sla
+                .entry(RecordRef::parse_as(sla, Kind::Sla).id)
+                .or_default()
+                .push(r.to_string());
+        }
+    }
+    for services in by_sla.values_mut() {
+        services.sort();
+    }
+    by_sla
 }
 
 /// The finding for one SLA and one measure, if the incident took longer than the target.
@@ -178,11 +217,21 @@ fn breach(
         a.record.at(format!("/spec/priorities/{p}/{field}")),
         format!("{p} {field} target of `{sla}`"),
     )
-    .with_note(format!("reached under `{sla}`: {}", services.join(", ")));
+    .with_note(format!("reached under `{sla}`: {}", listed(services)));
     if matches!(m, Measure::Response) && i.responded.is_none() {
         d = d.with_help("record the first response in `responded:` if it came earlier");
     }
     Some(d)
+}
+
+/// At most five services, and how many more.
+fn listed(services: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let mut text = services[..services.len().min(SHOWN)].join(", ");
+    if services.len() > SHOWN {
+        text.push_str(&format!(" and {} more", services.len() - SHOWN));
+    }
+    text
 }
 
 /// Seconds as `2d 3h 5m` (down to the minute; seconds under a minute).
@@ -418,5 +467,15 @@ spec: {owner: t, tier: 1, lifecycle: live, sla: sla:always, dependsOn: [{ref: se
         assert_eq!(length(38 * 60), "38m");
         assert_eq!(length(5 * 3600 + 8 * 60 + 30), "5h 8m");
         assert_eq!(length(2 * 86_400 + 3600), "2d 1h");
+    }
+
+    #[test]
+    fn a_long_list_of_services_is_cut_short() {
+        let services: Vec<String> = (0..7).map(|n| format!("service:s{n}")).collect();
+        assert_eq!(
+            listed(&services),
+            "service:s0, service:s1, service:s2, service:s3, service:s4 and 2 more"
+        );
+        assert_eq!(listed(&services[..2]), "service:s0, service:s1");
     }
 }
