@@ -124,3 +124,69 @@ pub struct Action {
     #[serde(default)]
     pub done: bool,
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::load::records_from_str;
+
+    fn codes(spec: &str) -> Vec<String> {
+        let yaml = format!(
+            "apiVersion: cabinet/v1\nkind: Incident\nmetadata: {{id: INC-1}}\nspec:\n  impact: low\n  urgency: low\n  priority: P4\n  status: open\n{spec}"
+        );
+        let (_, diagnostics) = records_from_str("i.yaml", &yaml);
+        diagnostics
+            .into_iter()
+            .map(|d| format!("{}@{}", d.code, d.location.unwrap().pointer))
+            .collect()
+    }
+
+    const VALID: &str = "  affects: [ci:db]\n  detected: \"2026-11-03T09:00:00+01:00\"\n";
+
+    #[test]
+    fn a_plain_incident_reads() {
+        assert_eq!(codes(VALID), Vec::<String>::new());
+    }
+
+    #[test]
+    fn times_carry_an_offset_and_dates_exist() {
+        let local = VALID.replace("+01:00", "");
+        assert_eq!(codes(&local), vec!["schema-violation@/spec/detected"]);
+        let action = |due: &str| {
+            codes(&format!(
+                "{VALID}  actions: [{{title: t, owner: ops, due: \"{due}\"}}]\n"
+            ))
+        };
+        assert_eq!(action("2026-12-01"), Vec::<String>::new());
+        assert_eq!(
+            action("2026-02-30"),
+            vec!["schema-violation@/spec/actions/0/due"]
+        );
+    }
+
+    #[test]
+    fn strings_are_bounded_like_the_other_kinds() {
+        let long = "x".repeat(201);
+        assert_eq!(
+            codes(&format!(
+                "{VALID}  actions: [{{title: {long}, owner: ops}}]\n"
+            )),
+            vec!["schema-violation@/spec/actions/0/title"]
+        );
+        assert_eq!(
+            codes(&VALID.replace("[ci:db]", "[]")),
+            vec!["schema-violation@/spec/affects"]
+        );
+        assert_eq!(
+            codes(&format!("{VALID}  causedBy: change:../../etc\n")),
+            vec!["schema-violation@/spec/causedBy"]
+        );
+        assert_eq!(
+            codes(&format!("{VALID}  problem: incident:INC-2\n")),
+            vec!["schema-violation@/spec/problem"]
+        );
+        assert_eq!(
+            codes(&format!("{VALID}  severity: high\n")),
+            vec!["unknown-field@/spec/severity"]
+        );
+    }
+}
