@@ -180,6 +180,7 @@ impl Templates {
         });
         env.add_filter("md", markdown_text);
         env.add_filter("code", markdown_code);
+        env.add_filter("block", markdown_block);
         // HTML escaping without minijinja's `/` → `&#x2f;`: a slash is harmless in text and
         // in quoted attributes, and a site has a great many paths.
         env.set_formatter(|out, state, value| match value.as_str() {
@@ -319,6 +320,21 @@ fn markdown_code(value: String) -> String {
     format!("{fence}{pad}{text}{pad}{fence}")
 }
 
+/// Text of many lines (a workaround) as a fenced code block: shown as written, with nothing in
+/// it made into markup, a link, an image or a mention. The fence is longer than any run of
+/// backticks in the text, so no line can close it; control characters become escapes, so each
+/// line stays a line.
+fn markdown_block(value: String) -> String {
+    let text: Vec<String> = value
+        .lines()
+        .map(|line| crate::report::escape(line).into_owned())
+        .collect();
+    let text = text.join("\n");
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat((longest + 1).max(3));
+    format!("{fence}text\n{text}\n{fence}")
+}
+
 /// `&`, `<`, `>`, `"` and `'` as entities: enough for text and for quoted attributes. Runs
 /// of other characters are written whole (a site writes hundreds of megabytes through here).
 fn write_html_text(out: &mut impl std::fmt::Write, value: &str) -> std::fmt::Result {
@@ -389,6 +405,24 @@ mod tests {
         assert_eq!(markdown_code("a/b.yaml".into()), "`a/b.yaml`");
         assert_eq!(markdown_code("a`b|c\n::x".into()), "``a`b\\|c\\n::x``");
         assert_eq!(markdown_code("`a".into()), "`` `a ``");
+    }
+
+    #[test]
+    fn markdown_blocks_show_any_text_as_written() {
+        assert_eq!(
+            markdown_block("Restart @ops [x](y)\n  then <b>".into()),
+            "```text\nRestart @ops [x](y)\n  then <b>\n```"
+        );
+        // No line of the text can close the fence.
+        assert_eq!(
+            markdown_block("a\n````\nb".into()),
+            "`````text\na\n````\nb\n`````"
+        );
+        // A control character cannot end the line or move the cursor.
+        assert_eq!(
+            markdown_block("a\rb\u{1b}[2J".into()),
+            "```text\na\\rb\\u{1b}[2J\n```"
+        );
     }
 
     #[test]

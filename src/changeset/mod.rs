@@ -5,7 +5,7 @@ use crate::diff::{self, RecordDiff, Status};
 use crate::graph::DependencyGraph;
 use crate::impact::ImpactSet;
 use crate::model::{ChangeSpec, Kind, RecordRef, RecordSet, RiskPolicy, Spec};
-use crate::risk::{self, Assessment, RiskContext};
+use crate::risk::{self, Assessment, KnownError, Ledger, RecentIncident, RiskContext};
 use serde::Serialize;
 
 /// A change record that takes part in the change set.
@@ -49,6 +49,12 @@ pub(crate) struct ChangeSetReport {
     #[serde(flatten)]
     pub impact: ImpactSet,
     pub risk: Assessment,
+    /// Open known errors on what the change affects or impacts, with their workarounds.
+    #[serde(rename = "knownErrors")]
+    pub known_errors: Vec<KnownError>,
+    /// Incidents of the look-back period on what the change affects.
+    #[serde(rename = "recentIncidents")]
+    pub recent_incidents: Vec<RecentIncident>,
 }
 
 fn summary(r: &crate::model::Record, c: &ChangeSpec) -> ChangeSummary {
@@ -75,41 +81,12 @@ fn change<'a>(set: &'a RecordSet, id: &str) -> Option<(&'a crate::model::Record,
     }
 }
 
-/// Earlier change records that failed on any of `changed`, leaving out those in play.
-fn failed_before(
-    set: &RecordSet,
-    changed: &[RecordRef],
-    in_play: &[ChangeSummary],
-) -> Vec<(String, RecordRef)> {
-    let mut out = Vec::new();
-    for r in set.of_kind(Kind::Change) {
-        let Spec::Change(c) = &r.spec else { continue };
-        if in_play.iter().any(|s| s.id == r.id()) {
-            continue;
-        }
-        let failed =
-            c.status.is_implemented() && c.outcome.as_ref().is_some_and(|o| o.result.is_failure());
-        if !failed {
-            continue;
-        }
-        if let Some(shared) = c
-            .affects
-            .iter()
-            .filter_map(|a| RecordRef::parse(a))
-            .find(|a| changed.contains(a))
-        {
-            out.push((r.id().to_string(), shared));
-        }
-    }
-    out.sort();
-    out
-}
-
 fn context(
     changes: &[ChangeSummary],
     set: &RecordSet,
     base: Option<&RecordSet>,
-    changed: &[RecordRef],
+    (changed, impact): (&[RecordRef], &ImpactSet),
+    ledger: &Ledger,
 ) -> RiskContext {
     let mut ctx = RiskContext::default();
     for s in changes {
@@ -126,8 +103,30 @@ fn context(
             ctx.declared_at_base.push((s.id.clone(), old.risk));
         }
     }
-    ctx.failed_before = failed_before(set, changed, changes);
+    let in_play: Vec<&str> = changes.iter().map(|s| s.id.as_str()).collect();
+    ctx.history = ledger.history(changed, impact, &in_play);
     ctx
+}
+
+/// The report of a change set, with the history its risk was scored on.
+fn report(
+    records: Vec<RecordDiff>,
+    changes: Vec<ChangeSummary>,
+    incidents: Vec<IncidentSummary>,
+    impact: ImpactSet,
+    ctx: RiskContext,
+    policy: &RiskPolicy,
+) -> ChangeSetReport {
+    let risk = risk::assess(&impact, &ctx, policy);
+    ChangeSetReport {
+        records,
+        changes,
+        incidents,
+        impact,
+        risk,
+        known_errors: ctx.history.known_errors,
+        recent_incidents: ctx.history.recent_incidents,
+    }
 }
 
 fn incident(r: &crate::model::Record) -> Option<IncidentSummary> {
@@ -151,12 +150,13 @@ fn incident(r: &crate::model::Record) -> Option<IncidentSummary> {
 }
 
 /// The impact of named records. A `change:ID` or `incident:ID` stands for the records its
-/// `affects` names.
+/// `affects` names. `ledger` holds the history of `set`.
 pub(crate) fn of_records(
     set: &RecordSet,
     graph: &DependencyGraph,
     named: &[RecordRef],
     policy: &RiskPolicy,
+    ledger: &Ledger,
 ) -> ChangeSetReport {
     let mut changed = Vec::new();
     let mut changes = Vec::new();
@@ -182,15 +182,8 @@ pub(crate) fn of_records(
     changed.sort();
     changed.dedup();
     let impact = ImpactSet::compute(set, graph, &changed);
-    let ctx = context(&changes, set, None, &changed);
-    let risk = risk::assess(&impact, &ctx, policy);
-    ChangeSetReport {
-        records: Vec::new(),
-        changes,
-        incidents,
-        impact,
-        risk,
-    }
+    let ctx = context(&changes, set, None, (&changed, &impact), ledger);
+    report(Vec::new(), changes, incidents, impact, ctx, policy)
 }
 
 /// One revision's records and their dependency graph.
@@ -201,11 +194,13 @@ pub(crate) struct Revision<'a> {
 }
 
 /// The impact of the difference between two revisions. `policy` should come from the base
-/// revision, so that a pull request cannot loosen the rules that score it.
+/// revision, so that a pull request cannot loosen the rules that score it, and `ledger` hold
+/// the history of both (base first), so that it cannot delete it.
 pub(crate) fn between(
     base: Revision<'_>,
     head: Revision<'_>,
     policy: &RiskPolicy,
+    ledger: &Ledger,
 ) -> ChangeSetReport {
     let (base_graph, head_graph) = (base.graph, head.graph);
     let (base, head) = (base.records, head.records);
@@ -232,15 +227,8 @@ pub(crate) fn between(
     let at_head = ImpactSet::compute(head, head_graph, &changed);
     let at_base = ImpactSet::compute(base, base_graph, &changed);
     let impact = ImpactSet::merge(at_head, at_base);
-    let ctx = context(&changes, head, Some(base), &changed);
-    let risk = risk::assess(&impact, &ctx, policy);
-    ChangeSetReport {
-        records,
-        changes,
-        incidents: Vec::new(),
-        impact,
-        risk,
-    }
+    let ctx = context(&changes, head, Some(base), (&changed, &impact), ledger);
+    report(records, changes, Vec::new(), impact, ctx, policy)
 }
 
 #[cfg(test)]
@@ -285,7 +273,12 @@ mod tests {
                 graph: &head_graph,
             },
             &RiskPolicy::default(),
+            &Ledger::read(&[base, head], now(), &RiskPolicy::default()),
         )
+    }
+
+    fn now() -> jiff::Timestamp {
+        "2026-12-01T09:00:00Z".parse().unwrap()
     }
 
     fn ids(r: &ChangeSetReport) -> Vec<String> {
@@ -346,6 +339,7 @@ mod tests {
             &DependencyGraph::build(&set),
             &[RecordRef::new(Kind::ConfigurationItem, "db")],
             &RiskPolicy::default(),
+            &Ledger::read(&[&set], now(), &RiskPolicy::default()),
         );
         assert!(
             r.risk

@@ -8,6 +8,7 @@ use crate::graph::DependencyGraph;
 use crate::load::{self, Loaded, Source};
 use crate::model::{Kind, RecordRef, RecordSet};
 use crate::report;
+use crate::risk::Ledger;
 use crate::templates::Templates;
 use std::path::Path;
 
@@ -120,6 +121,7 @@ pub(super) fn run(global: &GlobalArgs, args: &ImpactArgs) -> Result<ExitStatus, 
                 || DependencyGraph::build(&base.records),
                 || DependencyGraph::build(&head.records),
             );
+            let history = Ledger::read(&[&base.records, &head.records], global.now()?, &policy);
             let report = changeset::between(
                 Revision {
                     records: &base.records,
@@ -130,6 +132,7 @@ pub(super) fn run(global: &GlobalArgs, args: &ImpactArgs) -> Result<ExitStatus, 
                     graph: &head_graph,
                 },
                 &policy,
+                &history,
             );
             (report, base.commit, head.commit)
         }
@@ -149,7 +152,8 @@ pub(super) fn run(global: &GlobalArgs, args: &ImpactArgs) -> Result<ExitStatus, 
                 .policy()
                 .map(|(_, p)| p.risk.clone())
                 .unwrap_or_default();
-            let report = changeset::of_records(&loaded.records, &graph, &refs, &policy);
+            let history = Ledger::read(&[&loaded.records], global.now()?, &policy);
+            let report = changeset::of_records(&loaded.records, &graph, &refs, &policy, &history);
             (report, None, loaded.commit)
         }
     };

@@ -239,6 +239,7 @@ fn gate(set: &RecordSet, graph: &DependencyGraph) -> Pairs {
         records: &records,
         policy: None,
         now: "2026-11-22T09:00:00Z".parse().unwrap(),
+        history: &crate::risk::Ledger::default(),
     });
     diagnostics
         .iter()

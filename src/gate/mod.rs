@@ -10,6 +10,7 @@ use crate::graph::DependencyGraph;
 use crate::load::{self, LoadError, Source};
 use crate::model::Kind;
 use crate::policy::{self, ChangeVerdict, PolicyInput};
+use crate::risk::Ledger;
 use crate::validation::{self, Validation};
 use crate::vcs::git::GitError;
 use jiff::Timestamp;
@@ -168,6 +169,11 @@ pub(crate) fn run(
         .as_ref()
         .map(|p| p.risk.clone())
         .unwrap_or_default();
+    let history = Ledger::read(
+        &[&base_loaded.records, &validation.records],
+        now,
+        &risk_policy,
+    );
     let changeset = changeset::between(
         Revision {
             records: &base_loaded.records,
@@ -178,6 +184,7 @@ pub(crate) fn run(
             graph: &validation.graph,
         },
         &risk_policy,
+        &history,
     );
     let input = PolicyInput {
         base: &base_loaded.records,
@@ -186,6 +193,7 @@ pub(crate) fn run(
         records: &changeset.records,
         policy: base_policy.as_ref(),
         now,
+        history: &history,
     };
     let (mut findings, changes) = policy::judge(&input);
     if base_policy.is_none() && base_loaded.records.has_invalid(Kind::Policy) {

@@ -362,6 +362,15 @@ pub struct TierWeights {
 }
 
 impl TierWeights {
+    /// No points for any tier (tests that look at other contributions).
+    #[cfg(test)]
+    pub(crate) const NONE: TierWeights = TierWeights {
+        tier1: 0,
+        tier2: 0,
+        tier3: 0,
+        tier4: 0,
+    };
+
     fn t1() -> u32 {
         3
     }

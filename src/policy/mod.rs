@@ -13,7 +13,7 @@ use crate::model::{
     ChangeSpec, ChangeStatus, ChangeType, Kind, PolicySpec, Record, RecordRef, RecordSet,
     RiskPolicy, Spec,
 };
-use crate::risk::{self, Assessment, RiskContext};
+use crate::risk::{self, Assessment, Ledger, RiskContext};
 use jiff::Timestamp;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -29,6 +29,8 @@ pub(crate) struct PolicyInput<'a> {
     /// The policy of the base revision, if it has one.
     pub policy: Option<&'a PolicySpec>,
     pub now: Timestamp,
+    /// The history of base and head, base first (`risk::Ledger`).
+    pub history: &'a Ledger,
 }
 
 /// How the gate sees one change record of the pull request.
@@ -282,33 +284,9 @@ fn assess_one(
     if let Some(old) = input.base.get(&r.reference()).and_then(change_spec) {
         ctx.declared_at_base.push((r.id().to_string(), old.risk));
     }
-    let changed = affects(c);
-    // The history is read from base and head together: a pull request can neither delete a
-    // failure nor rewrite its outcome away.
-    let mut failed: BTreeMap<&str, RecordRef> = BTreeMap::new();
-    for other in input
-        .base
-        .of_kind(Kind::Change)
-        .chain(input.head.of_kind(Kind::Change))
-    {
-        let Some(o) = change_spec(other) else {
-            continue;
-        };
-        if other.id() == r.id()
-            || !o.status.is_implemented()
-            || !o.outcome.as_ref().is_some_and(|x| x.result.is_failure())
-        {
-            continue;
-        }
-        if let Some(shared) = affects(o).into_iter().find(|a| changed.contains(a)) {
-            // Base comes first: what the record said before the pull request stands.
-            failed.entry(other.id()).or_insert(shared);
-        }
-    }
-    ctx.failed_before = failed
-        .into_iter()
-        .map(|(id, shared)| (id.to_string(), shared))
-        .collect();
+    // The ledger holds base and head together: a pull request can neither delete a failure
+    // nor rewrite its outcome away.
+    ctx.history = input.history.history(&affects(c), impact, &[r.id()]);
     risk::assess(impact, &ctx, policy)
 }
 

@@ -229,6 +229,14 @@ impl Pr {
             records: &records,
             policy: base.policy().map(|(_, p)| p),
             now: self.now,
+            history: &crate::risk::Ledger::read(
+                &[&base, &head],
+                self.now,
+                &base
+                    .policy()
+                    .map(|(_, p)| p.risk.clone())
+                    .unwrap_or_default(),
+            ),
         });
         let texts: BTreeMap<String, Arc<str>> = self
             .head

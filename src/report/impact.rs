@@ -243,5 +243,30 @@ pub(crate) fn human(
     for reason in &r.reasons {
         writeln!(out, "  - {}", escape(reason))?;
     }
+    known_errors(out, report, bold, reset)
+}
+
+/// The workaround of every known error in play, so the CAB reads it before approving.
+fn known_errors(
+    out: &mut dyn Write,
+    report: &ChangeSetReport,
+    bold: &str,
+    reset: &str,
+) -> io::Result<()> {
+    for k in &report.known_errors {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{bold}known error {}{reset}: {} (on {}, {})",
+            escape(&k.problem),
+            escape(&k.name),
+            k.on,
+            escape(&k.file)
+        )?;
+        writeln!(out, "  workaround:")?;
+        for line in k.workaround.lines() {
+            writeln!(out, "    {}", escape(line))?;
+        }
+    }
     Ok(())
 }

@@ -1,8 +1,12 @@
 //! Risk: a score with one reason per point, and a level that is never lower than what the
 //! requester declared or what the record said at the base revision.
 
+mod history;
+
+pub(crate) use history::{History, KnownError, Ledger, RecentIncident};
+
 use crate::impact::ImpactSet;
-use crate::model::{ChangeType, Impact, RecordRef, Risk, RiskPolicy};
+use crate::model::{ChangeType, Impact, Risk, RiskPolicy};
 use serde::Serialize;
 
 /// What the score is computed from, besides the impact.
@@ -16,8 +20,8 @@ pub(crate) struct RiskContext {
     pub declared: Vec<(String, Risk)>,
     /// The declared risk of the same change records at the base revision.
     pub declared_at_base: Vec<(String, Risk)>,
-    /// Earlier change records that failed or were backed out, with a record they shared.
-    pub failed_before: Vec<(String, RecordRef)>,
+    /// Failures, known errors and incidents on the same records (`Ledger::history`).
+    pub history: History,
 }
 
 /// The verdict, with every point explained.
@@ -97,8 +101,27 @@ pub(crate) fn assess(impact: &ImpactSet, ctx: &RiskContext, policy: &RiskPolicy)
             format!("{id} has no verification plan"),
         );
     }
-    for (id, r) in &ctx.failed_before {
+    let h = &ctx.history;
+    for (id, r) in &h.failed_before {
         add(policy.failed_before, format!("{id} on {r} failed before"));
+    }
+    for k in &h.known_errors {
+        add(
+            policy.known_error_weight,
+            format!("open known error {} on {}", k.problem, k.on),
+        );
+    }
+    for i in &h.recent_incidents {
+        add(
+            policy.recent_incident_weight,
+            format!(
+                "{} incident {} on {}, detected {}",
+                i.priority.as_str(),
+                i.incident,
+                i.on,
+                i.detected.strftime("%Y-%m-%d")
+            ),
+        );
     }
     let computed = level_of(score, policy);
     let mut level = computed;
@@ -129,7 +152,7 @@ pub(crate) fn assess(impact: &ImpactSet, ctx: &RiskContext, policy: &RiskPolicy)
 mod tests {
     use super::*;
     use crate::impact::tests::graph;
-    use crate::model::Kind;
+    use crate::model::{Kind, RecordRef};
 
     fn impact(spec: &str, changed: &[&str]) -> ImpactSet {
         let (set, g) = graph(spec);
@@ -203,12 +226,7 @@ mod tests {
     fn breadth_adds_a_point_per_step() {
         let spec = "db\ns-a: db\ns-b: db\ns-c: db\ns-d: db\ns-e: db";
         let policy = RiskPolicy {
-            tier_weights: crate::model::TierWeights {
-                tier1: 0,
-                tier2: 0,
-                tier3: 0,
-                tier4: 0,
-            },
+            tier_weights: crate::model::TierWeights::NONE,
             ..RiskPolicy::default()
         };
         let a = assess(&impact(spec, &["db"]), &RiskContext::default(), &policy);

@@ -105,8 +105,22 @@ fn human_output_is_a_tree_from_the_change() {
 
 #[test]
 fn the_markdown_report_is_what_a_pull_request_comment_shows() {
-    let run = acme(&["impact", "ci:pg-main", "--format", "markdown"]);
+    let now = crate::examples::EXAMPLES_NOW;
+    let run = acme(&["impact", "ci:pg-main", "--format", "markdown", "--now", now]);
     assert_eq!(run.code, 0, "{}", run.stderr);
+    // The known error on pg-main is in play: its workaround is shown as written.
+    assert!(
+        run.stdout
+            .contains("- open known error PRB-2026-0007 on ci:pg-main (+2)\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("Workaround:\n\n```text\nRestart the pgbouncer pods (`kubectl"),
+        "{}",
+        run.stdout
+    );
     insta::assert_snapshot!("acme_pg_main_markdown", run.stdout);
 }
 

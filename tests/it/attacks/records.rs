@@ -1,6 +1,7 @@
 //! Attacks through the records a pull request edits or deletes: deleting a change record to
 //! drop its conflict or its failure, rewriting an outcome, adding a change as already done,
-//! breaking the Policy, and swamping the gate past its limits.
+//! breaking the Policy, resolving a known error or deleting an incident to lower the risk,
+//! and swamping the gate past its limits.
 
 use crate::check::{BASE, IN_WINDOW, NOW, base, change, gate, normal};
 use crate::util::*;
@@ -121,6 +122,67 @@ fn rewriting_a_failure_as_a_success_keeps_the_failure_in_the_risk() {
         repo.write("changes/CHG-OLD.yaml", failed_on_db("successful"));
     });
     assert!(counts_the_failure(&reasons), "{reasons:?}");
+}
+
+/// A known error on the database, with its workaround, and an incident on it ten days before
+/// `NOW`.
+const DB_HISTORY: &str = "apiVersion: cabinet/v1
+kind: Problem
+metadata: {id: PRB-1, name: Pool exhaustion}
+spec:
+  status: known-error
+  affects: [ci:db]
+  rootCause: clients leave connections busy
+  workaround: Restart the pool
+---
+apiVersion: cabinet/v1
+kind: Incident
+metadata: {id: INC-1, name: Database down}
+spec:
+  affects: [ci:db]
+  impact: high
+  urgency: high
+  priority: P1
+  detected: \"2026-11-12T09:00:00Z\"
+  resolved: \"2026-11-12T10:00:00Z\"
+  status: resolved
+";
+
+#[test]
+fn resolving_a_known_error_or_deleting_an_incident_keeps_them_in_the_risk() {
+    let mut repo = base();
+    repo.write("ops/db.yaml", DB_HISTORY);
+    repo.commit("the history");
+    // The pull request marks the known error resolved with itself as the fix, rewords its
+    // workaround, and deletes the incident, in the same commit as the change.
+    repo.write(
+        "ops/db.yaml",
+        DB_HISTORY
+            .split("---")
+            .next()
+            .unwrap()
+            .replace(
+                "status: known-error",
+                "status: resolved\n  fix: change:CHG-1",
+            )
+            .replace("Restart the pool", "Nothing to do"),
+    );
+    repo.write(
+        "changes/CHG-1.yaml",
+        normal("CHG-1", "ci:db", IN_WINDOW.0, IN_WINDOW.1),
+    );
+    let (_, _, json) = gate(&mut repo);
+    let reasons = risk_reasons(&json);
+    for expected in [
+        "open known error PRB-1 on ci:db (+2)",
+        "P1 incident INC-1 on ci:db, detected 2026-11-12 (+1)",
+    ] {
+        assert!(reasons.iter().any(|r| r == expected), "{reasons:?}");
+    }
+    // The CAB reads the workaround as it was at base.
+    let known = &json["impact"]["knownErrors"][0];
+    assert_eq!(known["problem"], "PRB-1");
+    assert_eq!(known["workaround"], "Restart the pool");
 }
 
 /// A pull request that adds a normal change on `affects`, already `completed`.
