@@ -5,7 +5,7 @@ use crate::checks;
 use crate::diag::{self, Diagnostic, Severity};
 use crate::graph::DependencyGraph;
 use crate::load::{self, LoadError, Loaded, Source};
-use crate::model::RecordSet;
+use crate::model::{PriorityMatrix, RecordSet};
 use jiff::Timestamp;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -58,13 +58,14 @@ impl Validation {
 
 /// Load and check the repository rooted at `root`, judging deadlines at `now`.
 pub(crate) fn run(root: &Path, source: &Source, now: Timestamp) -> Result<Validation, LoadError> {
-    Ok(of(load::load(root, source)?, now))
+    Ok(of(load::load(root, source)?, now, None))
 }
 
-/// Check what was loaded, judging deadlines at `now`.
-pub(crate) fn of(loaded: Loaded, now: Timestamp) -> Validation {
+/// Check what was loaded, judging deadlines at `now`. `matrix` is the priority matrix that
+/// judges when it is not the loaded Policy's (the gate's comes from the base revision).
+pub(crate) fn of(loaded: Loaded, now: Timestamp, matrix: Option<&PriorityMatrix>) -> Validation {
     let mut diagnostics = loaded.diagnostics;
-    let (found, graph) = checks::all(&loaded.records, !loaded.truncated, now);
+    let (found, graph) = checks::all(&loaded.records, !loaded.truncated, now, matrix);
     diagnostics.extend(found);
     load::locate(&mut diagnostics, &loaded.texts, &loaded.limits);
     for d in &mut diagnostics {

@@ -6,10 +6,23 @@ use crate::diag::{Code, Diagnostic};
 use crate::model::{IncidentSpec, IncidentStatus, PriorityMatrix, Record, RecordSet, Spec};
 use jiff::Timestamp;
 
-pub(super) fn findings(set: &RecordSet, now: Timestamp, out: &mut Vec<Diagnostic>) {
-    let policy = set.policy();
+/// `judging`, when given, is the priority matrix that judges (the base revision's, at the
+/// gate), not the one of the Policy among the records under judgement.
+pub(super) fn findings(
+    set: &RecordSet,
+    now: Timestamp,
+    judging: Option<&PriorityMatrix>,
+    out: &mut Vec<Diagnostic>,
+) {
+    // The Policy record shown beside a finding, when its matrix is the one that judges.
+    let policy = match judging {
+        Some(_) => None,
+        None => set.policy(),
+    };
     let default_matrix = PriorityMatrix::default();
-    let matrix = policy.map_or(&default_matrix, |(_, p)| &p.priority_matrix);
+    let matrix = judging
+        .or(policy.map(|(_, p)| &p.priority_matrix))
+        .unwrap_or(&default_matrix);
     let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
     for r in set.iter() {
         let Spec::Incident(i) = &r.spec else {
@@ -145,7 +158,7 @@ mod tests {
         let (records, diagnostics) = records_from_str("i.yaml", yaml);
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         let mut out = Vec::new();
-        findings(&RecordSet::new(records), NOW.parse().unwrap(), &mut out);
+        findings(&RecordSet::new(records), NOW.parse().unwrap(), None, &mut out);
         out.into_iter()
             .map(|d| (d.code.as_str(), d.location.unwrap().pointer))
             .collect()
@@ -172,7 +185,7 @@ mod tests {
         let yaml = format!("{policy}{}", incident(FINE));
         let (records, _) = records_from_str("i.yaml", &yaml);
         let mut out = Vec::new();
-        findings(&RecordSet::new(records), NOW.parse().unwrap(), &mut out);
+        findings(&RecordSet::new(records), NOW.parse().unwrap(), None, &mut out);
         assert_eq!(out.len(), 1);
         assert_eq!(out[0].code, Code::PriorityMismatch);
         assert_eq!(
@@ -189,7 +202,7 @@ mod tests {
         let yaml = format!("{policy}{low}");
         let (records, _) = records_from_str("i.yaml", &yaml);
         let mut out = Vec::new();
-        findings(&RecordSet::new(records), NOW.parse().unwrap(), &mut out);
+        findings(&RecordSet::new(records), NOW.parse().unwrap(), None, &mut out);
         assert!(out.is_empty(), "{out:?}");
     }
 

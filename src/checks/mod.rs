@@ -15,7 +15,7 @@ mod sla_breach;
 
 use crate::diag::Diagnostic;
 use crate::graph::DependencyGraph;
-use crate::model::RecordSet;
+use crate::model::{PriorityMatrix, RecordSet};
 use jiff::Timestamp;
 
 /// The findings of every semantic check, and the dependency graph they were run on.
@@ -33,6 +33,7 @@ pub(crate) fn all(
     set: &RecordSet,
     whole: bool,
     now: Timestamp,
+    matrix: Option<&PriorityMatrix>,
 ) -> (Vec<Diagnostic>, DependencyGraph) {
     if !whole {
         let mut out = Vec::new();
@@ -55,7 +56,7 @@ pub(crate) fn all(
             redundancy::findings(set, &mut rest);
             sla::findings(set, &mut rest);
             change::findings(set, &mut rest);
-            incident::findings(set, now, &mut rest);
+            incident::findings(set, now, matrix, &mut rest);
             problem::findings(set, &mut rest);
             (first, rest)
         },

@@ -160,11 +160,16 @@ pub(crate) fn run(
             base: base.to_string(),
         });
     }
+    let base_policy = base_loaded.records.policy().map(|(_, p)| p.clone());
+    // Incidents at head are held to base's priority matrix, like every rule.
+    let matrix = base_policy
+        .as_ref()
+        .map(|p| p.priority_matrix.clone())
+        .unwrap_or_default();
     let (validation, base_graph) = rayon::join(
-        || validation::of(head_loaded, now),
+        || validation::of(head_loaded, now, Some(&matrix)),
         || DependencyGraph::build(&base_loaded.records),
     );
-    let base_policy = base_loaded.records.policy().map(|(_, p)| p.clone());
     let risk_policy = base_policy
         .as_ref()
         .map(|p| p.risk.clone())

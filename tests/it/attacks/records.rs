@@ -185,6 +185,45 @@ fn resolving_a_known_error_or_deleting_an_incident_keeps_them_in_the_risk() {
     assert_eq!(known["workaround"], "Restart the pool");
 }
 
+#[test]
+fn an_incident_is_held_to_the_base_priority_matrix_not_to_one_the_pull_request_writes() {
+    // The pull request records a high-impact, high-urgency incident as P4 (whose SLA targets
+    // are the loosest) and rewrites the matrix so that high/high is P4.
+    let mut repo = base();
+    let loosened = BASE.replacen(
+        "  requireChangeRecord: true\n",
+        "  requireChangeRecord: true\n  priorityMatrix:\n    high: {high: P4, medium: P4, low: P4}\n",
+        1,
+    );
+    assert_ne!(loosened, BASE);
+    repo.write("cabinet.yaml", loosened);
+    repo.write(
+        "ops/inc.yaml",
+        DB_HISTORY
+            .split("---")
+            .nth(1)
+            .unwrap()
+            .replace("priority: P1", "priority: P4"),
+    );
+    let (code, _, json) = gate(&mut repo);
+    assert_eq!(code, 1, "{json}");
+    let findings = json["validation"]["diagnostics"].as_array().unwrap();
+    let mismatch = findings
+        .iter()
+        .find(|d| d["code"] == "priority-mismatch")
+        .unwrap_or_else(|| panic!("{json}"));
+    assert!(
+        mismatch["message"]
+            .as_str()
+            .unwrap()
+            .contains("is P4 but impact high and urgency high make it P1"),
+        "{mismatch}"
+    );
+    // `validate` on the same tree judges by its own Policy: there, the matrix is the rule.
+    let run = repo.run(&["validate", "--now", NOW]);
+    assert!(!run.stdout.contains("priority-mismatch"), "{}", run.stdout);
+}
+
 /// A pull request that adds a normal change on `affects`, already `completed`.
 fn added_as_completed(affects: &str, start: &str, end: &str) -> (i32, Vec<String>) {
     let mut repo = base();
