@@ -158,7 +158,12 @@ mod tests {
         let (records, diagnostics) = records_from_str("i.yaml", yaml);
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         let mut out = Vec::new();
-        findings(&RecordSet::new(records), NOW.parse().unwrap(), None, &mut out);
+        findings(
+            &RecordSet::new(records),
+            NOW.parse().unwrap(),
+            None,
+            &mut out,
+        );
         out.into_iter()
             .map(|d| (d.code.as_str(), d.location.unwrap().pointer))
             .collect()
@@ -185,7 +190,12 @@ mod tests {
         let yaml = format!("{policy}{}", incident(FINE));
         let (records, _) = records_from_str("i.yaml", &yaml);
         let mut out = Vec::new();
-        findings(&RecordSet::new(records), NOW.parse().unwrap(), None, &mut out);
+        findings(
+            &RecordSet::new(records),
+            NOW.parse().unwrap(),
+            None,
+            &mut out,
+        );
         assert_eq!(out.len(), 1);
         assert_eq!(out[0].code, Code::PriorityMismatch);
         assert_eq!(
@@ -202,7 +212,12 @@ mod tests {
         let yaml = format!("{policy}{low}");
         let (records, _) = records_from_str("i.yaml", &yaml);
         let mut out = Vec::new();
-        findings(&RecordSet::new(records), NOW.parse().unwrap(), None, &mut out);
+        findings(
+            &RecordSet::new(records),
+            NOW.parse().unwrap(),
+            None,
+            &mut out,
+        );
         assert!(out.is_empty(), "{out:?}");
     }
 
