@@ -16,6 +16,7 @@ pub(crate) mod conflict;
 pub mod diag;
 pub(crate) mod diff;
 pub mod error;
+pub(crate) mod figures;
 pub(crate) mod gate;
 pub mod graph;
 pub mod impact;

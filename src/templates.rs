@@ -46,6 +46,7 @@ macro_rules! embedded {
 const DEFAULTS: &[(&str, &str)] = &[
     ("impact.md", include_str!("../templates/impact.md")),
     ("check.md", include_str!("../templates/check.md")),
+    ("report.md", include_str!("../templates/report.md")),
     embedded!("site/base.html"),
     embedded!("site/macros.html"),
     embedded!("site/related.html"),

@@ -5,7 +5,7 @@ use crate::checks;
 use crate::diag::{self, Diagnostic, Severity};
 use crate::graph::DependencyGraph;
 use crate::load::{self, LoadError, Loaded, Source};
-use crate::model::{PriorityMatrix, RecordSet};
+use crate::model::RecordSet;
 use jiff::Timestamp;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -61,11 +61,11 @@ pub(crate) fn run(root: &Path, source: &Source, now: Timestamp) -> Result<Valida
     Ok(of(load::load(root, source)?, now, None))
 }
 
-/// Check what was loaded, judging deadlines at `now`. `matrix` is the priority matrix that
-/// judges when it is not the loaded Policy's (the gate's comes from the base revision).
-pub(crate) fn of(loaded: Loaded, now: Timestamp, matrix: Option<&PriorityMatrix>) -> Validation {
+/// Check what was loaded, judging deadlines at `now`. `rules` judge when they are not the
+/// loaded Policy's (the gate's come from the base revision).
+pub(crate) fn of(loaded: Loaded, now: Timestamp, rules: Option<&checks::Rules>) -> Validation {
     let mut diagnostics = loaded.diagnostics;
-    let (found, graph) = checks::all(&loaded.records, !loaded.truncated, now, matrix);
+    let (found, graph) = checks::all(&loaded.records, !loaded.truncated, now, rules);
     diagnostics.extend(found);
     load::locate(&mut diagnostics, &loaded.texts, &loaded.limits);
     for d in &mut diagnostics {

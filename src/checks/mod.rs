@@ -10,12 +10,13 @@ mod lifecycle;
 mod problem;
 mod redundancy;
 mod references;
+mod review;
 mod sla;
 mod sla_breach;
 
 use crate::diag::Diagnostic;
 use crate::graph::DependencyGraph;
-use crate::model::{PriorityMatrix, RecordSet};
+use crate::model::{PolicySpec, PriorityMatrix, RecordSet, ReviewPolicy};
 use jiff::Timestamp;
 
 /// The findings of every semantic check, and the dependency graph they were run on.
@@ -29,11 +30,30 @@ use jiff::Timestamp;
 /// building the graph is a good part of the time); the findings come out in the same order
 /// either way. `now` is the time deadlines (SLA targets of open incidents, due actions) are
 /// judged at.
+/// Rules the checks take from a Policy other than the one among the records they judge: the
+/// gate judges head's records by base's rules.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Rules {
+    pub priority_matrix: PriorityMatrix,
+    pub review: ReviewPolicy,
+}
+
+impl Rules {
+    /// The rules of a Policy, or the defaults without one.
+    pub(crate) fn of(policy: Option<&PolicySpec>) -> Rules {
+        policy.map_or_else(Rules::default, |p| Rules {
+            priority_matrix: p.priority_matrix.clone(),
+            review: p.review.clone(),
+        })
+    }
+}
+
+/// Run every check. `rules` judges instead of the Policy among `set` when given.
 pub(crate) fn all(
     set: &RecordSet,
     whole: bool,
     now: Timestamp,
-    matrix: Option<&PriorityMatrix>,
+    rules: Option<&Rules>,
 ) -> (Vec<Diagnostic>, DependencyGraph) {
     if !whole {
         let mut out = Vec::new();
@@ -56,7 +76,9 @@ pub(crate) fn all(
             redundancy::findings(set, &mut rest);
             sla::findings(set, &mut rest);
             change::findings(set, &mut rest);
-            incident::findings(set, now, matrix, &mut rest);
+            let own = Rules::of(set.policy().map(|(_, p)| p));
+            incident::findings(set, now, rules.map(|r| &r.priority_matrix), &mut rest);
+            review::findings(set, now, &rules.unwrap_or(&own).review, &mut rest);
             problem::findings(set, &mut rest);
             (first, rest)
         },

@@ -12,6 +12,7 @@ use crate::model::{
 };
 use crate::service_hours::ServiceClock;
 use jiff::Timestamp;
+use crate::figures::length;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
@@ -232,24 +233,6 @@ fn listed(services: &[String]) -> String {
         text.push_str(&format!(" and {} more", services.len() - SHOWN));
     }
     text
-}
-
-/// Seconds as `2d 3h 5m` (down to the minute; seconds under a minute).
-fn length(seconds: i64) -> String {
-    if seconds < 60 {
-        return format!("{seconds}s");
-    }
-    let (d, h, m) = (
-        seconds / 86_400,
-        seconds % 86_400 / 3_600,
-        seconds % 3_600 / 60,
-    );
-    let parts: Vec<String> = [(d, "d"), (h, "h"), (m, "m")]
-        .into_iter()
-        .filter(|(n, _)| *n > 0)
-        .map(|(n, unit)| format!("{n}{unit}"))
-        .collect();
-    parts.join(" ")
 }
 
 #[cfg(test)]

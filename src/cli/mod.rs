@@ -8,6 +8,7 @@ mod graph;
 mod impact;
 mod init;
 mod man;
+mod report;
 mod schedule;
 mod schema;
 mod site;
@@ -66,6 +67,7 @@ pub enum Command {
     Impact(impact::ImpactArgs),
     Check(check::CheckArgs),
     Schedule(schedule::ScheduleArgs),
+    Report(report::ReportArgs),
     Graph(graph::GraphArgs),
     Schema(schema::SchemaArgs),
     Site(site::SiteArgs),
@@ -88,6 +90,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus, CommandError> {
         Command::Impact(args) => impact::run(&cli.global, args),
         Command::Check(args) => check::run(&cli.global, args),
         Command::Schedule(args) => schedule::run(&cli.global, args),
+        Command::Report(args) => report::run(&cli.global, args),
         Command::Graph(args) => graph::run(&cli.global, args),
         Command::Schema(args) => schema::run(&cli.global, args),
         Command::Site(args) => site::run(&cli.global, args),

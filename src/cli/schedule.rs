@@ -32,7 +32,7 @@ pub(super) enum Format {
     Ics,
 }
 
-fn date(flag: &str, text: &str) -> Result<Timestamp, CommandError> {
+pub(super) fn date(flag: &str, text: &str) -> Result<Timestamp, CommandError> {
     if let Ok(t) = text.parse::<Timestamp>() {
         return Ok(t);
     }

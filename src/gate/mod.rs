@@ -161,13 +161,10 @@ pub(crate) fn run(
         });
     }
     let base_policy = base_loaded.records.policy().map(|(_, p)| p.clone());
-    // Incidents at head are held to base's priority matrix, like every rule.
-    let matrix = base_policy
-        .as_ref()
-        .map(|p| p.priority_matrix.clone())
-        .unwrap_or_default();
+    // Head's records are held to base's rules (the priority matrix, what reviews expect).
+    let rules = crate::checks::Rules::of(base_policy.as_ref());
     let (validation, base_graph) = rayon::join(
-        || validation::of(head_loaded, now, Some(&matrix)),
+        || validation::of(head_loaded, now, Some(&rules)),
         || DependencyGraph::build(&base_loaded.records),
     );
     let risk_policy = base_policy

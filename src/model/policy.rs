@@ -85,6 +85,89 @@ pub struct PolicySpec {
     #[serde(default = "PolicySpec::degraded_availability_weight")]
     #[schemars(range(min = 0.0, max = 1.0))]
     pub degraded_availability_weight: f64,
+    /// When outcomes are due, when incidents recur, and when a standard-change model should go
+    /// back to the CAB (`cabinet report` and the `outcome-overdue` and `model-unreliable`
+    /// findings).
+    #[serde(default)]
+    pub review: ReviewPolicy,
+}
+
+/// What the change and incident reviews expect.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ReviewPolicy {
+    /// Days after its window ends by which a change's outcome must be written (default 7).
+    #[serde(default = "ReviewPolicy::outcome_days")]
+    #[schemars(range(max = 3660))]
+    pub outcome_days: u32,
+    /// At least this many incidents on one record in a report's period make it recurring
+    /// (default 3).
+    #[serde(default = "ReviewPolicy::recurring_incidents")]
+    #[schemars(range(min = 2, max = 1000))]
+    pub recurring_incidents: u32,
+    /// When a standard-change model is no longer reliable enough to stay pre-approved.
+    #[serde(default)]
+    pub models: ModelReview,
+}
+
+impl ReviewPolicy {
+    fn outcome_days() -> u32 {
+        7
+    }
+    fn recurring_incidents() -> u32 {
+        3
+    }
+}
+
+impl Default for ReviewPolicy {
+    fn default() -> Self {
+        ReviewPolicy {
+            outcome_days: ReviewPolicy::outcome_days(),
+            recurring_incidents: ReviewPolicy::recurring_incidents(),
+            models: ModelReview::default(),
+        }
+    }
+}
+
+/// A standard-change model whose changes fail more often than `maxFailureRate` over the
+/// last `lookBackDays` (with at least `minChanges` of them) is `model-unreliable`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ModelReview {
+    /// How far back changes count, in days (default 180).
+    #[serde(default = "ModelReview::look_back_days")]
+    #[schemars(range(min = 1, max = 3660))]
+    pub look_back_days: u32,
+    /// The highest failure rate a model may have, from 0 to 1 (default 0.2).
+    #[serde(default = "ModelReview::max_failure_rate")]
+    #[schemars(range(min = 0.0, max = 1.0))]
+    pub max_failure_rate: f64,
+    /// Fewer changes than this say nothing yet (default 5).
+    #[serde(default = "ModelReview::min_changes")]
+    #[schemars(range(min = 1, max = 100000))]
+    pub min_changes: u32,
+}
+
+impl ModelReview {
+    fn look_back_days() -> u32 {
+        180
+    }
+    fn max_failure_rate() -> f64 {
+        0.2
+    }
+    fn min_changes() -> u32 {
+        5
+    }
+}
+
+impl Default for ModelReview {
+    fn default() -> Self {
+        ModelReview {
+            look_back_days: ModelReview::look_back_days(),
+            max_failure_rate: ModelReview::max_failure_rate(),
+            min_changes: ModelReview::min_changes(),
+        }
+    }
 }
 
 /// Impact (the rows) by urgency (the columns) gives the priority of an incident.

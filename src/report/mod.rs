@@ -4,6 +4,7 @@
 //! plain data into a writer and never decide anything; only they and `cli` write output.
 
 pub(crate) mod check;
+pub(crate) mod figures;
 pub(crate) mod github;
 pub(crate) mod graph;
 pub mod human;

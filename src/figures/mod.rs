@@ -1,0 +1,778 @@
+//! The figures that steer the service (`cabinet report`): change success and failure, incident
+//! times, recurring incidents, and the availability of each service from the computed impact
+//! of its incidents, for a period, by group and by week or month. Pure: records in, figures
+//! out; `now` is a value and every boundary is in UTC.
+//!
+//! Definitions (the README's "cabinet report" says them to users):
+//! - a change counts in a period when its window ends in it and it has an outcome;
+//! - it failed when its outcome is `failed` or `backed-out`, or an incident names it in
+//!   `causedBy` (`outcome::failed`, shared with the `model-unreliable` check);
+//! - an incident counts when it was detected in the period; its time to restore is
+//!   `resolved - detected`, to respond `responded - detected`, on the wall clock;
+//! - a service is down (or degraded) while an incident whose computed impact reached it is
+//!   open: from `detected` to `resolved` (or `now`), cut to the period, overlapping incidents
+//!   merged so that no second counts twice; availability is
+//!   `1 - (down + weight * degraded only) / period`.
+
+pub(crate) mod outcome;
+mod period;
+mod time;
+
+pub(crate) use period::{Interval, Period};
+use time::Spans;
+pub(crate) use time::{Summary, length};
+
+use crate::graph::DependencyGraph;
+use crate::impact::propagate;
+use crate::model::{
+    ChangeType, Impact, IncidentStatus, Kind, Priority, ProblemStatus, RecordRef, RecordSet, Spec,
+};
+use jiff::Timestamp;
+use outcome::Verdict;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+/// What to group the figures by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum GroupBy {
+    /// Each service a change or incident reached (named, down or degraded).
+    Service,
+    /// The owner of each of those services.
+    Team,
+    /// The tier of each of those services.
+    Tier,
+    /// The change's type (changes only).
+    Type,
+    /// The standard change's model (changes only).
+    Model,
+}
+
+/// The most intervals a report cuts its period into.
+pub(crate) const MAX_INTERVALS: usize = 1_000;
+
+/// What a report is asked for.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Request {
+    pub period: Period,
+    pub now: Timestamp,
+    pub by: Option<GroupBy>,
+    pub interval: Option<Interval>,
+}
+
+/// The settings of the Policy the figures use.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Settings {
+    pub degraded_weight: f64,
+    /// An outcome is due this many days after the window ends.
+    pub outcome_days: u32,
+    /// At least this many incidents on one record in the period make it recurring.
+    pub recurring: u32,
+}
+
+/// The whole report.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Report {
+    pub period: Period,
+    pub now: Timestamp,
+    pub changes: ChangeFigures,
+    pub incidents: IncidentFigures,
+    pub problems: ProblemFigures,
+    pub services: Vec<ServiceFigures>,
+    /// Changes whose window ended more than the Policy's `outcomeDays` before `now` and
+    /// that have no outcome (whatever the period).
+    pub outcome_overdue: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by: Option<GroupBy>,
+    /// One per key, sorted (with `--by`).
+    pub groups: Vec<Group>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interval: Option<Interval>,
+    /// The period cut by `--interval`, for the whole (each group has its own).
+    pub intervals: Vec<Slice>,
+}
+
+/// The figures of one group.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Group {
+    pub key: String,
+    pub changes: ChangeFigures,
+    /// Absent when grouping by change type or model: incidents have neither.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub incidents: Option<IncidentFigures>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub availability: Option<AvailabilitySummary>,
+    pub intervals: Vec<Slice>,
+}
+
+/// The figures of one week or month.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Slice {
+    pub period: Period,
+    pub changes: ChangeFigures,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub incidents: Option<IncidentFigures>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub availability: Option<AvailabilitySummary>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ChangeFigures {
+    /// Changes whose window ended in the period and that have an outcome.
+    pub total: usize,
+    pub by_type: TypeCounts,
+    pub successful: usize,
+    pub failed: usize,
+    /// Successful over total (`None` when there is none).
+    pub success_rate: Option<f64>,
+    pub failure_rate: Option<f64>,
+    pub emergency_share: Option<f64>,
+    pub standard_share: Option<f64>,
+    /// Of those, the changes an incident names in `causedBy`.
+    pub caused_incidents: usize,
+    /// Standard changes by model.
+    pub by_model: BTreeMap<String, ModelFigures>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub(crate) struct TypeCounts {
+    pub standard: usize,
+    pub normal: usize,
+    pub emergency: usize,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ModelFigures {
+    pub total: usize,
+    pub success_rate: Option<f64>,
+    pub failure_rate: Option<f64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct IncidentFigures {
+    /// Incidents detected in the period.
+    pub total: usize,
+    pub by_priority: BTreeMap<Priority, usize>,
+    /// Of those, still open.
+    pub open: usize,
+    /// Time to restore service (resolved incidents).
+    pub mttr_seconds: Option<Summary>,
+    /// Time to the first response (incidents with one).
+    pub response_seconds: Option<Summary>,
+    /// Times by priority.
+    pub times_by_priority: BTreeMap<Priority, Times>,
+    /// Of those, the incidents that name a change in `causedBy`.
+    pub caused_by_changes: usize,
+    pub actions: ActionCounts,
+    /// Records named by at least the Policy's `recurringIncidents` incidents of the period.
+    pub recurring: Vec<Recurring>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub(crate) struct Times {
+    pub respond: Option<Summary>,
+    pub restore: Option<Summary>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub(crate) struct ActionCounts {
+    /// Follow-up actions of the period's incidents not done.
+    pub open: usize,
+    /// Of those, past their due date at `now`.
+    pub overdue: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub(crate) struct Recurring {
+    #[serde(rename = "ref")]
+    pub reference: RecordRef,
+    pub incidents: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ProblemFigures {
+    /// Problems at `known-error` now.
+    pub known_errors: usize,
+    /// Problems not resolved or closed now.
+    pub open: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ServiceFigures {
+    #[serde(rename = "ref")]
+    pub reference: RecordRef,
+    pub name: String,
+    pub tier: u8,
+    pub owner: String,
+    pub availability: f64,
+    /// The SLA's availability target as a share (99.95% is 0.9995).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sla_availability: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub met: Option<bool>,
+    pub down_seconds: i64,
+    /// Degraded and not down.
+    pub degraded_seconds: i64,
+    /// Incidents detected in the period whose impact reached it.
+    pub incidents: usize,
+}
+
+/// Availability over a set of services.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct AvailabilitySummary {
+    pub services: usize,
+    /// Services with a target.
+    pub with_target: usize,
+    /// Of those, meeting it.
+    pub met: usize,
+    /// The lowest availability, and whose.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lowest: Option<f64>,
+    pub down_seconds: i64,
+}
+
+/// Rates and shares as JSON shows them: five decimals.
+fn ratio(part: usize, whole: usize) -> Option<f64> {
+    (whole > 0).then(|| round(part as f64 / whole as f64))
+}
+
+fn round(x: f64) -> f64 {
+    (x * 100_000.0).round() / 100_000.0
+}
+
+/// The services an impact reached, each once with its worst impact, sorted by id.
+type Reach = Vec<(usize, Impact)>;
+
+/// A change with an outcome, as the figures see it.
+struct ChangeFact {
+    change_type: ChangeType,
+    model: Option<String>,
+    ended: Timestamp,
+    verdict: Verdict,
+    caused: bool,
+    affects: Vec<RecordRef>,
+}
+
+struct IncidentFact {
+    id: String,
+    priority: Priority,
+    detected: Timestamp,
+    responded: Option<Timestamp>,
+    resolved: Option<Timestamp>,
+    open: bool,
+    caused_by_change: bool,
+    actions_open: usize,
+    actions_overdue: usize,
+    affects: Vec<RecordRef>,
+    reach: Arc<Reach>,
+}
+
+struct ServiceFact {
+    reference: RecordRef,
+    name: String,
+    tier: u8,
+    owner: String,
+    target: Option<f64>,
+}
+
+/// Everything read from the records once; every figure is a filter over it.
+struct Facts {
+    services: Vec<ServiceFact>,
+    by_service: HashMap<String, usize>,
+    changes: Vec<ChangeFact>,
+    change_reach: Vec<Arc<Reach>>,
+    incidents: Vec<IncidentFact>,
+}
+
+/// Compute the report.
+pub(crate) fn compute(
+    set: &RecordSet,
+    graph: &DependencyGraph,
+    request: &Request,
+    settings: &Settings,
+) -> Report {
+    let facts = Facts::read(set, graph, request);
+    let period = request.period;
+    let all_changes: Vec<usize> = (0..facts.changes.len()).collect();
+    let all_incidents: Vec<usize> = (0..facts.incidents.len()).collect();
+    let all_services: Vec<usize> = (0..facts.services.len()).collect();
+    let services = facts.service_figures(&all_services, period, request.now, settings);
+    let slices = |changes: &[usize], incidents: Option<&[usize]>, svc: Option<&[usize]>| {
+        let Some(interval) = request.interval else {
+            return Vec::new();
+        };
+        period
+            .cut(interval, MAX_INTERVALS)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|p| Slice {
+                period: p,
+                changes: facts.change_figures(changes, p),
+                incidents: incidents.map(|i| facts.incident_figures(i, p, settings)),
+                availability: svc
+                    .map(|s| summary_of(&facts.service_figures(s, p, request.now, settings))),
+            })
+            .collect()
+    };
+    let groups = match request.by {
+        None => Vec::new(),
+        Some(by) => facts
+            .keys(by)
+            .into_iter()
+            .map(|(key, members)| {
+                let incidents = members.incidents.as_deref();
+                let svc = members.services.as_deref();
+                Group {
+                    changes: facts.change_figures(&members.changes, period),
+                    incidents: incidents.map(|i| facts.incident_figures(i, period, settings)),
+                    availability: svc.map(|s| {
+                        summary_of(&facts.service_figures(s, period, request.now, settings))
+                    }),
+                    intervals: slices(&members.changes, incidents, svc),
+                    key,
+                }
+            })
+            .collect(),
+    };
+    Report {
+        period,
+        now: request.now,
+        changes: facts.change_figures(&all_changes, period),
+        incidents: facts.incident_figures(&all_incidents, period, settings),
+        problems: problems(set),
+        outcome_overdue: outcome::overdue(set, request.now, settings.outcome_days)
+            .into_iter()
+            .map(|r| r.id().to_string())
+            .collect(),
+        intervals: slices(&all_changes, Some(&all_incidents), Some(&all_services)),
+        services,
+        by: request.by,
+        groups,
+        interval: request.interval,
+    }
+}
+
+fn problems(set: &RecordSet) -> ProblemFigures {
+    let mut out = ProblemFigures::default();
+    for r in set.of_kind(Kind::Problem) {
+        if let Spec::Problem(p) = &r.spec {
+            out.known_errors += usize::from(p.status == ProblemStatus::KnownError);
+            out.open += usize::from(!p.status.is_resolved());
+        }
+    }
+    out
+}
+
+/// The availability of a set of services, in one line.
+pub(crate) fn summary_of(services: &[ServiceFigures]) -> AvailabilitySummary {
+    AvailabilitySummary {
+        services: services.len(),
+        with_target: services.iter().filter(|s| s.met.is_some()).count(),
+        met: services.iter().filter(|s| s.met == Some(true)).count(),
+        lowest: services.iter().map(|s| s.availability).reduce(f64::min),
+        down_seconds: services.iter().map(|s| s.down_seconds).sum(),
+    }
+}
+
+/// The members of one group, by index into the facts.
+#[derive(Default)]
+struct Members {
+    changes: Vec<usize>,
+    incidents: Option<Vec<usize>>,
+    services: Option<Vec<usize>>,
+}
+
+fn refs(list: &[String]) -> Vec<RecordRef> {
+    let mut out: Vec<RecordRef> = list.iter().filter_map(|a| RecordRef::parse(a)).collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+impl Facts {
+    fn read(set: &RecordSet, graph: &DependencyGraph, request: &Request) -> Facts {
+        let mut services = Vec::new();
+        let mut by_service = HashMap::new();
+        for r in set.of_kind(Kind::Service) {
+            let Spec::Service(s) = &r.spec else { continue };
+            if by_service.contains_key(r.id()) {
+                continue;
+            }
+            let target = s.sla.as_ref().and_then(|sla| {
+                match set
+                    .get(&RecordRef::parse_as(sla, Kind::Sla))
+                    .map(|x| &x.spec)
+                {
+                    Some(Spec::Sla(spec)) => Some(spec.availability / 100.0),
+                    _ => None,
+                }
+            });
+            by_service.insert(r.id().to_string(), services.len());
+            services.push(ServiceFact {
+                reference: r.reference(),
+                name: r.metadata.display_name().to_string(),
+                tier: s.tier,
+                owner: s.owner.clone(),
+                target,
+            });
+        }
+        let caused = outcome::caused_by(set);
+        let mut changes = Vec::new();
+        for r in set.of_kind(Kind::Change) {
+            let Spec::Change(c) = &r.spec else { continue };
+            let verdict = outcome::verdict(r.id(), c, &caused);
+            if verdict == Verdict::Pending {
+                continue;
+            }
+            changes.push(ChangeFact {
+                change_type: c.change_type,
+                model: c
+                    .model
+                    .as_ref()
+                    .map(|m| RecordRef::parse_as(m, Kind::ChangeModel).id),
+                ended: c.window.end,
+                verdict,
+                caused: caused.contains(r.id()),
+                affects: refs(&c.affects),
+            });
+        }
+        let today = request.now.to_zoned(jiff::tz::TimeZone::UTC).date();
+        let mut incidents = Vec::new();
+        for r in set.of_kind(Kind::Incident) {
+            let Spec::Incident(i) = &r.spec else { continue };
+            let open_actions = i.actions.iter().filter(|a| !a.done);
+            incidents.push(IncidentFact {
+                id: r.id().to_string(),
+                priority: i.priority,
+                detected: i.detected,
+                responded: i.responded,
+                resolved: i.resolved,
+                open: i.status == IncidentStatus::Open,
+                caused_by_change: i.caused_by.is_some(),
+                actions_open: open_actions.clone().count(),
+                actions_overdue: open_actions
+                    .filter(|a| a.due.is_some_and(|d| d < today))
+                    .count(),
+                affects: refs(&i.affects),
+                reach: Arc::default(),
+            });
+        }
+        // One propagation per distinct `affects`, in parallel; changes need theirs only to
+        // be grouped by what they reached.
+        let by_reach = matches!(
+            request.by,
+            Some(GroupBy::Service | GroupBy::Team | GroupBy::Tier)
+        );
+        let mut distinct: BTreeSet<&Vec<RecordRef>> =
+            incidents.iter().map(|i| &i.affects).collect();
+        if by_reach {
+            distinct.extend(changes.iter().map(|c| &c.affects));
+        }
+        let reached: HashMap<Vec<RecordRef>, Arc<Reach>> = distinct
+            .into_par_iter()
+            .map(|affects| {
+                (
+                    affects.clone(),
+                    Arc::new(reach(graph, &by_service, affects)),
+                )
+            })
+            .collect();
+        let change_reach = changes
+            .iter()
+            .map(|c| reached.get(&c.affects).cloned().unwrap_or_default())
+            .collect();
+        for i in &mut incidents {
+            i.reach = reached.get(&i.affects).cloned().unwrap_or_default();
+        }
+        Facts {
+            services,
+            by_service,
+            changes,
+            change_reach,
+            incidents,
+        }
+    }
+
+    fn change_figures(&self, members: &[usize], period: Period) -> ChangeFigures {
+        let mut f = ChangeFigures::default();
+        let mut models: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
+        for c in members.iter().filter_map(|&i| self.changes.get(i)) {
+            if !period.contains(c.ended) {
+                continue;
+            }
+            f.total += 1;
+            match c.change_type {
+                ChangeType::Standard => f.by_type.standard += 1,
+                ChangeType::Normal => f.by_type.normal += 1,
+                ChangeType::Emergency => f.by_type.emergency += 1,
+            }
+            let (ok, failed) = (c.verdict == Verdict::Success, c.verdict == Verdict::Failure);
+            f.successful += usize::from(ok);
+            f.failed += usize::from(failed);
+            f.caused_incidents += usize::from(c.caused);
+            if let (ChangeType::Standard, Some(m)) = (c.change_type, &c.model) {
+                let e = models.entry(m.clone()).or_default();
+                e.0 += 1;
+                e.1 += usize::from(ok);
+                e.2 += usize::from(failed);
+            }
+        }
+        f.success_rate = ratio(f.successful, f.total);
+        f.failure_rate = ratio(f.failed, f.total);
+        f.emergency_share = ratio(f.by_type.emergency, f.total);
+        f.standard_share = ratio(f.by_type.standard, f.total);
+        f.by_model = models
+            .into_iter()
+            .map(|(m, (n, ok, failed))| {
+                (
+                    m,
+                    ModelFigures {
+                        total: n,
+                        success_rate: ratio(ok, n),
+                        failure_rate: ratio(failed, n),
+                    },
+                )
+            })
+            .collect();
+        f
+    }
+
+    fn incident_figures(
+        &self,
+        members: &[usize],
+        period: Period,
+        settings: &Settings,
+    ) -> IncidentFigures {
+        let mut f = IncidentFigures::default();
+        for p in [Priority::P1, Priority::P2, Priority::P3, Priority::P4] {
+            f.by_priority.insert(p, 0);
+        }
+        let mut restore: BTreeMap<Priority, Vec<i64>> = BTreeMap::new();
+        let mut respond: BTreeMap<Priority, Vec<i64>> = BTreeMap::new();
+        let mut on_record: BTreeMap<&RecordRef, Vec<&str>> = BTreeMap::new();
+        for i in members.iter().filter_map(|&n| self.incidents.get(n)) {
+            if !period.contains(i.detected) {
+                continue;
+            }
+            f.total += 1;
+            *f.by_priority.entry(i.priority).or_default() += 1;
+            f.open += usize::from(i.open);
+            f.caused_by_changes += usize::from(i.caused_by_change);
+            f.actions.open += i.actions_open;
+            f.actions.overdue += i.actions_overdue;
+            let since = |t: Option<Timestamp>| {
+                t.map(|t| t.as_second() - i.detected.as_second())
+                    .filter(|s| *s >= 0)
+            };
+            if let Some(s) = since(i.resolved) {
+                restore.entry(i.priority).or_default().push(s);
+            }
+            if let Some(s) = since(i.responded) {
+                respond.entry(i.priority).or_default().push(s);
+            }
+            for r in &i.affects {
+                on_record.entry(r).or_default().push(&i.id);
+            }
+        }
+        f.mttr_seconds = Summary::of(restore.values().flatten().copied().collect());
+        f.response_seconds = Summary::of(respond.values().flatten().copied().collect());
+        for p in [Priority::P1, Priority::P2, Priority::P3, Priority::P4] {
+            let times = Times {
+                respond: Summary::of(respond.remove(&p).unwrap_or_default()),
+                restore: Summary::of(restore.remove(&p).unwrap_or_default()),
+            };
+            if times.respond.is_some() || times.restore.is_some() {
+                f.times_by_priority.insert(p, times);
+            }
+        }
+        let threshold = usize::try_from(settings.recurring.max(1)).unwrap_or(usize::MAX);
+        f.recurring = on_record
+            .into_iter()
+            .filter(|(_, ids)| ids.len() >= threshold)
+            .map(|(r, mut ids)| {
+                ids.sort_unstable();
+                Recurring {
+                    reference: r.clone(),
+                    incidents: ids.into_iter().map(str::to_string).collect(),
+                }
+            })
+            .collect();
+        f
+    }
+
+    fn service_figures(
+        &self,
+        members: &[usize],
+        period: Period,
+        now: Timestamp,
+        settings: &Settings,
+    ) -> Vec<ServiceFigures> {
+        // The spans of each member, from every incident that overlaps the period.
+        let wanted: HashMap<usize, usize> =
+            members.iter().enumerate().map(|(k, &s)| (s, k)).collect();
+        let mut down: Vec<Vec<(i64, i64)>> = vec![Vec::new(); members.len()];
+        let mut degraded: Vec<Vec<(i64, i64)>> = vec![Vec::new(); members.len()];
+        let mut count = vec![0usize; members.len()];
+        for i in &self.incidents {
+            let end = i.resolved.unwrap_or(now);
+            let clipped = period.clip(i.detected, end);
+            let detected_in = period.contains(i.detected);
+            if clipped.is_none() && !detected_in {
+                continue;
+            }
+            for &(s, impact) in i.reach.iter() {
+                let Some(&k) = wanted.get(&s) else { continue };
+                count[k] += usize::from(detected_in);
+                if let Some(span) = clipped {
+                    match impact {
+                        Impact::Full => down[k].push(span),
+                        Impact::Partial => degraded[k].push(span),
+                    }
+                }
+            }
+        }
+        let length = period.seconds();
+        members
+            .iter()
+            .enumerate()
+            .filter_map(|(k, &s)| {
+                let fact = self.services.get(s)?;
+                let d = Spans::union(std::mem::take(&mut down[k]));
+                let g = Spans::union(std::mem::take(&mut degraded[k]));
+                let (down_seconds, degraded_seconds) = (d.seconds(), g.seconds_outside(&d));
+                let lost = down_seconds as f64 + settings.degraded_weight * degraded_seconds as f64;
+                let availability = if length > 0 {
+                    round((1.0 - lost / length as f64).clamp(0.0, 1.0))
+                } else {
+                    1.0
+                };
+                Some(ServiceFigures {
+                    reference: fact.reference.clone(),
+                    name: fact.name.clone(),
+                    tier: fact.tier,
+                    owner: fact.owner.clone(),
+                    availability,
+                    sla_availability: fact.target.map(round),
+                    met: fact.target.map(|t| availability >= round(t)),
+                    down_seconds,
+                    degraded_seconds,
+                    incidents: count[k],
+                })
+            })
+            .collect()
+    }
+
+    /// The groups and their members, sorted by key.
+    fn keys(&self, by: GroupBy) -> BTreeMap<String, Members> {
+        let mut out: BTreeMap<String, Members> = BTreeMap::new();
+        let service_keys = |s: usize| -> Option<String> {
+            let f = self.services.get(s)?;
+            Some(match by {
+                GroupBy::Service => f.reference.to_string(),
+                GroupBy::Team => f.owner.clone(),
+                GroupBy::Tier => format!("tier {}", f.tier),
+                GroupBy::Type | GroupBy::Model => return None,
+            })
+        };
+        let by_reach = matches!(by, GroupBy::Service | GroupBy::Team | GroupBy::Tier);
+        for (n, c) in self.changes.iter().enumerate() {
+            let keys: BTreeSet<String> = match by {
+                GroupBy::Type => [c.change_type.as_str().to_string()].into(),
+                GroupBy::Model => [c.model.clone().unwrap_or_else(|| NONE.to_string())].into(),
+                _ => {
+                    let named = c
+                        .affects
+                        .iter()
+                        .filter(|r| r.kind == Kind::Service)
+                        .filter_map(|r| self.by_service.get(&r.id).copied());
+                    let reached = self.change_reach[n].iter().map(|(s, _)| *s);
+                    let keys: BTreeSet<String> =
+                        named.chain(reached).filter_map(service_keys).collect();
+                    if keys.is_empty() {
+                        [NONE.to_string()].into()
+                    } else {
+                        keys
+                    }
+                }
+            };
+            for k in keys {
+                out.entry(k).or_default().changes.push(n);
+            }
+        }
+        if by_reach {
+            for (n, i) in self.incidents.iter().enumerate() {
+                let keys: BTreeSet<String> = i
+                    .reach
+                    .iter()
+                    .filter_map(|(s, _)| service_keys(*s))
+                    .collect();
+                let keys = if keys.is_empty() {
+                    [NONE.to_string()].into()
+                } else {
+                    keys
+                };
+                for k in keys {
+                    out.entry(k)
+                        .or_default()
+                        .incidents
+                        .get_or_insert_with(Vec::new)
+                        .push(n);
+                }
+            }
+            for s in 0..self.services.len() {
+                if let Some(k) = service_keys(s) {
+                    out.entry(k)
+                        .or_default()
+                        .services
+                        .get_or_insert_with(Vec::new)
+                        .push(s);
+                }
+            }
+            // Every group of this kind has incident and availability figures, if empty.
+            for m in out.values_mut() {
+                m.incidents.get_or_insert_with(Vec::new);
+                m.services.get_or_insert_with(Vec::new);
+            }
+        }
+        out
+    }
+}
+
+/// The key of what belongs to no group of the kind asked for (a change that reaches no
+/// service, a normal change by model).
+pub(crate) const NONE: &str = "(none)";
+
+/// The services `affects` reached, down or degraded (the propagation of a change).
+fn reach(
+    graph: &DependencyGraph,
+    by_service: &HashMap<String, usize>,
+    affects: &[RecordRef],
+) -> Reach {
+    let seeds: Vec<_> = affects.iter().filter_map(|r| graph.node(r)).collect();
+    let p = propagate(graph, &seeds);
+    let mut out: Reach = p
+        .impacted()
+        .iter()
+        .filter_map(|&n| {
+            let r = graph.reference(n);
+            if r.kind != Kind::Service {
+                return None;
+            }
+            Some((*by_service.get(&r.id)?, p.impact(n)?))
+        })
+        .collect();
+    out.sort_unstable_by_key(|(s, _)| *s);
+    out.dedup_by_key(|(s, _)| *s);
+    out
+}
