@@ -5,6 +5,7 @@
 
 use super::incident::times_in_order;
 use crate::diag::{Code, Diagnostic};
+use crate::figures::length;
 use crate::graph::DependencyGraph;
 use crate::impact::propagate;
 use crate::model::{
@@ -12,7 +13,6 @@ use crate::model::{
 };
 use crate::service_hours::ServiceClock;
 use jiff::Timestamp;
-use crate::figures::length;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 

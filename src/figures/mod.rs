@@ -776,3 +776,326 @@ fn reach(
     out.dedup_by_key(|(s, _)| *s);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::valid_records;
+    use proptest::prelude::*;
+
+    /// `db` carries `pay` (tier 1, gold 99.9%) hard and `shop` (tier 2, no SLA) soft.
+    const GRAPH: &str = "---
+apiVersion: cabinet/v1
+kind: SLA
+metadata: {id: gold}
+spec: {availability: 99.9}
+---
+apiVersion: cabinet/v1
+kind: ConfigurationItem
+metadata: {id: db}
+spec: {type: database, owner: platform, environment: production, lifecycle: live}
+---
+apiVersion: cabinet/v1
+kind: Service
+metadata: {id: pay}
+spec: {owner: payments, tier: 1, lifecycle: live, sla: gold, dependsOn: [ci:db]}
+---
+apiVersion: cabinet/v1
+kind: Service
+metadata: {id: shop}
+spec: {owner: storefront, tier: 2, lifecycle: live, dependsOn: [{ref: ci:db, impact: partial}]}
+";
+
+    /// A day: 2026-11-01.
+    const DAY: (&str, &str) = ("2026-11-01T00:00:00Z", "2026-11-02T00:00:00Z");
+
+    fn incident(id: &str, affects: &str, detected: &str, resolved: Option<&str>) -> String {
+        let end = match resolved {
+            Some(r) => format!("resolved: \"{r}\", status: resolved"),
+            None => "status: open".to_string(),
+        };
+        format!(
+            "---\napiVersion: cabinet/v1\nkind: Incident\nmetadata: {{id: {id}}}\nspec: {{affects: [{affects}], impact: high, urgency: high, priority: P1, detected: \"{detected}\", {end}}}\n"
+        )
+    }
+
+    fn change(id: &str, kind: &str, end: &str, result: Option<&str>) -> String {
+        let (status, outcome) = match result {
+            Some(r) if r.starts_with("fail") || r == "backed-out" => {
+                ("failed", format!(", outcome: {{result: {r}}}"))
+            }
+            Some(r) => ("completed", format!(", outcome: {{result: {r}}}")),
+            None => ("scheduled", String::new()),
+        };
+        let model = if kind == "standard" {
+            ", model: restart"
+        } else {
+            ""
+        };
+        let emergency = if kind == "emergency" {
+            ", emergency: {justification: j, incident: INC-9}"
+        } else {
+            ""
+        };
+        format!(
+            "---\napiVersion: cabinet/v1\nkind: Change\nmetadata: {{id: {id}}}\nspec: {{type: {kind}{model}{emergency}, requester: octocat, reason: r, affects: [ci:db], window: {{start: \"2026-10-01T00:00:00Z\", end: \"{end}\"}}, risk: low, plan: p, backout: b, verification: v, status: {status}{outcome}}}\n"
+        )
+    }
+
+    fn report(records: &str, from: &str, to: &str, now: &str, by: Option<GroupBy>) -> Report {
+        let set = valid_records([("r.yaml", &*format!("{GRAPH}{records}"))]);
+        let graph = DependencyGraph::build(&set);
+        let request = Request {
+            period: Period {
+                from: from.parse().unwrap(),
+                to: to.parse().unwrap(),
+            },
+            now: now.parse().unwrap(),
+            by,
+            interval: None,
+        };
+        let settings = Settings {
+            degraded_weight: 0.5,
+            outcome_days: 7,
+            recurring: 2,
+        };
+        compute(&set, &graph, &request, &settings)
+    }
+
+    fn service<'a>(r: &'a Report, id: &str) -> &'a ServiceFigures {
+        r.services.iter().find(|s| s.reference.id == id).unwrap()
+    }
+
+    #[test]
+    fn overlapping_incidents_count_each_second_once() {
+        // 01:00-03:00 and 02:00-05:00 on db: pay is down 4 h, not 5 h.
+        let r = report(
+            &(incident(
+                "INC-1",
+                "ci:db",
+                "2026-11-01T01:00:00Z",
+                Some("2026-11-01T03:00:00Z"),
+            ) + &incident(
+                "INC-2",
+                "ci:db",
+                "2026-11-01T02:00:00Z",
+                Some("2026-11-01T05:00:00Z"),
+            )),
+            DAY.0,
+            DAY.1,
+            DAY.1,
+            None,
+        );
+        let pay = service(&r, "pay");
+        assert_eq!(
+            (pay.down_seconds, pay.degraded_seconds, pay.incidents),
+            (4 * 3600, 0, 2)
+        );
+        // 1 - 4 h / 24 h = 0.83333.
+        assert_eq!(pay.availability, 0.83333);
+        assert_eq!((pay.sla_availability, pay.met), (Some(0.999), Some(false)));
+        // shop hangs on db softly: degraded 4 h, weighted 0.5: 1 - 2 h / 24 h = 0.91667.
+        let shop = service(&r, "shop");
+        assert_eq!((shop.down_seconds, shop.degraded_seconds), (0, 4 * 3600));
+        assert_eq!(shop.availability, 0.91667);
+        assert_eq!((shop.sla_availability, shop.met), (None, None));
+    }
+
+    #[test]
+    fn degraded_time_under_an_outage_counts_as_down_only() {
+        // shop is down 02:00-04:00 (named), degraded 01:00-05:00 (db): 2 h down, 2 h degraded.
+        let r = report(
+            &(incident(
+                "INC-1",
+                "ci:db",
+                "2026-11-01T01:00:00Z",
+                Some("2026-11-01T05:00:00Z"),
+            ) + &incident(
+                "INC-2",
+                "service:shop",
+                "2026-11-01T02:00:00Z",
+                Some("2026-11-01T04:00:00Z"),
+            )),
+            DAY.0,
+            DAY.1,
+            DAY.1,
+            None,
+        );
+        let shop = service(&r, "shop");
+        assert_eq!(
+            (shop.down_seconds, shop.degraded_seconds),
+            (2 * 3600, 2 * 3600)
+        );
+        // 1 - (2 h + 0.5 * 2 h) / 24 h = 0.875.
+        assert_eq!(shop.availability, 0.875);
+    }
+
+    #[test]
+    fn an_incident_is_cut_to_the_period_and_an_open_one_runs_to_now() {
+        // Detected the evening before, resolved at 02:00: 2 h in the period, and it was not
+        // detected in it. An open one from 20:00 runs to `now`, 22:00.
+        let r = report(
+            &(incident(
+                "INC-1",
+                "ci:db",
+                "2026-10-31T20:00:00Z",
+                Some("2026-11-01T02:00:00Z"),
+            ) + &incident("INC-2", "ci:db", "2026-11-01T20:00:00Z", None)),
+            DAY.0,
+            DAY.1,
+            "2026-11-01T22:00:00Z",
+            None,
+        );
+        let pay = service(&r, "pay");
+        assert_eq!((pay.down_seconds, pay.incidents), (2 * 3600 + 2 * 3600, 1));
+        assert_eq!((r.incidents.total, r.incidents.open), (1, 1));
+    }
+
+    #[test]
+    fn rates_count_changes_whose_window_ended_in_the_period_with_an_outcome() {
+        let r = report(
+            &(change("CHG-1", "normal", "2026-11-01T01:00:00Z", Some("successful"))
+                + &change("CHG-2", "normal", "2026-11-01T02:00:00Z", Some("successful-with-issues"))
+                // Successful, but an incident names it as its cause: a failure.
+                + &change("CHG-3", "emergency", "2026-11-01T03:00:00Z", Some("successful"))
+                + &change("CHG-4", "standard", "2026-11-01T04:00:00Z", Some("backed-out"))
+                // No outcome yet, and a window ending after the period: neither counts.
+                + &change("CHG-5", "normal", "2026-11-01T05:00:00Z", None)
+                + &change("CHG-6", "normal", "2026-11-02T00:00:00Z", Some("failed"))
+                + &incident("INC-1", "ci:db", "2026-11-01T03:30:00Z", Some("2026-11-01T04:00:00Z"))
+                    .replace("status: resolved", "status: resolved, causedBy: change:CHG-3")),
+            DAY.0,
+            DAY.1,
+            DAY.1,
+            None,
+        );
+        let c = &r.changes;
+        assert_eq!(c.total, 4);
+        assert_eq!(
+            (c.by_type.normal, c.by_type.emergency, c.by_type.standard),
+            (2, 1, 1)
+        );
+        // Success: CHG-1 and CHG-2 of 4; failure: CHG-3 (caused INC-1) and CHG-4 of 4.
+        assert_eq!((c.success_rate, c.failure_rate), (Some(0.5), Some(0.5)));
+        assert_eq!(
+            (c.emergency_share, c.standard_share),
+            (Some(0.25), Some(0.25))
+        );
+        assert_eq!(c.caused_incidents, 1);
+        assert_eq!(c.by_model["restart"].failure_rate, Some(1.0));
+        assert_eq!(r.incidents.caused_by_changes, 1);
+        // CHG-5 is scheduled and its window ended a day ago: due in 7 days, not yet.
+        assert!(r.outcome_overdue.is_empty());
+        let later = report(
+            &change("CHG-5", "normal", "2026-11-01T05:00:00Z", None),
+            DAY.0,
+            DAY.1,
+            "2026-11-08T05:00:01Z",
+            None,
+        );
+        assert_eq!(later.outcome_overdue, ["CHG-5"]);
+    }
+
+    #[test]
+    fn no_change_gives_no_rate_rather_than_zero() {
+        let r = report("", DAY.0, DAY.1, DAY.1, None);
+        assert_eq!((r.changes.total, r.changes.success_rate), (0, None));
+        assert_eq!(r.incidents.mttr_seconds, None);
+        assert_eq!(service(&r, "pay").availability, 1.0);
+    }
+
+    #[test]
+    fn incident_times_and_recurrence() {
+        let r = report(
+            &(incident(
+                "INC-1",
+                "ci:db",
+                "2026-11-01T01:00:00Z",
+                Some("2026-11-01T02:00:00Z"),
+            ) + &incident(
+                "INC-2",
+                "ci:db",
+                "2026-11-01T03:00:00Z",
+                Some("2026-11-01T06:00:00Z"),
+            ) + &incident(
+                "INC-3",
+                "service:shop",
+                "2026-11-01T07:00:00Z",
+                Some("2026-11-01T07:30:00Z"),
+            )),
+            DAY.0,
+            DAY.1,
+            DAY.1,
+            None,
+        );
+        let i = &r.incidents;
+        assert_eq!(i.by_priority[&Priority::P1], 3);
+        // 1 h, 3 h, 30 m: mean 4.5 h / 3 = 1.5 h, median 1 h, p90 rank ceil(2.7) = 3: 3 h.
+        let s = i.mttr_seconds.unwrap();
+        assert_eq!((s.mean, s.median, s.p90), (5400, 3600, 10_800));
+        // Two on db reach the Policy's threshold of 2 in the test settings; shop has one.
+        assert_eq!(i.recurring.len(), 1);
+        assert_eq!(i.recurring[0].reference.to_string(), "ci:db");
+        assert_eq!(i.recurring[0].incidents, ["INC-1", "INC-2"]);
+    }
+
+    #[test]
+    fn groups_by_tier_see_what_each_change_and_incident_reached() {
+        let r = report(
+            &(change("CHG-1", "normal", "2026-11-01T01:00:00Z", Some("failed"))
+                + &incident(
+                    "INC-1",
+                    "service:shop",
+                    "2026-11-01T01:00:00Z",
+                    Some("2026-11-01T02:00:00Z"),
+                )),
+            DAY.0,
+            DAY.1,
+            DAY.1,
+            Some(GroupBy::Tier),
+        );
+        let keys: Vec<&str> = r.groups.iter().map(|g| g.key.as_str()).collect();
+        assert_eq!(keys, ["tier 1", "tier 2"]);
+        // The change on db reached pay (down) and shop (degraded): it counts in both.
+        assert!(r.groups.iter().all(|g| g.changes.total == 1));
+        let incidents: Vec<usize> = r
+            .groups
+            .iter()
+            .map(|g| g.incidents.as_ref().unwrap().total)
+            .collect();
+        assert_eq!(incidents, [0, 1]);
+        let by_type = report(
+            &change("CHG-1", "normal", "2026-11-01T01:00:00Z", Some("failed")),
+            DAY.0,
+            DAY.1,
+            DAY.1,
+            Some(GroupBy::Model),
+        );
+        assert_eq!(by_type.groups[0].key, NONE);
+        assert!(by_type.groups[0].incidents.is_none());
+    }
+
+    proptest! {
+        #[test]
+        fn availability_stays_between_0_and_1(
+            spans in prop::collection::vec((0i64..48, 0i64..30, 0usize..3, any::<bool>()), 0..8),
+        ) {
+            let mut records = String::new();
+            for (n, (start, hours, on, open)) in spans.iter().enumerate() {
+                let at = |h: i64| {
+                    let t: Timestamp = "2026-10-31T12:00:00Z".parse().unwrap();
+                    t.checked_add(jiff::SignedDuration::from_hours(h)).unwrap().to_string()
+                };
+                let on = ["ci:db", "service:pay", "service:shop"][*on];
+                let end = at(start + hours);
+                let resolved = (!open).then_some(end.as_str());
+                records += &incident(&format!("INC-{n}"), on, &at(*start), resolved);
+            }
+            let r = report(&records, DAY.0, DAY.1, "2026-11-01T18:00:00Z", None);
+            for s in &r.services {
+                prop_assert!((0.0..=1.0).contains(&s.availability), "{s:?}");
+                prop_assert!(s.down_seconds + s.degraded_seconds <= 86_400, "{s:?}");
+            }
+        }
+    }
+}
