@@ -264,6 +264,45 @@ fn junit_is_well_formed_with_one_case_per_file() {
     assert!(!passing.stdout.contains("<failure"));
 }
 
+/// The strict Ant schema (tests/fixtures/junit/ant-junit.xsd), checked here without a
+/// validator: `<testsuites>` has no attribute; a suite holds its properties, its test cases,
+/// then `system-out` and `system-err`, and has `time`, `timestamp` and `hostname`; every test
+/// case has `time` and at most one failure, and no output of its own.
+#[test]
+fn junit_has_the_shape_of_the_strict_ant_schema() {
+    let run = broken("junit");
+    let doc = roxmltree::Document::parse(&run.stdout).expect("well-formed XML");
+    let root = doc.root_element();
+    assert!(root.has_tag_name("testsuites"));
+    assert_eq!(root.attributes().count(), 0, "attributes on <testsuites>");
+    let suites: Vec<_> = root.children().filter(|n| n.is_element()).collect();
+    assert_eq!(suites.len(), 1);
+    let suite = suites[0];
+    for attribute in ["name", "package", "id", "timestamp", "hostname", "tests", "failures", "errors", "time"] {
+        assert!(suite.attribute(attribute).is_some(), "the suite lacks `{attribute}`");
+    }
+    let order: Vec<&str> = suite
+        .children()
+        .filter(|n| n.is_element())
+        .map(|n| n.tag_name().name())
+        .collect();
+    assert_eq!(order.first(), Some(&"properties"));
+    assert_eq!(&order[order.len() - 2..], ["system-out", "system-err"]);
+    assert!(order[1..order.len() - 2].iter().all(|t| *t == "testcase"), "{order:?}");
+    for case in suite.children().filter(|n| n.has_tag_name("testcase")) {
+        assert!(case.attribute("time").is_some(), "no time: {case:?}");
+        let children: Vec<&str> = case
+            .children()
+            .filter(|n| n.is_element())
+            .map(|n| n.tag_name().name())
+            .collect();
+        assert!(children.is_empty() || children == ["failure"], "{children:?}");
+    }
+    // Warnings do not fail a file; they are the suite's output.
+    let out = suite.children().find(|n| n.has_tag_name("system-out")).unwrap();
+    assert!(out.text().unwrap_or_default().contains(": warning["), "{run:?}", run = out.text());
+}
+
 #[test]
 fn a_closed_pipe_is_not_an_error() {
     use std::io::Read;
