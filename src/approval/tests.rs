@@ -973,7 +973,9 @@ fn an_account_without_an_id_does_not_match_a_member_listed_with_one() {
     assert!(!d.satisfied);
     assert_eq!(
         ignored(&d),
-        ["carol: no id: the review's user has no GitHub id, and team `cab` lists this login with one"]
+        [
+            "carol: no id: the review's user has no GitHub id, and team `cab` lists this login with one"
+        ]
     );
     assert_json_snapshot!(d);
 }
@@ -1106,7 +1108,10 @@ fn a_pending_review_decides_nothing() {
         .reviewed(&[("carol", "PENDING"), ("pat", "APPROVED")])
         .decide();
     assert!(!d.satisfied);
-    assert_eq!(ignored(&d), ["carol: pending: review 1 was never submitted"]);
+    assert_eq!(
+        ignored(&d),
+        ["carol: pending: review 1 was never submitted"]
+    );
     assert_json_snapshot!(d);
 }
 
@@ -1276,7 +1281,11 @@ fn a_dismissed_approval_is_listed_and_does_not_count() {
     );
     // An approval after the dismissal counts again, and nothing is listed.
     let d = Case::medium()
-        .reviewed(&[("carol", "DISMISSED"), ("pat", "APPROVED"), ("carol", "APPROVED")])
+        .reviewed(&[
+            ("carol", "DISMISSED"),
+            ("pat", "APPROVED"),
+            ("carol", "APPROVED"),
+        ])
         .decide();
     assert!(d.satisfied, "{d:#?}");
     assert!(d.ignored.is_empty(), "{d:#?}");
@@ -1296,7 +1305,11 @@ fn every_review_of_a_recorded_response_that_does_not_count_says_why() {
     case.pr = pr::parse(file.as_bytes()).expect("GitHub's shapes parse");
     case.commits = vec![
         local(EARLIER, OCTOCAT_EMAIL, "noreply@github.com"),
-        local(HEAD, "someone@elsewhere.example", "someone@elsewhere.example"),
+        local(
+            HEAD,
+            "someone@elsewhere.example",
+            "someone@elsewhere.example",
+        ),
     ];
     let d = case.decide();
     assert_eq!(

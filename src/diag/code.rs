@@ -328,7 +328,9 @@ mod tests {
             let id = code.rule_id();
             assert!(ids.insert(id), "duplicate rule id {id}");
             assert!(
-                id.len() == 7 && id.starts_with("CAB") && id[3..].bytes().all(|b| b.is_ascii_digit()),
+                id.len() == 7
+                    && id.starts_with("CAB")
+                    && id[3..].bytes().all(|b| b.is_ascii_digit()),
                 "{id}"
             );
             let name = code.pascal_name();

@@ -104,7 +104,10 @@ fn result(
         let n = seen.entry(digest).or_insert(0);
         *n += 1;
         let mut prints = serde_json::Map::new();
-        prints.insert(FINDING_FINGERPRINT.into(), json!(format!("{digest:016x}:{n}")));
+        prints.insert(
+            FINDING_FINGERPRINT.into(),
+            json!(format!("{digest:016x}:{n}")),
+        );
         if let Some(hash) = hashes.of(&l.file, l.line()) {
             prints.insert("primaryLocationLineHash".into(), json!(hash));
         }
@@ -218,10 +221,7 @@ fn kept(diagnostics: &[Diagnostic]) -> Vec<&Diagnostic> {
 }
 
 pub(crate) fn write(out: &mut dyn Write, v: &Validation, style: &Style) -> io::Result<()> {
-    serde_json::to_writer_pretty(
-        &mut *out,
-        &log_with_texts(&v.diagnostics, &v.texts, style),
-    )?;
+    serde_json::to_writer_pretty(&mut *out, &log_with_texts(&v.diagnostics, &v.texts, style))?;
     writeln!(out)
 }
 
@@ -277,34 +277,72 @@ mod tests {
         let before = "kind: Service\nspec:\n  owner: nobody\n";
         let after = "# moved down\n\nkind: Service\nspec:\n  owner: nobody\n";
         let finding = |line| {
-            Diagnostic::new(Code::DanglingReference, "no team `nobody`")
-                .at(at("s.yaml", "/spec/owner", line, (10, 16)))
+            Diagnostic::new(Code::DanglingReference, "no team `nobody`").at(at(
+                "s.yaml",
+                "/spec/owner",
+                line,
+                (10, 16),
+            ))
         };
-        let one = log_with_texts(&[finding(3)], &texts(&[("s.yaml", before)]), &Style::default());
-        let two = log_with_texts(&[finding(5)], &texts(&[("s.yaml", after)]), &Style::default());
+        let one = log_with_texts(
+            &[finding(3)],
+            &texts(&[("s.yaml", before)]),
+            &Style::default(),
+        );
+        let two = log_with_texts(
+            &[finding(5)],
+            &texts(&[("s.yaml", after)]),
+            &Style::default(),
+        );
         let prints = |l: &Value| l["runs"][0]["results"][0]["partialFingerprints"].clone();
         assert_eq!(prints(&one), prints(&two));
-        let line_hash = prints(&one)["primaryLocationLineHash"].as_str().unwrap().to_string();
+        let line_hash = prints(&one)["primaryLocationLineHash"]
+            .as_str()
+            .unwrap()
+            .to_string();
         assert_eq!(line_hash, line_hash::line_hashes(before)[2]);
-        assert!(prints(&one)[FINDING_FINGERPRINT].as_str().unwrap().ends_with(":1"));
+        assert!(
+            prints(&one)[FINDING_FINGERPRINT]
+                .as_str()
+                .unwrap()
+                .ends_with(":1")
+        );
         // Another field is another finding; the same finding twice is counted apart.
-        let other = Diagnostic::new(Code::DanglingReference, "x").at(at("s.yaml", "/spec/sla", 3, (1, 2)));
-        let log = log_with_texts(&[finding(3), finding(3), other], &texts(&[("s.yaml", before)]), &Style::default());
+        let other =
+            Diagnostic::new(Code::DanglingReference, "x").at(at("s.yaml", "/spec/sla", 3, (1, 2)));
+        let log = log_with_texts(
+            &[finding(3), finding(3), other],
+            &texts(&[("s.yaml", before)]),
+            &Style::default(),
+        );
         let all: Vec<&str> = log["runs"][0]["results"]
             .as_array()
             .unwrap()
             .iter()
-            .map(|r| r["partialFingerprints"][FINDING_FINGERPRINT].as_str().unwrap())
+            .map(|r| {
+                r["partialFingerprints"][FINDING_FINGERPRINT]
+                    .as_str()
+                    .unwrap()
+            })
             .collect();
-        assert_eq!(all.iter().collect::<std::collections::BTreeSet<_>>().len(), 3, "{all:?}");
+        assert_eq!(
+            all.iter().collect::<std::collections::BTreeSet<_>>().len(),
+            3,
+            "{all:?}"
+        );
     }
 
     #[test]
     fn rules_have_opaque_ids_pascal_names_and_help() {
         let log = log(&[], &Style::default());
-        let rules = log["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+        let rules = log["runs"][0]["tool"]["driver"]["rules"]
+            .as_array()
+            .unwrap();
         assert_eq!(rules.len(), Code::ALL.len());
-        let not_a_mapping = Code::ALL.iter().position(|c| *c == Code::NotAMapping).unwrap();
+        let not_a_mapping = Code::ALL
+            .iter()
+            .position(|c| *c == Code::NotAMapping)
+            .unwrap();
         let rule = &rules[not_a_mapping];
         assert_eq!(rule["id"], Code::NotAMapping.rule_id());
         assert_eq!(rule["name"], "NotMapping");

@@ -157,7 +157,10 @@ fn span(start: Timestamp, end: Timestamp) -> [String; 2] {
             format!("DTEND;VALUE=DATE:{}", date(end)),
         ]
     } else {
-        [format!("DTSTART:{}", utc(start)), format!("DTEND:{}", utc(end))]
+        [
+            format!("DTSTART:{}", utc(start)),
+            format!("DTEND:{}", utc(end)),
+        ]
     }
 }
 
@@ -368,9 +371,21 @@ mod tests {
             to: t("2027-01-31T00:00:00Z"),
             changes: Vec::new(),
             freezes: vec![
-                freeze("Release freeze", "2026-12-10T17:00:00Z", "2026-12-11T05:00:00Z"),
-                freeze("Release freeze", "2027-01-10T17:00:00Z", "2027-01-11T05:00:00Z"),
-                freeze("Release freeze", "2027-01-10T17:00:00Z", "2027-01-11T05:00:00Z"),
+                freeze(
+                    "Release freeze",
+                    "2026-12-10T17:00:00Z",
+                    "2026-12-11T05:00:00Z",
+                ),
+                freeze(
+                    "Release freeze",
+                    "2027-01-10T17:00:00Z",
+                    "2027-01-11T05:00:00Z",
+                ),
+                freeze(
+                    "Release freeze",
+                    "2027-01-10T17:00:00Z",
+                    "2027-01-11T05:00:00Z",
+                ),
             ],
             windows: Vec::new(),
             conflicts: Vec::new(),

@@ -198,7 +198,10 @@ fn every_test_file_is_compiled() {
 fn the_diagnostics_page_is_written_from_the_registry() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/diagnostics.md");
     let current = std::fs::read_to_string(path).unwrap_or_default();
-    let run = crate::util::run_in(Path::new(env!("CARGO_MANIFEST_DIR")), &["explain", "--markdown"]);
+    let run = crate::util::run_in(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        &["explain", "--markdown"],
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         current == run.stdout,
@@ -206,9 +209,14 @@ fn the_diagnostics_page_is_written_from_the_registry() {
     );
     for code in Code::ALL {
         let anchor = format!("<a id=\"{}\"></a>", code.as_str());
-        assert!(current.contains(&anchor), "no section for {}", code.as_str());
         assert!(
-            code.help_uri().ends_with(&format!("/docs/diagnostics.md#{}", code.as_str())),
+            current.contains(&anchor),
+            "no section for {}",
+            code.as_str()
+        );
+        assert!(
+            code.help_uri()
+                .ends_with(&format!("/docs/diagnostics.md#{}", code.as_str())),
             "{}",
             code.help_uri()
         );

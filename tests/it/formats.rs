@@ -171,7 +171,10 @@ fn sarif_gives_github_what_it_tracks_results_by() {
         let name = rule["name"].as_str().unwrap();
         assert!(
             !name.is_empty()
-                && name.split(|c: char| c.is_ascii_uppercase()).skip(1).all(|w| !w.is_empty())
+                && name
+                    .split(|c: char| c.is_ascii_uppercase())
+                    .skip(1)
+                    .all(|w| !w.is_empty())
                 && name.starts_with(|c: char| c.is_ascii_uppercase())
                 && name.chars().all(|c| c.is_ascii_alphanumeric()),
             "`{name}` is not a Pascal-case identifier"
@@ -184,7 +187,10 @@ fn sarif_gives_github_what_it_tracks_results_by() {
     for r in run["results"].as_array().unwrap() {
         let region = &r["locations"][0]["physicalLocation"]["region"];
         for key in ["startLine", "startColumn", "endLine", "endColumn"] {
-            assert!(region[key].as_u64().is_some_and(|n| n >= 1), "{key} missing: {r}");
+            assert!(
+                region[key].as_u64().is_some_and(|n| n >= 1),
+                "{key} missing: {r}"
+            );
         }
         let uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
             .as_str()
@@ -192,15 +198,28 @@ fn sarif_gives_github_what_it_tracks_results_by() {
         let prints = &r["partialFingerprints"];
         // A file cabinet could not read as text (too large, not UTF-8, not a file) has no
         // line to hash; GitHub's upload action hashes it from the checkout.
-        let unreadable = ["yaml/too-large.yaml", "yaml/invalid-utf8.yaml", "yaml/folder.yaml", "yaml/outside-link.yaml", "yaml/inside-link.yaml"];
+        let unreadable = [
+            "yaml/too-large.yaml",
+            "yaml/invalid-utf8.yaml",
+            "yaml/folder.yaml",
+            "yaml/outside-link.yaml",
+            "yaml/inside-link.yaml",
+        ];
         if !unreadable.contains(&uri) {
-            let hash = prints["primaryLocationLineHash"].as_str().unwrap_or_default();
+            let hash = prints["primaryLocationLineHash"]
+                .as_str()
+                .unwrap_or_default();
             assert!(
-                hash.split_once(':').is_some_and(|(h, n)| u64::from_str_radix(h, 16).is_ok() && n.parse::<u32>().is_ok()),
+                hash.split_once(':').is_some_and(
+                    |(h, n)| u64::from_str_radix(h, 16).is_ok() && n.parse::<u32>().is_ok()
+                ),
                 "no primaryLocationLineHash: {r}"
             );
         }
-        assert!(own.insert(prints["cabinetFinding/v1"].as_str().unwrap().to_string()), "{r}");
+        assert!(
+            own.insert(prints["cabinetFinding/v1"].as_str().unwrap().to_string()),
+            "{r}"
+        );
     }
 }
 
@@ -278,8 +297,21 @@ fn junit_has_the_shape_of_the_strict_ant_schema() {
     let suites: Vec<_> = root.children().filter(|n| n.is_element()).collect();
     assert_eq!(suites.len(), 1);
     let suite = suites[0];
-    for attribute in ["name", "package", "id", "timestamp", "hostname", "tests", "failures", "errors", "time"] {
-        assert!(suite.attribute(attribute).is_some(), "the suite lacks `{attribute}`");
+    for attribute in [
+        "name",
+        "package",
+        "id",
+        "timestamp",
+        "hostname",
+        "tests",
+        "failures",
+        "errors",
+        "time",
+    ] {
+        assert!(
+            suite.attribute(attribute).is_some(),
+            "the suite lacks `{attribute}`"
+        );
     }
     let order: Vec<&str> = suite
         .children()
@@ -288,7 +320,10 @@ fn junit_has_the_shape_of_the_strict_ant_schema() {
         .collect();
     assert_eq!(order.first(), Some(&"properties"));
     assert_eq!(&order[order.len() - 2..], ["system-out", "system-err"]);
-    assert!(order[1..order.len() - 2].iter().all(|t| *t == "testcase"), "{order:?}");
+    assert!(
+        order[1..order.len() - 2].iter().all(|t| *t == "testcase"),
+        "{order:?}"
+    );
     for case in suite.children().filter(|n| n.has_tag_name("testcase")) {
         assert!(case.attribute("time").is_some(), "no time: {case:?}");
         let children: Vec<&str> = case
@@ -296,11 +331,21 @@ fn junit_has_the_shape_of_the_strict_ant_schema() {
             .filter(|n| n.is_element())
             .map(|n| n.tag_name().name())
             .collect();
-        assert!(children.is_empty() || children == ["failure"], "{children:?}");
+        assert!(
+            children.is_empty() || children == ["failure"],
+            "{children:?}"
+        );
     }
     // Warnings do not fail a file; they are the suite's output.
-    let out = suite.children().find(|n| n.has_tag_name("system-out")).unwrap();
-    assert!(out.text().unwrap_or_default().contains(": warning["), "{run:?}", run = out.text());
+    let out = suite
+        .children()
+        .find(|n| n.has_tag_name("system-out"))
+        .unwrap();
+    assert!(
+        out.text().unwrap_or_default().contains(": warning["),
+        "{run:?}",
+        run = out.text()
+    );
 }
 
 #[test]

@@ -150,24 +150,46 @@ fn freezes_have_their_own_uids_and_their_real_times() {
         "apiVersion: cabinet/v1\nkind: Policy\nmetadata: {id: default}\nspec:\n  cab: cab\n  freezes:\n    - {name: Release freeze, start: \"2026-12-10T17:00:00Z\", end: \"2026-12-11T05:00:00Z\"}\n    - {name: Release freeze, start: \"2026-12-17T17:00:00Z\", end: \"2026-12-18T05:00:00Z\"}\n    - {name: Holidays, start: \"2026-12-24T00:00:00Z\", end: \"2026-12-27T00:00:00Z\"}\n---\napiVersion: cabinet/v1\nkind: Team\nmetadata: {id: cab}\nspec:\n  members: [{github: carol}]\n",
     );
     let run = repo.run(&[
-        "schedule", "--now", NOW, "--from", "2026-12-01", "--to", "2027-01-01", "--format", "ics",
+        "schedule",
+        "--now",
+        NOW,
+        "--from",
+        "2026-12-01",
+        "--to",
+        "2027-01-01",
+        "--format",
+        "ics",
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let events = parse_ics(&run.stdout);
-    let uids: std::collections::BTreeSet<&str> =
-        events.iter().map(|e| e.split('|').next().unwrap()).collect();
+    let uids: std::collections::BTreeSet<&str> = events
+        .iter()
+        .map(|e| e.split('|').next().unwrap())
+        .collect();
     assert_eq!(uids.len(), 3, "{events:#?}");
     assert!(
-        events.iter().any(|e| e.ends_with("|2026-12-10T17:00:00+00:00|2026-12-11T05:00:00+00:00|")),
+        events
+            .iter()
+            .any(|e| e.ends_with("|2026-12-10T17:00:00+00:00|2026-12-11T05:00:00+00:00|")),
         "{events:#?}"
     );
     assert!(
-        events.iter().any(|e| e.ends_with("|2026-12-24|2026-12-27|")),
+        events
+            .iter()
+            .any(|e| e.ends_with("|2026-12-24|2026-12-27|")),
         "{events:#?}"
     );
     // The same records give the same UIDs.
     let again = repo.run(&[
-        "schedule", "--now", NOW, "--from", "2026-12-01", "--to", "2027-01-01", "--format", "ics",
+        "schedule",
+        "--now",
+        NOW,
+        "--from",
+        "2026-12-01",
+        "--to",
+        "2027-01-01",
+        "--format",
+        "ics",
     ]);
     assert_eq!(parse_ics(&again.stdout), events);
 }
