@@ -30,20 +30,11 @@ fn verdict(tool: &str, file: &Path, problems: &str) {
 
 /// A Python module, if installed (skipping or failing as `tool` does).
 fn python_module(module: &str, package: &str) -> bool {
-    let ok = Command::new("python3")
-        .args(["-c", &format!("import {module}")])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(
-        ok || std::env::var_os("CI").is_none(),
-        "Python's `{module}` is missing; .ci/run installs it (`pip install {package}`)"
-    );
-    if !ok {
-        note_skip(&format!(
-            "Python's `{module}` is not installed (`pip install {package}`)"
-        ));
-    }
-    ok
+    tool(
+        "python3",
+        &["-c", &format!("import {module}")],
+        &format!(".ci/run installs Python's `{module}` (`pip install {package}`)"),
+    )
 }
 
 /// Run a Python script on files; its output (which must be empty when all is well).
@@ -291,19 +282,7 @@ fn icalendar_is_read_whole_by_icalendar_and_recurring_ical_events() {
         "freezes.ics",
         &output(freezes.path(), &ics, &[0]),
     ));
-    let site = tmp.path().join("site");
-    output(
-        &examples().join("acme"),
-        &[
-            "--now",
-            NOW,
-            "site",
-            "build",
-            "--out",
-            site.to_str().unwrap(),
-        ],
-        &[0],
-    );
+    let (_site_dir, site) = crate::site::build_acme();
     feeds.push(site.join("calendar.ics"));
     let (repo, branches) = acme_history_and_branches(tmp.path());
     for branch in &branches {

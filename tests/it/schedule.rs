@@ -149,7 +149,7 @@ fn freezes_have_their_own_uids_and_their_real_times() {
         "policy.yaml",
         "apiVersion: cabinet/v1\nkind: Policy\nmetadata: {id: default}\nspec:\n  cab: cab\n  freezes:\n    - {name: Release freeze, start: \"2026-12-10T17:00:00Z\", end: \"2026-12-11T05:00:00Z\"}\n    - {name: Release freeze, start: \"2026-12-17T17:00:00Z\", end: \"2026-12-18T05:00:00Z\"}\n    - {name: Holidays, start: \"2026-12-24T00:00:00Z\", end: \"2026-12-27T00:00:00Z\"}\n---\napiVersion: cabinet/v1\nkind: Team\nmetadata: {id: cab}\nspec:\n  members: [{github: carol}]\n",
     );
-    let run = repo.run(&[
+    let ics = [
         "schedule",
         "--now",
         NOW,
@@ -159,7 +159,8 @@ fn freezes_have_their_own_uids_and_their_real_times() {
         "2027-01-01",
         "--format",
         "ics",
-    ]);
+    ];
+    let run = repo.run(&ics);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let events = parse_ics(&run.stdout);
     let uids: std::collections::BTreeSet<&str> = events
@@ -180,17 +181,7 @@ fn freezes_have_their_own_uids_and_their_real_times() {
         "{events:#?}"
     );
     // The same records give the same UIDs.
-    let again = repo.run(&[
-        "schedule",
-        "--now",
-        NOW,
-        "--from",
-        "2026-12-01",
-        "--to",
-        "2027-01-01",
-        "--format",
-        "ics",
-    ]);
+    let again = repo.run(&ics);
     assert_eq!(parse_ics(&again.stdout), events);
 }
 
