@@ -165,7 +165,7 @@ pub struct Decision {
 enum Decisive<'a> {
     Approved(&'a Review),
     ChangesRequested,
-    Dismissed,
+    Dismissed(&'a Review),
     /// A decisive review without a valid time: it cannot be placed among the others, so
     /// this person's approval does not count (the reason says why).
     Unordered(String),
@@ -215,7 +215,7 @@ fn latest_decisions(pr: &PullRequest) -> BTreeMap<String, (Account, Decisive<'_>
         let decision = match r.state.to_ascii_uppercase().as_str() {
             "APPROVED" => Decisive::Approved(r),
             "CHANGES_REQUESTED" => Decisive::ChangesRequested,
-            "DISMISSED" => Decisive::Dismissed,
+            "DISMISSED" => Decisive::Dismissed(r),
             _ => continue, // COMMENTED and PENDING decide nothing
         };
         out.insert(person(&user), (user, decision));
@@ -241,6 +241,31 @@ fn latest_decisions(pr: &PullRequest) -> BTreeMap<String, (Account, Decisive<'_>
                 r.id
             );
             out.insert(key, (user, Decisive::Unordered(reason)));
+        }
+    }
+    out
+}
+
+/// The reviews that count for nobody whatever the rules say: a deleted account's (GitHub
+/// answers `user: null`, or the `ghost` user) and pending ones (started, never submitted).
+/// Comments are not approvals and are not listed.
+fn unheeded_reviews(pr: &PullRequest) -> Vec<Ignored> {
+    let mut out = Vec::new();
+    for r in &pr.reviews {
+        let state = r.state.to_ascii_uppercase();
+        if state == "COMMENTED" {
+            continue;
+        }
+        match r.user.as_ref().filter(|u| u.login != "ghost") {
+            None => out.push(Ignored {
+                login: "ghost".to_string(),
+                reason: format!("deleted account: review {} has no user", r.id),
+            }),
+            Some(user) if state == "PENDING" => out.push(Ignored {
+                login: user.login.clone(),
+                reason: format!("pending: review {} was never submitted", r.id),
+            }),
+            Some(_) => {}
         }
     }
     out
@@ -275,6 +300,8 @@ enum Membership {
     OtherId,
     /// The login is listed without a numeric id, and the policy requires ids.
     NoId,
+    /// The login is listed with a numeric id, and the review's user carries none to compare.
+    ReviewerWithoutId,
 }
 
 fn team_members<'a>(base: &'a RecordSet, team: &str) -> Option<&'a [crate::model::Member]> {
@@ -295,7 +322,7 @@ fn membership(base: &RecordSet, team: &str, who: &Account, require_ids: bool) ->
         }
         match (m.github_id, who.id) {
             (Some(listed), Some(actual)) if listed != actual => result = Membership::OtherId,
-            (Some(_), None) => result = Membership::OtherId,
+            (Some(_), None) => result = Membership::ReviewerWithoutId,
             (None, _) if require_ids => result = Membership::NoId,
             _ => return Membership::Member,
         }
@@ -414,7 +441,17 @@ pub fn evaluate(input: &ApprovalInput<'_>) -> Decision {
                 });
                 continue;
             }
-            Decisive::ChangesRequested | Decisive::Dismissed => continue,
+            Decisive::Dismissed(review) => {
+                ignored.insert(Ignored {
+                    login: user.login.clone(),
+                    reason: format!(
+                        "dismissed: review {} was dismissed, and no approval came after it",
+                        review.id
+                    ),
+                });
+                continue;
+            }
+            Decisive::ChangesRequested => continue,
         };
         let reason = if user.is_bot() {
             Some("bot".to_string())
@@ -500,6 +537,10 @@ pub fn evaluate(input: &ApprovalInput<'_>) -> Decision {
             });
         }
     }
+
+    // Reviews that decide nothing for want of a person or a submission, listed rather than
+    // dropped (after the loop above, which gives each eligible reviewer one reason).
+    ignored.extend(unheeded_reviews(input.pr));
 
     // Requested changes from the people whose approval matters block.
     let mut blockers: BTreeSet<String> = input.services.iter().map(|s| s.owner.clone()).collect();
@@ -634,6 +675,14 @@ fn count(
                         user.login.clone(),
                         format!(
                             "listed in team `{t}` under another GitHub id (renamed or reused login)"
+                        ),
+                    ));
+                }
+                Membership::ReviewerWithoutId => {
+                    wrong_id.insert((
+                        user.login.clone(),
+                        format!(
+                            "no id: the review's user has no GitHub id, and team `{t}` lists this login with one"
                         ),
                     ));
                 }

@@ -1,6 +1,8 @@
 //! The pull request as the forge reports it: the approvals file of `check --approvals FILE`
 //! (shape in the README and `docs/approvals.md`), which is also what the GitHub adapter fills. The `reviews`
-//! are GitHub's review objects; unknown fields are ignored.
+//! are GitHub's review objects and the `commits` its pull request commits, in every shape its
+//! REST API documents (a user may be `null`, and a commit's `author` or `committer` an empty
+//! object when the e-mail is linked to no account); unknown fields are ignored.
 
 use serde::{Deserialize, Serialize};
 
@@ -36,19 +38,38 @@ impl Account {
 /// GitHub's `web-flow` user, which commits merges made in the web UI.
 pub const WEB_FLOW_ID: u64 = 19_864_447;
 
+/// An account where GitHub may give none: `null`, absent, or `{}` (its "empty object",
+/// which the commits of a pull request carry for an e-mail linked to no account). Anything
+/// else must be an account.
+fn maybe_account<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Account>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Shape {
+        Account(Account),
+        Empty(EmptyObject),
+    }
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct EmptyObject {}
+    Ok(match Option::<Shape>::deserialize(d)? {
+        Some(Shape::Account(a)) => Some(a),
+        Some(Shape::Empty(_)) | None => None,
+    })
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Commit {
     pub sha: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "maybe_account")]
     pub author: Option<Account>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "maybe_account")]
     pub committer: Option<Account>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Review {
     pub id: u64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "maybe_account")]
     pub user: Option<Account>,
     pub state: String,
     #[serde(default)]
@@ -134,6 +155,25 @@ mod tests {
         assert!(!is_full_commit_id(
             "0123456789abcdef0123456789abcdef0123456g"
         ));
+    }
+
+    #[test]
+    fn a_missing_account_is_null_absent_or_an_empty_object_and_nothing_else() {
+        let commits: Vec<Commit> = serde_json::from_str(
+            r#"[{"sha": "a", "author": {}, "committer": null},
+                {"sha": "b"},
+                {"sha": "c", "author": {"login": "mona", "id": 1, "node_id": "U_1", "site_admin": false}}]"#,
+        )
+        .unwrap();
+        assert_eq!(commits[0].author, None);
+        assert_eq!(commits[0].committer, None);
+        assert_eq!(commits[1].author, None);
+        assert_eq!(commits[2].author.as_ref().map(|a| a.id), Some(Some(1)));
+        let review: Review =
+            serde_json::from_str(r#"{"id": 1, "user": {}, "state": "APPROVED"}"#).unwrap();
+        assert_eq!(review.user, None);
+        // An object that is neither empty nor an account is refused, not read as nobody.
+        assert!(serde_json::from_str::<Commit>(r#"{"sha": "a", "author": {"id": 5}}"#).is_err());
     }
 
     #[test]

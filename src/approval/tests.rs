@@ -973,7 +973,9 @@ fn an_account_without_an_id_does_not_match_a_member_listed_with_one() {
     assert!(!d.satisfied);
     assert_eq!(
         ignored(&d),
-        ["carol: listed in team `cab` under another GitHub id (renamed or reused login)"]
+        [
+            "carol: no id: the review's user has no GitHub id, and team `cab` lists this login with one"
+        ]
     );
     assert_json_snapshot!(d);
 }
@@ -1068,8 +1070,11 @@ fn a_later_dismissal_cancels_an_approval() {
         .decide();
     assert!(!d.satisfied);
     assert!(rule(&d, "medium").requirements[0].approvers.is_empty());
-    // A dismissed approval is no approval at all: it is not listed as ignored either.
-    assert!(d.ignored.is_empty());
+    // A dismissed approval does not count, and is listed with its reason.
+    assert_eq!(
+        ignored(&d),
+        ["carol: dismissed: review 2 was dismissed, and no approval came after it"]
+    );
     assert_json_snapshot!(d);
 }
 
@@ -1103,7 +1108,10 @@ fn a_pending_review_decides_nothing() {
         .reviewed(&[("carol", "PENDING"), ("pat", "APPROVED")])
         .decide();
     assert!(!d.satisfied);
-    assert!(d.ignored.is_empty());
+    assert_eq!(
+        ignored(&d),
+        ["carol: pending: review 1 was never submitted"]
+    );
     assert_json_snapshot!(d);
 }
 
@@ -1249,6 +1257,69 @@ fn a_review_by_a_deleted_account_decides_nothing() {
         .decide();
     assert!(d.blocked_by.is_empty(), "{d:#?}");
     assert!(d.satisfied, "{d:#?}");
+    // Listed, not dropped.
+    assert_eq!(
+        ignored(&d),
+        [
+            "ghost: deleted account: review 3 has no user",
+            "ghost: deleted account: review 4 has no user",
+            "ghost: deleted account: review 5 has no user",
+        ]
+    );
+    assert_json_snapshot!(d);
+}
+
+#[test]
+fn a_dismissed_approval_is_listed_and_does_not_count() {
+    let d = Case::medium()
+        .reviewed(&[("carol", "DISMISSED"), ("pat", "APPROVED")])
+        .decide();
+    assert!(!d.satisfied, "{d:#?}");
+    assert_eq!(
+        ignored(&d),
+        ["carol: dismissed: review 1 was dismissed, and no approval came after it"]
+    );
+    // An approval after the dismissal counts again, and nothing is listed.
+    let d = Case::medium()
+        .reviewed(&[
+            ("carol", "DISMISSED"),
+            ("pat", "APPROVED"),
+            ("carol", "APPROVED"),
+        ])
+        .decide();
+    assert!(d.satisfied, "{d:#?}");
+    assert!(d.ignored.is_empty(), "{d:#?}");
+}
+
+/// Recorded responses in GitHub's documented shape (tests/fixtures/approvals/): the reviews of
+/// a pull request with a deleted account, a pending review, a dismissed one, a comment and a
+/// request for changes on an earlier commit; its commits with an empty-object author.
+#[test]
+fn every_review_of_a_recorded_response_that_does_not_count_says_why() {
+    let reviews = include_str!("../../tests/fixtures/approvals/github-reviews.json");
+    let commits = include_str!("../../tests/fixtures/approvals/github-commits.json");
+    let file = format!(
+        r#"{{"number": 42, "author": {{"login": "octocat", "id": 583231, "type": "User"}}, "head_sha": "{HEAD}", "commits": {commits}, "reviews": {reviews}}}"#
+    );
+    let mut case = Case::medium();
+    case.pr = pr::parse(file.as_bytes()).expect("GitHub's shapes parse");
+    case.commits = vec![
+        local(EARLIER, OCTOCAT_EMAIL, "noreply@github.com"),
+        local(
+            HEAD,
+            "someone@elsewhere.example",
+            "someone@elsewhere.example",
+        ),
+    ];
+    let d = case.decide();
+    assert_eq!(
+        ignored(&d),
+        [
+            "Dave: dismissed: review 83 was dismissed, and no approval came after it",
+            "erin: pending: review 82 was never submitted",
+            "ghost: deleted account: review 81 has no user",
+        ]
+    );
     assert_json_snapshot!(d);
 }
 

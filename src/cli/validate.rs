@@ -43,7 +43,12 @@ pub(super) fn run(global: &GlobalArgs, args: &ValidateArgs) -> Result<ExitStatus
         None if args.staged => Source::Revision(git::GitRepo::discover(&root)?.stage()?),
         None => Source::WorkTree,
     };
+    let started = std::time::Instant::now();
     let v = validation::run(&root, &source, now)?;
+    let facts = report::junit::RunFacts {
+        now,
+        elapsed: started.elapsed(),
+    };
     let style = Style {
         color: global.color(),
         path_prefix: git::worktree_prefix(&root),
@@ -53,7 +58,7 @@ pub(super) fn run(global: &GlobalArgs, args: &ValidateArgs) -> Result<ExitStatus
         Format::Json => report::json::write(out, &v),
         Format::Github => report::github::write(out, &v, &style),
         Format::Sarif => report::sarif::write(out, &v, &style),
-        Format::Junit => report::junit::write(out, &v),
+        Format::Junit => report::junit::write(out, &v, &facts),
     })?;
     let status = if v.ok() {
         ExitStatus::Ok

@@ -137,13 +137,66 @@ fn utc(t: Timestamp) -> String {
     t.strftime("%Y%m%dT%H%M%SZ").to_string()
 }
 
-/// A date for all-day events; an end that is not midnight rounds up to the next day.
-fn day(t: Timestamp, round_up: bool) -> String {
-    let mut d = t.to_zoned(jiff::tz::TimeZone::UTC).date();
-    if round_up && t.as_second() % 86_400 != 0 {
-        d = d.tomorrow().unwrap_or(d);
+/// Whether an instant is a midnight, UTC: a freeze from one to another is whole days.
+fn is_midnight(t: Timestamp) -> bool {
+    t.as_second().rem_euclid(86_400) == 0 && t.subsec_nanosecond() == 0
+}
+
+/// The date of an instant, UTC (for all-day events).
+fn date(t: Timestamp) -> String {
+    t.strftime("%Y%m%d").to_string()
+}
+
+/// The start and end lines of an event: whole days (`VALUE=DATE`, the end exclusive) when
+/// both are midnights UTC, else its real times in UTC. Every time of the feed is UTC, so it
+/// needs no `VTIMEZONE`.
+fn span(start: Timestamp, end: Timestamp) -> [String; 2] {
+    if is_midnight(start) && is_midnight(end) && end > start {
+        [
+            format!("DTSTART;VALUE=DATE:{}", date(start)),
+            format!("DTEND;VALUE=DATE:{}", date(end)),
+        ]
+    } else {
+        [
+            format!("DTSTART:{}", utc(start)),
+            format!("DTEND:{}", utc(end)),
+        ]
     }
-    d.strftime("%Y%m%d").to_string()
+}
+
+/// Event UIDs, each given once: the first asker of a UID gets it, later ones (two records
+/// with one id, two freezes alike in name and start) get it with `-2`, `-3`, … before the
+/// `@`. The calendar's order is sorted, so the same data gives the same UIDs on every run.
+struct Uids {
+    domain: String,
+    given: std::collections::BTreeSet<String>,
+}
+
+impl Uids {
+    fn give(&mut self, local: &str) -> String {
+        let mut uid = format!("{local}@{}.cabinet", self.domain);
+        let mut n = 1;
+        while self.given.contains(&uid) {
+            n += 1;
+            uid = format!("{local}-{n}@{}.cabinet", self.domain);
+        }
+        self.given.insert(uid.clone());
+        uid
+    }
+}
+
+/// A record id as the local part of a UID: ids are letters, digits, `.`, `_` and `-`
+/// already (the schema's pattern); anything else becomes `-`, so a UID stays one token.
+fn slug_id(id: &str) -> String {
+    id.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
 }
 
 fn slug(s: &str) -> String {
@@ -170,7 +223,10 @@ pub(crate) fn ics(
     calendar: &str,
     now: Timestamp,
 ) -> io::Result<()> {
-    let domain = slug(calendar);
+    let mut uids = Uids {
+        domain: slug(calendar),
+        given: Default::default(),
+    };
     let mut lines: Vec<String> = vec![
         "BEGIN:VCALENDAR".into(),
         "VERSION:2.0".into(),
@@ -199,7 +255,7 @@ pub(crate) fn ics(
         }
         lines.extend([
             "BEGIN:VEVENT".into(),
-            format!("UID:{}@{domain}.cabinet", c.id),
+            format!("UID:{}", uids.give(&slug_id(&c.id))),
             format!("DTSTAMP:{}", utc(now)),
             format!("DTSTART:{}", utc(c.start)),
             format!("DTEND:{}", utc(c.end)),
@@ -216,12 +272,18 @@ pub(crate) fn ics(
     }
     for f in &s.freezes {
         let allow: Vec<&str> = f.allow.iter().map(|t| t.as_str()).collect();
+        let [start, end] = span(f.start, f.end);
         lines.extend([
             "BEGIN:VEVENT".into(),
-            format!("UID:freeze-{}@{domain}.cabinet", slug(&f.name)),
+            // A freeze is an entry of the Policy, without an id of its own: its name and
+            // start tell it from the others.
+            format!(
+                "UID:{}",
+                uids.give(&format!("freeze-{}-{}", slug(&f.name), utc(f.start)))
+            ),
             format!("DTSTAMP:{}", utc(now)),
-            format!("DTSTART;VALUE=DATE:{}", day(f.start, false)),
-            format!("DTEND;VALUE=DATE:{}", day(f.end, true)),
+            start,
+            end,
             format!("SUMMARY:{}", text(&format!("Change freeze: {}", f.name))),
             format!(
                 "DESCRIPTION:{}",
@@ -248,6 +310,7 @@ pub(crate) fn ics(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::schedule::ScheduledFreeze;
 
     #[test]
     fn long_lines_fold_at_75_octets_without_splitting_characters() {
@@ -264,11 +327,80 @@ mod tests {
         assert_eq!(text("a,b;c\\d\ne"), "a\\,b\\;c\\\\d\\ne");
     }
 
+    fn t(text: &str) -> Timestamp {
+        text.parse().unwrap()
+    }
+
     #[test]
-    fn all_day_freezes_round_their_end_up() {
-        let t: Timestamp = "2027-01-05T00:00:00Z".parse().unwrap();
-        assert_eq!(day(t, true), "20270105");
-        let t: Timestamp = "2027-01-05T06:00:00Z".parse().unwrap();
-        assert_eq!(day(t, true), "20270106");
+    fn a_freeze_of_whole_days_is_all_day_and_any_other_keeps_its_times() {
+        assert_eq!(
+            span(t("2026-12-15T00:00:00Z"), t("2027-01-05T00:00:00Z")),
+            ["DTSTART;VALUE=DATE:20261215", "DTEND;VALUE=DATE:20270105"]
+        );
+        // 17:00Z to 05:00Z is a night, not two whole days.
+        assert_eq!(
+            span(t("2026-12-10T17:00:00Z"), t("2026-12-11T05:00:00Z")),
+            ["DTSTART:20261210T170000Z", "DTEND:20261211T050000Z"]
+        );
+        assert_eq!(
+            span(t("2026-12-10T00:00:00Z"), t("2026-12-11T00:00:01Z")),
+            ["DTSTART:20261210T000000Z", "DTEND:20261211T000001Z"]
+        );
+    }
+
+    fn freeze(name: &str, start: &str, end: &str) -> ScheduledFreeze {
+        ScheduledFreeze {
+            name: name.into(),
+            start: t(start),
+            end: t(end),
+            allow: Vec::new(),
+            scope: Vec::new(),
+        }
+    }
+
+    fn feed(s: &Schedule) -> String {
+        let mut out = Vec::new();
+        ics(&mut out, s, "Acme", t("2026-11-22T09:00:00Z")).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn every_event_has_its_own_uid_the_same_on_every_run() {
+        let s = Schedule {
+            from: t("2026-12-01T00:00:00Z"),
+            to: t("2027-01-31T00:00:00Z"),
+            changes: Vec::new(),
+            freezes: vec![
+                freeze(
+                    "Release freeze",
+                    "2026-12-10T17:00:00Z",
+                    "2026-12-11T05:00:00Z",
+                ),
+                freeze(
+                    "Release freeze",
+                    "2027-01-10T17:00:00Z",
+                    "2027-01-11T05:00:00Z",
+                ),
+                freeze(
+                    "Release freeze",
+                    "2027-01-10T17:00:00Z",
+                    "2027-01-11T05:00:00Z",
+                ),
+            ],
+            windows: Vec::new(),
+            conflicts: Vec::new(),
+            undecided: Vec::new(),
+        };
+        let text = feed(&s);
+        let uids: Vec<&str> = text.lines().filter(|l| l.starts_with("UID:")).collect();
+        assert_eq!(
+            uids,
+            [
+                "UID:freeze-release-freeze-20261210T170000Z@acme.cabinet",
+                "UID:freeze-release-freeze-20270110T170000Z@acme.cabinet",
+                "UID:freeze-release-freeze-20270110T170000Z-2@acme.cabinet",
+            ]
+        );
+        assert_eq!(feed(&s), text);
     }
 }

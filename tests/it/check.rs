@@ -561,7 +561,10 @@ fn every_format_renders_the_same_verdict() {
         github.stdout
     );
     let sarif = repo.run(&args("sarif")).json();
-    assert_eq!(sarif["runs"][0]["results"][0]["ruleId"], "freeze-violation");
+    assert_eq!(
+        sarif["runs"][0]["results"][0]["ruleId"],
+        cabinet::diag::Code::FreezeViolation.rule_id()
+    );
     let markdown = repo.run(&args("markdown"));
     assert!(
         markdown

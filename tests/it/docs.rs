@@ -1,6 +1,7 @@
 //! The README stays true: every diagnostic code is in its table, with its severity.
 
 use cabinet::diag::Code;
+use std::path::Path;
 
 #[test]
 fn the_readme_lists_every_diagnostic_code() {
@@ -192,4 +193,36 @@ fn every_test_file_is_compiled() {
     }
     let main = std::fs::read_to_string(root.join("main.rs")).unwrap();
     assert!(main.contains("mod attacks;"));
+}
+
+/// The page every SARIF rule's `helpUri` points at: one section per code, anchored by the
+/// code's name, written from the registry.
+#[test]
+fn the_diagnostics_page_is_written_from_the_registry() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/diagnostics.md");
+    let current = std::fs::read_to_string(path).unwrap_or_default();
+    let run = crate::util::run_in(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        &["explain", "--markdown"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        current == run.stdout,
+        "docs/diagnostics.md is out of date: run `cargo run -- explain --markdown > docs/diagnostics.md`"
+    );
+    for code in Code::ALL {
+        let anchor = format!("<a id=\"{}\"></a>", code.as_str());
+        assert!(
+            current.contains(&anchor),
+            "no section for {}",
+            code.as_str()
+        );
+        assert!(
+            code.help_uri()
+                .ends_with(&format!("/docs/diagnostics.md#{}", code.as_str())),
+            "{}",
+            code.help_uri()
+        );
+        assert!(current.contains(&format!("Rule `{}`", code.rule_id())));
+    }
 }

@@ -1,6 +1,7 @@
 //! Every output format, as the tools that read it see it.
 
 use crate::util::*;
+use cabinet::diag::Code;
 use std::path::{Path, PathBuf};
 
 /// examples/broken, copied out of any git repository so that paths are plain.
@@ -146,15 +147,80 @@ fn sarif_validates_against_the_official_schema() {
     let results = log["runs"][0]["results"].as_array().unwrap();
     assert_eq!(results.len(), 51);
     let first = &results[0];
-    assert_eq!(first["ruleId"], "window-order");
+    assert_eq!(first["ruleId"], Code::WindowOrder.rule_id());
     let rule =
         &log["runs"][0]["tool"]["driver"]["rules"][first["ruleIndex"].as_u64().unwrap() as usize];
-    assert_eq!(rule["id"], "window-order");
+    assert_eq!(rule["id"], Code::WindowOrder.rule_id());
+    assert_eq!(rule["name"], "WindowOrder");
     let region = &first["locations"][0]["physicalLocation"]["region"];
     assert_eq!(
         (region["startLine"].as_u64(), region["startColumn"].as_u64()),
         (Some(10), Some(48))
     );
+}
+
+/// What GitHub code scanning reads of a result: a full region (its table marks `endLine` and
+/// `endColumn` required), `primaryLocationLineHash` to follow the result across commits, and
+/// a rule with a help URI and a Pascal-case name.
+#[test]
+fn sarif_gives_github_what_it_tracks_results_by() {
+    let log = broken("sarif").json();
+    let run = &log["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    for rule in rules {
+        let name = rule["name"].as_str().unwrap();
+        assert!(
+            !name.is_empty()
+                && name
+                    .split(|c: char| c.is_ascii_uppercase())
+                    .skip(1)
+                    .all(|w| !w.is_empty())
+                && name.starts_with(|c: char| c.is_ascii_uppercase())
+                && name.chars().all(|c| c.is_ascii_alphanumeric()),
+            "`{name}` is not a Pascal-case identifier"
+        );
+        assert_ne!(rule["id"], rule["name"]);
+        let help = rule["helpUri"].as_str().unwrap_or_default();
+        assert!(help.contains("/docs/diagnostics.md#"), "{rule}");
+    }
+    let mut own = std::collections::BTreeSet::new();
+    for r in run["results"].as_array().unwrap() {
+        let region = &r["locations"][0]["physicalLocation"]["region"];
+        for key in ["startLine", "startColumn", "endLine", "endColumn"] {
+            assert!(
+                region[key].as_u64().is_some_and(|n| n >= 1),
+                "{key} missing: {r}"
+            );
+        }
+        let uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap();
+        let prints = &r["partialFingerprints"];
+        // A file cabinet could not read as text (too large, not UTF-8, not a file) has no
+        // line to hash; GitHub's upload action hashes it from the checkout.
+        let unreadable = [
+            "yaml/too-large.yaml",
+            "yaml/invalid-utf8.yaml",
+            "yaml/folder.yaml",
+            "yaml/outside-link.yaml",
+            "yaml/inside-link.yaml",
+        ];
+        if !unreadable.contains(&uri) {
+            let hash = prints["primaryLocationLineHash"]
+                .as_str()
+                .unwrap_or_default();
+            assert!(
+                hash.split_once(':').is_some_and(
+                    |(h, n)| u64::from_str_radix(h, 16).is_ok() && n.parse::<u32>().is_ok()
+                ),
+                "no primaryLocationLineHash: {r}"
+            );
+        }
+        assert!(
+            own.insert(prints["cabinetFinding/v1"].as_str().unwrap().to_string()),
+            "{r}"
+        );
+    }
 }
 
 #[test]
@@ -215,6 +281,71 @@ fn junit_is_well_formed_with_one_case_per_file() {
     );
     assert_eq!(passing.code, 0);
     assert!(!passing.stdout.contains("<failure"));
+}
+
+/// The strict Ant schema (tests/fixtures/junit/ant-junit.xsd), checked here without a
+/// validator: `<testsuites>` has no attribute; a suite holds its properties, its test cases,
+/// then `system-out` and `system-err`, and has `time`, `timestamp` and `hostname`; every test
+/// case has `time` and at most one failure, and no output of its own.
+#[test]
+fn junit_has_the_shape_of_the_strict_ant_schema() {
+    let run = broken("junit");
+    let doc = roxmltree::Document::parse(&run.stdout).expect("well-formed XML");
+    let root = doc.root_element();
+    assert!(root.has_tag_name("testsuites"));
+    assert_eq!(root.attributes().count(), 0, "attributes on <testsuites>");
+    let suites: Vec<_> = root.children().filter(|n| n.is_element()).collect();
+    assert_eq!(suites.len(), 1);
+    let suite = suites[0];
+    for attribute in [
+        "name",
+        "package",
+        "id",
+        "timestamp",
+        "hostname",
+        "tests",
+        "failures",
+        "errors",
+        "time",
+    ] {
+        assert!(
+            suite.attribute(attribute).is_some(),
+            "the suite lacks `{attribute}`"
+        );
+    }
+    let order: Vec<&str> = suite
+        .children()
+        .filter(|n| n.is_element())
+        .map(|n| n.tag_name().name())
+        .collect();
+    assert_eq!(order.first(), Some(&"properties"));
+    assert_eq!(&order[order.len() - 2..], ["system-out", "system-err"]);
+    assert!(
+        order[1..order.len() - 2].iter().all(|t| *t == "testcase"),
+        "{order:?}"
+    );
+    for case in suite.children().filter(|n| n.has_tag_name("testcase")) {
+        assert!(case.attribute("time").is_some(), "no time: {case:?}");
+        let children: Vec<&str> = case
+            .children()
+            .filter(|n| n.is_element())
+            .map(|n| n.tag_name().name())
+            .collect();
+        assert!(
+            children.is_empty() || children == ["failure"],
+            "{children:?}"
+        );
+    }
+    // Warnings do not fail a file; they are the suite's output.
+    let out = suite
+        .children()
+        .find(|n| n.has_tag_name("system-out"))
+        .unwrap();
+    assert!(
+        out.text().unwrap_or_default().contains(": warning["),
+        "{run:?}",
+        run = out.text()
+    );
 }
 
 #[test]

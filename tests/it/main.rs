@@ -12,6 +12,7 @@ mod attacks;
 mod broken;
 mod check;
 mod cli_basics;
+mod consumers;
 mod docs;
 mod examples;
 mod formats;

@@ -127,7 +127,7 @@ fn the_feed_is_valid_icalendar_with_one_event_per_change_and_all_day_freezes() {
     assert!(events.contains(&"CHG-2026-0042@acme-service-catalogue.cabinet|2026-12-01T22:00:00+00:00|2026-12-02T01:00:00+00:00|TENTATIVE".to_string()), "{events:#?}");
     assert!(
         events.contains(
-            &"freeze-year-end-freeze@acme-service-catalogue.cabinet|2026-12-15|2027-01-05|"
+            &"freeze-year-end-freeze-20261215T000000Z@acme-service-catalogue.cabinet|2026-12-15|2027-01-05|"
                 .to_string()
         ),
         "{events:#?}"
@@ -138,6 +138,51 @@ fn the_feed_is_valid_icalendar_with_one_event_per_change_and_all_day_freezes() {
             .any(|e| e.starts_with("CHG-2026-0040@") && e.ends_with("|CANCELLED")),
         "{events:#?}"
     );
+}
+
+/// Two freezes of one name are two events, and a freeze that is not whole days keeps its
+/// times: a night from 17:00Z to 05:00Z is not two all-day events.
+#[test]
+fn freezes_have_their_own_uids_and_their_real_times() {
+    let repo = TestRepo::new();
+    repo.write(
+        "policy.yaml",
+        "apiVersion: cabinet/v1\nkind: Policy\nmetadata: {id: default}\nspec:\n  cab: cab\n  freezes:\n    - {name: Release freeze, start: \"2026-12-10T17:00:00Z\", end: \"2026-12-11T05:00:00Z\"}\n    - {name: Release freeze, start: \"2026-12-17T17:00:00Z\", end: \"2026-12-18T05:00:00Z\"}\n    - {name: Holidays, start: \"2026-12-24T00:00:00Z\", end: \"2026-12-27T00:00:00Z\"}\n---\napiVersion: cabinet/v1\nkind: Team\nmetadata: {id: cab}\nspec:\n  members: [{github: carol}]\n",
+    );
+    let ics = [
+        "schedule",
+        "--now",
+        NOW,
+        "--from",
+        "2026-12-01",
+        "--to",
+        "2027-01-01",
+        "--format",
+        "ics",
+    ];
+    let run = repo.run(&ics);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let events = parse_ics(&run.stdout);
+    let uids: std::collections::BTreeSet<&str> = events
+        .iter()
+        .map(|e| e.split('|').next().unwrap())
+        .collect();
+    assert_eq!(uids.len(), 3, "{events:#?}");
+    assert!(
+        events
+            .iter()
+            .any(|e| e.ends_with("|2026-12-10T17:00:00+00:00|2026-12-11T05:00:00+00:00|")),
+        "{events:#?}"
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| e.ends_with("|2026-12-24|2026-12-27|")),
+        "{events:#?}"
+    );
+    // The same records give the same UIDs.
+    let again = repo.run(&ics);
+    assert_eq!(parse_ics(&again.stdout), events);
 }
 
 #[test]
