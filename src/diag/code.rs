@@ -249,10 +249,10 @@ codes! {
     KnownErrorIncomplete = "known-error-incomplete", "CAB5006", Error,
         "a problem lacks what its status requires: a root cause from known-error on, a workaround while a known error, a fix once resolved",
         "A known error is an entry of the known-error database: people look it up during an incident, so it must say why it happens (`rootCause`) and how to restore service meanwhile (`workaround`). A resolved or closed problem names the change that removed the cause (`fix`) and keeps its root cause. An error, like a change without a backout plan: the record claims a status its content does not support; fill in the field, or set the status back.";
-    OutcomeOverdue = "outcome-overdue", Warning,
+    OutcomeOverdue = "outcome-overdue", "CAB5007", Warning,
         "a change's window ended more than the Policy's allowance ago and its outcome is not written",
         "The outcome of a change (`outcome.result`: successful, successful-with-issues, failed or backed-out) is due `review.outcomeDays` days (default 7) after its window ends, judged against now (`--now`), from a change that was authorised to run (approved, scheduled or implementing): a draft or request whose window passed never ran, and a completed change without an outcome is already `change-missing-outcome`. Until it is written the change counts in no success or failure rate, and a change that went wrong stays out of the figures the CAB steers by. A warning: the change happened, and the record is late, not wrong. Write the outcome (and set the status to completed, failed or rolled-back), or cancel the change if it never ran.";
-    ModelUnreliable = "model-unreliable", Warning,
+    ModelUnreliable = "model-unreliable", "CAB5008", Warning,
         "a standard-change model's changes failed more often than the Policy allows over its look-back",
         "A standard change is pre-approved because its model has proved safe. Over the last `review.models.lookBackDays` days (default 180; changes whose window ended then and that have an outcome), when at least `minChanges` (5) changes of the model counted and more than `maxFailureRate` (0.2) of them failed (failed, backed out, or named by an incident's `causedBy`), the model has stopped proving it. A warning on the model: the CAB should review whether it stays pre-approved, tighten its `appliesTo` or `maxRisk`, or retire it.";
 }

@@ -130,15 +130,9 @@ fn result(
     r
 }
 
-/// The SARIF log for a set of findings, without the files' text: results carry no
-/// `primaryLocationLineHash` (GitHub's upload action computes it from the checkout).
-pub(crate) fn log(diagnostics: &[Diagnostic], style: &Style) -> Value {
-    log_with_texts(diagnostics, &BTreeMap::new(), style)
-}
-
 /// The SARIF log for a set of findings in the files of `texts` (path to text, as
 /// `Validation::texts`).
-pub(crate) fn log_with_texts(
+pub(crate) fn log(
     diagnostics: &[Diagnostic],
     texts: &BTreeMap<String, Arc<str>>,
     style: &Style,
@@ -221,7 +215,7 @@ fn kept(diagnostics: &[Diagnostic]) -> Vec<&Diagnostic> {
 }
 
 pub(crate) fn write(out: &mut dyn Write, v: &Validation, style: &Style) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &log_with_texts(&v.diagnostics, &v.texts, style))?;
+    serde_json::to_writer_pretty(&mut *out, &log(&v.diagnostics, &v.texts, style))?;
     writeln!(out)
 }
 
@@ -254,7 +248,7 @@ mod tests {
     #[test]
     fn every_result_has_a_full_region_even_on_a_whole_file() {
         let d = Diagnostic::new(Code::EmptyFile, "empty").at(Location::file("e.yaml"));
-        let whole = log_with_texts(&[d], &texts(&[("e.yaml", "")]), &Style::default());
+        let whole = log(&[d], &texts(&[("e.yaml", "")]), &Style::default());
         let region = &whole["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"];
         assert_eq!(
             *region,
@@ -265,7 +259,7 @@ mod tests {
             0,
             "/spec/owner",
         ));
-        let log = log(&[unresolved], &Style::default());
+        let log = log(&[unresolved], &BTreeMap::new(), &Style::default());
         let region = &log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"];
         for key in ["startLine", "startColumn", "endLine", "endColumn"] {
             assert!(region.get(key).is_some(), "{key} missing: {region}");
@@ -284,12 +278,12 @@ mod tests {
                 (10, 16),
             ))
         };
-        let one = log_with_texts(
+        let one = log(
             &[finding(3)],
             &texts(&[("s.yaml", before)]),
             &Style::default(),
         );
-        let two = log_with_texts(
+        let two = log(
             &[finding(5)],
             &texts(&[("s.yaml", after)]),
             &Style::default(),
@@ -310,7 +304,7 @@ mod tests {
         // Another field is another finding; the same finding twice is counted apart.
         let other =
             Diagnostic::new(Code::DanglingReference, "x").at(at("s.yaml", "/spec/sla", 3, (1, 2)));
-        let log = log_with_texts(
+        let log = log(
             &[finding(3), finding(3), other],
             &texts(&[("s.yaml", before)]),
             &Style::default(),
@@ -334,7 +328,7 @@ mod tests {
 
     #[test]
     fn rules_have_opaque_ids_pascal_names_and_help() {
-        let log = log(&[], &Style::default());
+        let log = log(&[], &BTreeMap::new(), &Style::default());
         let rules = log["runs"][0]["tool"]["driver"]["rules"]
             .as_array()
             .unwrap();
@@ -368,7 +362,7 @@ mod tests {
             d.severity = Severity::Note;
         }
         all[MAX_RESULTS + 3].severity = Severity::Error;
-        let log = log(&all, &Style::default());
+        let log = log(&all, &BTreeMap::new(), &Style::default());
         let run = &log["runs"][0];
         let results = run["results"].as_array().unwrap();
         assert_eq!(results.len(), MAX_RESULTS);
@@ -382,7 +376,7 @@ mod tests {
             .unwrap();
         assert!(note.starts_with("7 of 25007 findings left out"), "{note}");
         // Under the limit nothing is said.
-        let small = super::log(&all[..3], &Style::default());
+        let small = super::log(&all[..3], &BTreeMap::new(), &Style::default());
         assert!(small["runs"][0].get("properties").is_none());
         assert!(small["runs"][0].get("invocations").is_none());
     }

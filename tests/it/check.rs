@@ -565,6 +565,12 @@ fn every_format_renders_the_same_verdict() {
         sarif["runs"][0]["results"][0]["ruleId"],
         cabinet::diag::Code::FreezeViolation.rule_id()
     );
+    // The gate's findings carry the fingerprint GitHub tracks results by, from head's text.
+    assert!(
+        sarif["runs"][0]["results"][0]["partialFingerprints"]["primaryLocationLineHash"]
+            .is_string(),
+        "{sarif}"
+    );
     let markdown = repo.run(&args("markdown"));
     assert!(
         markdown
