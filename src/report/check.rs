@@ -270,6 +270,9 @@ pub(crate) fn sarif(out: &mut dyn Write, g: &GateReport, style: &Style) -> io::R
         .chain(&g.policy)
         .cloned()
         .collect();
-    serde_json::to_writer_pretty(&mut *out, &super::sarif::log(&all, &g.validation.texts, style))?;
+    serde_json::to_writer_pretty(
+        &mut *out,
+        &super::sarif::log(&all, &g.validation.texts, style),
+    )?;
     writeln!(out)
 }

@@ -21,5 +21,6 @@ mod graph;
 mod hostile;
 mod impact;
 mod load_pair;
+mod report;
 mod schedule;
 mod site;
