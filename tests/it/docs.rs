@@ -43,6 +43,14 @@ fn the_readme_shows_real_output() {
             "README is stale for `{command}`"
         );
     }
+    let report = crate::util::run_in(&acme, &["report", "--now", now, "--by", "tier"]);
+    assert_eq!(
+        shown_after(
+            &readme,
+            &format!("cabinet -C examples/acme report --now {now} --by tier")
+        ),
+        report.stdout
+    );
     let validate = crate::util::run_in(&acme, &["validate", "--now", now]);
     assert_eq!(
         shown_after(
