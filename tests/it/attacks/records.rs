@@ -224,6 +224,40 @@ fn an_incident_is_held_to_the_base_priority_matrix_not_to_one_the_pull_request_w
     assert!(!run.stdout.contains("priority-mismatch"), "{}", run.stdout);
 }
 
+#[test]
+fn the_pull_request_cannot_give_itself_more_time_to_write_an_outcome() {
+    // An approved change whose window ended on 1 November, with no outcome: at NOW (22
+    // November) its outcome is two weeks overdue. The pull request that adds it also gives
+    // outcomes ten years.
+    let mut repo = base();
+    let lenient = BASE.replacen(
+        "  requireChangeRecord: true\n",
+        "  requireChangeRecord: true\n  review: {outcomeDays: 3660}\n",
+        1,
+    );
+    assert_ne!(lenient, BASE);
+    repo.write("cabinet.yaml", lenient);
+    repo.write(
+        "changes/CHG-1.yaml",
+        change(
+            "CHG-1",
+            "normal",
+            "ci:db",
+            "2026-11-01T20:00:00Z",
+            "2026-11-01T21:00:00Z",
+            "critical",
+            "approved",
+            "",
+        ),
+    );
+    let (_, _, json) = gate(&mut repo);
+    let findings = json["validation"]["diagnostics"].as_array().unwrap();
+    assert!(
+        findings.iter().any(|d| d["code"] == "outcome-overdue"),
+        "{json}"
+    );
+}
+
 /// A pull request that adds a normal change on `affects`, already `completed`.
 fn added_as_completed(affects: &str, start: &str, end: &str) -> (i32, Vec<String>) {
     let mut repo = base();
