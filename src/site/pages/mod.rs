@@ -8,8 +8,10 @@
 //! pages show, `related.rs` what service and CI pages list about the graph. One file per page
 //! family builds its pages (and renders them, but for service and CI pages, which `graph_pages`
 //! renders side by side): `service.rs`, `ci.rs`, `sla.rs`, `team.rs`,
-//! `change.rs`, `index.rs` (home and the CI index), `calendar.rs` (with the iCalendar feed),
-//! `risks.rs`, `search.rs` (with its index). `frame.rs` puts a model in the frame every
+//! `change.rs`, `incident.rs` (with the incidents index), `problem.rs` (with the problems
+//! index), `known_errors.rs` (the known-error database), `index.rs` (home and the CI index),
+//! `calendar.rs` (with the iCalendar feed), `risks.rs`, `search.rs` (with its index).
+//! `impact.rs` is what change and incident pages show of their impact. `frame.rs` puts a model in the frame every
 //! template gets and hands the file to the sink; `render_all` below decides the order.
 
 mod calendar;
@@ -18,7 +20,11 @@ mod change;
 mod ci;
 mod conflicts;
 mod frame;
+mod impact;
+mod incident;
 mod index;
+mod known_errors;
+mod problem;
 mod related;
 mod risks;
 mod search;
@@ -104,6 +110,9 @@ pub(super) fn render_all(
     calendar::render(&f, &out, &feed, policy, changes)?;
     risks::render(&f, &lines, &out, singles)?;
     index::render_cis(&lines, &out)?;
+    incident::render_index(&f, &out)?;
+    problem::render_index(&f, &out)?;
+    known_errors::render(&f, &out)?;
     search::render(&f, &lines, &out)?;
     for (name, path) in [
         ("site/site.css", "assets/site.css"),
@@ -154,9 +163,15 @@ fn node_page<T: serde::Serialize>(
     out.page(template, path, "../", nav, title, page)
 }
 
-/// SLA, team and change pages, in parallel.
+/// SLA, team, change, incident and problem pages, in parallel.
 fn record_pages(f: &Catalogue<'_>, lines: &Summaries, out: &Renderer<'_>) -> Result<(), SiteError> {
-    let records: Vec<&Record> = [Kind::Sla, Kind::Team, Kind::Change]
+    let records: Vec<&Record> = [
+        Kind::Sla,
+        Kind::Team,
+        Kind::Change,
+        Kind::Incident,
+        Kind::Problem,
+    ]
         .into_iter()
         .flat_map(|k| summaries::unique(f.set, k))
         .collect();
@@ -164,6 +179,8 @@ fn record_pages(f: &Catalogue<'_>, lines: &Summaries, out: &Renderer<'_>) -> Res
         Spec::Sla(s) => sla::render(f, lines, out, r, s),
         Spec::Team(t) => team::render(f, lines, out, r, t),
         Spec::Change(c) => change::render(f, out, r, c),
+        Spec::Incident(i) => incident::render(f, out, r, i),
+        Spec::Problem(p) => problem::render(f, out, r, p),
         _ => Err(SiteError::UnexpectedRecordKind { kind: r.kind() }),
     })
 }

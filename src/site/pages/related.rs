@@ -1,10 +1,11 @@
 //! What service and CI pages share: what the record needs and what needs it (capped, with
-//! how many more), the diagram, and the changes that touch it. The walk also says whether the
+//! how many more), the diagram, the changes that touch it, its recent incidents and the open
+//! known errors on it or on what it needs. The walk also says whether the
 //! record is a single point of failure for a tier-1 service, which the risks page collects.
 
 use super::ListCaps;
 use super::catalogue::Catalogue;
-use super::view::{ChangeRow, Row};
+use super::view::{ChangeRow, IncidentLine, KnownErrorEntry, Row};
 use crate::graph::Node;
 use crate::site::reach;
 use serde::Serialize;
@@ -24,6 +25,10 @@ pub(super) struct RelatedLists<'a> {
     upcoming_more: usize,
     past: Vec<ChangeRow>,
     past_more: usize,
+    incidents: Vec<IncidentLine>,
+    incidents_more: usize,
+    recent_days: u32,
+    known_errors: Vec<KnownErrorEntry>,
 }
 
 /// What the risks page needs from a node's page.
@@ -47,6 +52,7 @@ pub(super) fn related_lists<'a>(
         reach::dependents(&f.graph, &f.node_facts, n, caps.rows)
     };
     let changes = f.changes_for(n, caps);
+    let (incidents, incidents_more) = f.recent_incidents(n, caps.past);
     let single = (!needed_by.tier1_down.is_empty()).then(|| SinglePoint {
         node: n,
         tier1_down: needed_by.tier1_down.clone(),
@@ -70,6 +76,10 @@ pub(super) fn related_lists<'a>(
         upcoming_more: changes.upcoming_more,
         past: changes.past,
         past_more: changes.past_more,
+        incidents,
+        incidents_more,
+        recent_days: f.recent_days,
+        known_errors: f.known_errors_for(n),
     };
     (lists, single)
 }
