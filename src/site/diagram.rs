@@ -413,7 +413,10 @@ mod tests {
         assert_eq!(svg.matches("edge partial").count(), 1, "{svg}");
         assert!(svg.contains("class=\"node service focus\""));
         // A record an impact reached is marked.
-        assert!(svg.contains(r#"href="db.html" class="node ci hit-full""#), "{svg}");
+        assert!(
+            svg.contains(r#"href="db.html" class="node ci hit-full""#),
+            "{svg}"
+        );
     }
 
     #[test]

@@ -14,12 +14,12 @@ use crate::impact::propagate;
 use crate::model::{
     ChangeSpec, Impact, Kind, ProblemStatus, Record, RecordRef, RecordSet, RiskPolicy, Spec,
 };
-use crate::sla_measure::Agreements;
 use crate::site::SiteInput;
 use crate::site::diagram::{self, Label};
 use crate::site::markdown;
 use crate::site::paths;
 use crate::site::reach::{NodeFacts, Related};
+use crate::sla_measure::Agreements;
 use crate::vcs::git::FileCommit;
 use jiff::Timestamp;
 use rayon::prelude::*;
@@ -165,7 +165,9 @@ impl<'a> Catalogue<'a> {
         );
         let known_errors: Vec<&Record> = by_id(set, Kind::Problem)
             .into_iter()
-            .filter(|r| matches!(&r.spec, Spec::Problem(p) if p.status == ProblemStatus::KnownError))
+            .filter(
+                |r| matches!(&r.spec, Spec::Problem(p) if p.status == ProblemStatus::KnownError),
+            )
             .collect();
         let known_errors_of = per_node(
             &graph,
@@ -431,16 +433,19 @@ impl<'a> Catalogue<'a> {
     /// in the last `recent_days` before now, newest first; at most `cap`, and how many more.
     pub(super) fn recent_incidents(&self, n: Node, cap: usize) -> (Vec<IncidentLine>, usize) {
         let from = self.now.as_second() - i64::from(self.recent_days) * 86_400;
-        let mut recent: Vec<(Timestamp, &str, usize, &'static str)> = self.incidents_of
-            [n as usize]
+        let mut recent: Vec<(Timestamp, &str, usize, &'static str)> = self.incidents_of[n as usize]
             .iter()
             .filter_map(|&(i, effect)| {
                 let r = self.incidents[i];
                 let Spec::Incident(x) = &r.spec else {
                     return None;
                 };
-                (x.detected <= self.now && x.detected.as_second() >= from)
-                    .then_some((x.detected, r.id(), i, effect))
+                (x.detected <= self.now && x.detected.as_second() >= from).then_some((
+                    x.detected,
+                    r.id(),
+                    i,
+                    effect,
+                ))
             })
             .collect();
         recent.sort_by(|a, b| (b.0, a.1).cmp(&(a.0, b.1)));

@@ -40,12 +40,7 @@ pub(super) fn impact_lists<'a>(f: &'a Catalogue<'_>, affects: &[String]) -> Impa
         })
         .collect();
     impacted.sort_unstable();
-    let services = |effect: Effect| {
-        impacted
-            .iter()
-            .filter(|x| x.0 == effect && !x.1)
-            .count()
-    };
+    let services = |effect: Effect| impacted.iter().filter(|x| x.0 == effect && !x.1).count();
     ImpactLists {
         affects: affects.iter().map(|a| f.link_ref(a)).collect(),
         services_down: services(Effect::Full),

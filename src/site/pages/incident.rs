@@ -230,3 +230,160 @@ pub(super) fn render_index(f: &Catalogue<'_>, out: &Renderer<'_>) -> Result<(), 
         &incidents_index(f),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::pages::OPERATIONS;
+    use crate::site::tests::with_site;
+
+    /// The page model of incident `id` in `OPERATIONS`, as JSON.
+    fn page(id: &str) -> serde_json::Value {
+        with_site(OPERATIONS, |input, _| {
+            let f = Catalogue::gather(input);
+            let r = f.set.get(&RecordRef::new(Kind::Incident, id)).unwrap();
+            let crate::model::Spec::Incident(i) = &r.spec else {
+                panic!("not an incident")
+            };
+            serde_json::to_value(incident_page(&f, r, i)).unwrap()
+        })
+    }
+
+    /// `(SLA, services, measure, took, target, verdict, to_now)` per row.
+    fn verdicts(page: &serde_json::Value) -> Vec<String> {
+        let mut out = Vec::new();
+        for row in page["sla"]["rows"].as_array().unwrap() {
+            let services: Vec<&str> = row["services"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s["reference"].as_str().unwrap())
+                .collect();
+            for m in row["measures"].as_array().unwrap() {
+                out.push(format!(
+                    "{} [{}] {}: {} of {} {}{}",
+                    row["sla"]["reference"].as_str().unwrap(),
+                    services.join(", "),
+                    m["measure"].as_str().unwrap(),
+                    m["took"].as_str().unwrap(),
+                    m["target"].as_str().unwrap_or("-"),
+                    m["verdict"].as_str().unwrap(),
+                    if m["to_now"].as_bool().unwrap() {
+                        " (to now)"
+                    } else {
+                        ""
+                    },
+                ));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn each_sla_its_impact_reached_gives_a_verdict_per_measure() {
+        // Tuesday 10:00 to 15:00 UTC, inside office hours: `app` is down (office), `web`
+        // degraded through it (always). 20 minutes to respond misses only office's 15.
+        let p = page("INC-1");
+        assert_eq!(
+            verdicts(&p),
+            [
+                "sla:always [service:web] response: 20m of 30m met",
+                "sla:always [service:web] resolution: 5h of 2h breached",
+                "sla:office [service:app] response: 20m of 15m breached",
+                "sla:office [service:app] resolution: 5h of 4h breached",
+            ]
+        );
+        assert_eq!(p["sla"]["unmeasurable"], false);
+        // The same measure as the check's: each breach here is one of its findings.
+        let (records, _) = crate::load::records_from_str("r.yaml", OPERATIONS);
+        let set = crate::model::RecordSet::new(records);
+        let (findings, _) = crate::checks::all(&set, true, "2026-11-22T09:00:00Z".parse().unwrap());
+        let breaches = findings
+            .iter()
+            .filter(|d| {
+                d.message.starts_with("incident `INC-1`") && d.code.as_str().starts_with("sla-")
+            })
+            .count();
+        assert_eq!(breaches, 3);
+    }
+
+    #[test]
+    fn an_open_incident_is_measured_up_to_now() {
+        // Friday 10:00 UTC to Sunday 09:00: 8 h of office time (Friday until 18:00), 47 h on
+        // the wall for `always`.
+        let p = page("INC-2");
+        assert_eq!(
+            verdicts(&p),
+            [
+                "sla:always [service:web] response: 5m of 30m met",
+                "sla:always [service:web] resolution: 1d 23h of 2h breached (to now)",
+                "sla:office [service:app] response: 5m of 15m met",
+                "sla:office [service:app] resolution: 8h of 4h breached (to now)",
+            ]
+        );
+        assert_eq!(p["timeline"]["open"], true);
+        assert_eq!(p["timeline"]["to_resolve"], "1d 23h");
+        assert_eq!(p["timeline"]["resolved"], serde_json::Value::Null);
+        // What it names is not listed as impacted; what depends on it is.
+        assert_eq!(p["affects"][0]["reference"], "service:app");
+        assert_eq!(p["impacted"][0]["reference"], "service:web");
+        assert_eq!(p["services_degraded"], 1);
+    }
+
+    #[test]
+    fn actions_are_overdue_from_the_day_after_their_due_date() {
+        let p = page("INC-1");
+        let actions: Vec<String> = p["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| {
+                format!(
+                    "{} ({}, {}): {}",
+                    a["title"].as_str().unwrap(),
+                    a["owner"]["href"].as_str().unwrap(),
+                    a["due"].as_str().unwrap(),
+                    a["state"].as_str().unwrap()
+                )
+            })
+            .collect();
+        assert_eq!(
+            actions,
+            [
+                "Late (teams/t.html, 2026-11-01): overdue",
+                "Finished (teams/t.html, 2026-11-01): done",
+                "Due today (teams/t.html, 2026-11-22): open",
+                "Later (teams/t.html, 2026-12-01): open",
+            ]
+        );
+        assert_eq!(p["problem"]["href"], "problems/PRB-1.html");
+    }
+
+    #[test]
+    fn times_out_of_order_are_not_measured() {
+        let yaml = OPERATIONS.replace(
+            "resolved: \"2026-11-03T15:00:00Z\"",
+            "resolved: \"2026-11-02T15:00:00Z\"",
+        );
+        let unmeasurable = with_site(&yaml, |input, _| {
+            let f = Catalogue::gather(input);
+            let r = f.set.get(&RecordRef::new(Kind::Incident, "INC-1")).unwrap();
+            let crate::model::Spec::Incident(i) = &r.spec else {
+                panic!("not an incident")
+            };
+            let v = sla_verdicts(&f, i);
+            (v.unmeasurable, v.rows.len())
+        });
+        assert_eq!(unmeasurable, (true, 0));
+    }
+
+    #[test]
+    fn the_index_lists_the_newest_first() {
+        let ids: Vec<String> = with_site(OPERATIONS, |input, _| {
+            let index = incidents_index(&Catalogue::gather(input));
+            assert_eq!(index.open, 1);
+            index.incidents.into_iter().map(|l| l.id).collect()
+        });
+        assert_eq!(ids, ["INC-2", "INC-1", "INC-0"]);
+    }
+}

@@ -130,7 +130,9 @@ pub(super) fn render_home(
             open_incidents: f
                 .incidents
                 .iter()
-                .filter(|r| matches!(&r.spec, Spec::Incident(i) if i.status == IncidentStatus::Open))
+                .filter(
+                    |r| matches!(&r.spec, Spec::Incident(i) if i.status == IncidentStatus::Open),
+                )
                 .count(),
             problems: unique(f.set, Kind::Problem).count(),
             known_errors: f.known_errors.len(),

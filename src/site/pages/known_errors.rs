@@ -76,3 +76,51 @@ pub(super) fn render(f: &Catalogue<'_>, out: &Renderer<'_>) -> Result<(), SiteEr
         &known_errors_page(f),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::pages::OPERATIONS;
+    use crate::site::tests::with_site;
+
+    /// `record: problem (effect) workaround` per entry of each grouping.
+    fn groups(groups: &[KnownErrorGroup]) -> Vec<String> {
+        groups
+            .iter()
+            .flat_map(|g| {
+                g.errors.iter().map(|e| {
+                    format!(
+                        "{}: {} ({}) {}",
+                        g.record.reference,
+                        e.problem.reference,
+                        e.effect,
+                        e.workaround.as_deref().unwrap_or("-").trim()
+                    )
+                })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn known_errors_are_grouped_by_the_cis_they_name_and_the_services_they_reach() {
+        let page = with_site(OPERATIONS, |input, _| {
+            known_errors_page(&Catalogue::gather(input))
+        });
+        // PRB-2 is under investigation: not a known error.
+        assert_eq!(page.count, 2);
+        assert_eq!(
+            groups(&page.by_ci),
+            ["ci:db: problem:PRB-1 (affected) <p>Restart <strong>pgbouncer</strong>.</p>"]
+        );
+        // Tier 1 first; `web` is degraded by PRB-1 through `app`, and named by PRB-3.
+        assert_eq!(
+            groups(&page.by_service),
+            [
+                "service:web: problem:PRB-1 (partial) <p>Restart <strong>pgbouncer</strong>.</p>",
+                "service:web: problem:PRB-3 (affected) <p>Flush it.</p>",
+                "service:app: problem:PRB-1 (full) <p>Restart <strong>pgbouncer</strong>.</p>",
+            ]
+        );
+        assert_eq!(page.by_service[0].id, "service-web");
+    }
+}

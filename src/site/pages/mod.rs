@@ -172,9 +172,9 @@ fn record_pages(f: &Catalogue<'_>, lines: &Summaries, out: &Renderer<'_>) -> Res
         Kind::Incident,
         Kind::Problem,
     ]
-        .into_iter()
-        .flat_map(|k| summaries::unique(f.set, k))
-        .collect();
+    .into_iter()
+    .flat_map(|k| summaries::unique(f.set, k))
+    .collect();
     records.par_iter().try_for_each(|&r| match &r.spec {
         Spec::Sla(s) => sla::render(f, lines, out, r, s),
         Spec::Team(t) => team::render(f, lines, out, r, t),
@@ -184,3 +184,111 @@ fn record_pages(f: &Catalogue<'_>, lines: &Summaries, out: &Renderer<'_>) -> Res
         _ => Err(SiteError::UnexpectedRecordKind { kind: r.kind() }),
     })
 }
+
+/// A small catalogue with its operations history, for the tests of the incident, problem
+/// and known-error pages. `db` carries `app` (tier 2, office hours in London, P1 15m/4h) hard
+/// and `web` (tier 1, around the clock, P1 30m/2h) softly, through `app`. The site is built
+/// at 2026-11-22T09:00:00Z (a Sunday).
+#[cfg(test)]
+pub(super) const OPERATIONS: &str = "\
+apiVersion: cabinet/v1
+kind: Team
+metadata: {id: t, name: Platform}
+spec: {members: [{github: octocat}]}
+---
+apiVersion: cabinet/v1
+kind: SLA
+metadata: {id: office}
+spec:
+  availability: 99.5
+  serviceHours: {timezone: Europe/London, days: [mon, tue, wed, thu, fri], from: \"08:00\", to: \"18:00\"}
+  priorities:
+    P1: {response: 15m, resolution: 4h}
+---
+apiVersion: cabinet/v1
+kind: SLA
+metadata: {id: always}
+spec:
+  availability: 99.9
+  serviceHours: 24x7
+  priorities:
+    P1: {response: 30m, resolution: 2h}
+---
+apiVersion: cabinet/v1
+kind: ConfigurationItem
+metadata: {id: db}
+spec: {type: database, owner: t, environment: production, lifecycle: live}
+---
+apiVersion: cabinet/v1
+kind: Service
+metadata: {id: app}
+spec: {owner: t, tier: 2, lifecycle: live, sla: office, dependsOn: [ci:db]}
+---
+apiVersion: cabinet/v1
+kind: Service
+metadata: {id: web}
+spec: {owner: t, tier: 1, lifecycle: live, sla: always, dependsOn: [{ref: service:app, impact: partial}]}
+---
+apiVersion: cabinet/v1
+kind: Incident
+metadata: {id: INC-1, name: Database down}
+spec:
+  affects: [ci:db]
+  impact: high
+  urgency: high
+  priority: P1
+  detected: \"2026-11-03T10:00:00Z\"
+  responded: \"2026-11-03T10:20:00Z\"
+  resolved: \"2026-11-03T15:00:00Z\"
+  status: closed
+  problem: problem:PRB-1
+  actions:
+    - {title: Late, owner: team:t, due: 2026-11-01}
+    - {title: Finished, owner: team:t, due: 2026-11-01, done: true}
+    - {title: Due today, owner: t, due: 2026-11-22}
+    - {title: Later, owner: team:t, due: 2026-12-01}
+---
+apiVersion: cabinet/v1
+kind: Incident
+metadata: {id: INC-2, name: App slow}
+spec:
+  affects: [service:app]
+  impact: high
+  urgency: high
+  priority: P1
+  detected: \"2026-11-20T10:00:00Z\"
+  responded: \"2026-11-20T10:05:00Z\"
+  status: open
+---
+apiVersion: cabinet/v1
+kind: Incident
+metadata: {id: INC-0, name: Long ago}
+spec:
+  affects: [ci:db]
+  impact: low
+  urgency: low
+  priority: P4
+  detected: \"2026-06-01T10:00:00Z\"
+  resolved: \"2026-06-01T11:00:00Z\"
+  status: closed
+---
+apiVersion: cabinet/v1
+kind: Problem
+metadata: {id: PRB-1, name: Pool exhaustion}
+spec:
+  status: known-error
+  affects: [ci:db]
+  incidents: [incident:INC-1]
+  rootCause: Idle sessions.
+  workaround: Restart **pgbouncer**.
+---
+apiVersion: cabinet/v1
+kind: Problem
+metadata: {id: PRB-2, name: Unknown}
+spec: {status: investigating, affects: [ci:db]}
+---
+apiVersion: cabinet/v1
+kind: Problem
+metadata: {id: PRB-3, name: Web cache}
+spec: {status: known-error, affects: [service:web], rootCause: Cache., workaround: Flush it.}
+";

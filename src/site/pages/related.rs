@@ -83,3 +83,50 @@ pub(super) fn related_lists<'a>(
     };
     (lists, single)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Kind, RecordRef};
+    use crate::site::pages::{OPERATIONS, SERVICE_CAPS};
+    use crate::site::tests::with_site;
+
+    /// `(incident (effect), known error (effect))` on the page of `id`.
+    fn lists(yaml: &str, kind: Kind, id: &str) -> (Vec<String>, Vec<String>) {
+        with_site(yaml, |input, _| {
+            let f = Catalogue::gather(input);
+            let n = f.graph.node(&RecordRef::new(kind, id)).unwrap();
+            let (l, _) = related_lists(&f, n, SERVICE_CAPS);
+            (
+                l.incidents
+                    .iter()
+                    .map(|i| format!("{} ({})", i.id, i.effect))
+                    .collect(),
+                l.known_errors
+                    .iter()
+                    .map(|e| format!("{} ({})", e.problem.reference, e.effect))
+                    .collect(),
+            )
+        })
+    }
+
+    #[test]
+    fn a_page_lists_the_recent_incidents_that_reached_it_and_its_open_known_errors() {
+        // INC-0 is older than 90 days; INC-1 took `app` down through `db`; INC-2 named it.
+        let (incidents, known) = lists(OPERATIONS, Kind::Service, "app");
+        assert_eq!(incidents, ["INC-2 (affected)", "INC-1 (full)"]);
+        assert_eq!(known, ["problem:PRB-1 (full)"]);
+        let (incidents, known) = lists(OPERATIONS, Kind::ConfigurationItem, "db");
+        assert_eq!(incidents, ["INC-1 (affected)"]);
+        assert_eq!(known, ["problem:PRB-1 (affected)"]);
+    }
+
+    #[test]
+    fn the_policy_says_how_far_back_recent_goes() {
+        let yaml = format!(
+            "{OPERATIONS}---\napiVersion: cabinet/v1\nkind: Policy\nmetadata: {{id: p}}\nspec: {{cab: t, risk: {{recentIncidentDays: 7}}}}\n"
+        );
+        let (incidents, _) = lists(&yaml, Kind::Service, "app");
+        assert_eq!(incidents, ["INC-2 (affected)"]);
+    }
+}
