@@ -6,7 +6,7 @@
 //! `sla-resolution-breach` findings (`checks/sla_breach.rs`) and the incident pages of the
 //! site both call [`Agreements::measure`].
 
-use crate::graph::DependencyGraph;
+use crate::graph::{DependencyGraph, Node};
 use crate::impact::propagate;
 use crate::model::{
     IncidentSpec, IncidentStatus, Kind, Priority, Record, RecordRef, RecordSet, SlaSpec, Spec,
@@ -153,7 +153,7 @@ impl<'a> Agreements<'a> {
         })
     }
 
-    /// `i` measured under every SLA in `reached` (what its impact reached, from [`reached`]),
+    /// `i` measured under every SLA in `reached` (what its impact reached: [`reached`]),
     /// in the order of their ids; an SLA that does not exist or whose service hours cannot be
     /// read is left out. Nothing when the incident's times are out of order.
     pub(crate) fn measure<'s>(
@@ -204,9 +204,17 @@ fn target(spec: &SlaSpec, p: Priority, m: Measure) -> Option<(&str, i64)> {
 /// is most of the cost when thousands of incidents each reach thousands of records.
 pub(crate) fn reached(set: &RecordSet, graph: &DependencyGraph, affects: &[RecordRef]) -> Reached {
     let seeds: Vec<_> = affects.iter().filter_map(|r| graph.node(r)).collect();
-    let p = propagate(graph, &seeds);
+    services_by_sla(set, graph, propagate(graph, &seeds).impacted())
+}
+
+/// The services among `impacted` (a propagation's), by the id of their SLA.
+pub(crate) fn services_by_sla(
+    set: &RecordSet,
+    graph: &DependencyGraph,
+    impacted: &[Node],
+) -> Reached {
     let mut by_sla = Reached::new();
-    for &n in p.impacted() {
+    for &n in impacted {
         let r = graph.reference(n);
         if r.kind != Kind::Service {
             continue;

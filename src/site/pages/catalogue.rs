@@ -10,7 +10,7 @@ use super::view::{
 };
 use super::{HISTORY_CAP, ListCaps};
 use crate::graph::{DependencyGraph, Node};
-use crate::impact::propagate;
+use crate::impact::{Propagation, propagate};
 use crate::model::{
     ChangeSpec, Impact, Kind, ProblemStatus, Record, RecordRef, RecordSet, RiskPolicy, Spec,
 };
@@ -69,7 +69,12 @@ fn by_id(set: &RecordSet, kind: Kind) -> Vec<&Record> {
 /// down (`full`) or degrades (`partial`), by the impact propagation of a change.
 pub(super) fn touches(graph: &DependencyGraph, affects: &[String]) -> Vec<(Node, &'static str)> {
     let named = named_nodes(graph, affects);
-    let p = propagate(graph, &named);
+    effects(&named, &propagate(graph, &named))
+}
+
+/// Each record the propagation from `named` reached, with how: `affected` (named), `full`
+/// (down) or `partial` (degraded).
+pub(super) fn effects(named: &[Node], p: &Propagation) -> Vec<(Node, &'static str)> {
     p.impacted()
         .iter()
         .filter_map(|&n| {

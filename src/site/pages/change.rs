@@ -2,7 +2,7 @@
 
 use super::catalogue::Catalogue;
 use super::frame::Renderer;
-use super::impact::{ImpactLists, impact_lists};
+use super::impact::{ImpactLists, impact_lists, reach};
 use super::view::{ChangeRow, LinkTo, RecordHeader};
 use crate::model::{ChangeSpec, Kind, Record, RecordRef};
 use crate::site::SiteError;
@@ -59,7 +59,7 @@ fn change_page<'a>(f: &'a Catalogue<'_>, r: &Record, c: &ChangeSpec) -> ChangePa
         model: c.model.clone(),
         requester: c.requester.clone(),
         reason: c.reason.clone(),
-        impact: impact_lists(f, &c.affects),
+        impact: impact_lists(f, &c.affects, &reach(f, &c.affects)),
         plan: markdown::render(&c.plan),
         backout: c.backout.as_deref().map(markdown::render),
         verification: c.verification.as_deref().map(markdown::render),

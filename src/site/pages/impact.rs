@@ -4,10 +4,10 @@
 //! the impacted records marked.
 
 use super::ROW_CAP;
-use super::catalogue::{Catalogue, named_nodes};
+use super::catalogue::{Catalogue, effects, named_nodes};
 use super::view::{LinkTo, Row};
 use crate::graph::Node;
-use crate::impact::propagate;
+use crate::impact::{Propagation, propagate};
 use crate::model::{Impact, Kind};
 use crate::site::reach::{Effect, Related};
 use serde::Serialize;
@@ -22,10 +22,26 @@ pub(super) struct ImpactLists<'a> {
     pub(super) services_degraded: usize,
 }
 
-/// The impact of what `affects` names.
-pub(super) fn impact_lists<'a>(f: &'a Catalogue<'_>, affects: &[String]) -> ImpactLists<'a> {
+/// What `affects` names (its graph nodes) and the propagation of their loss, computed once
+/// for everything a page shows of it.
+pub(super) struct Reach {
+    pub(super) named: Vec<Node>,
+    pub(super) propagation: Propagation,
+}
+
+pub(super) fn reach(f: &Catalogue<'_>, affects: &[String]) -> Reach {
     let named = named_nodes(&f.graph, affects);
-    let p = propagate(&f.graph, &named);
+    let propagation = propagate(&f.graph, &named);
+    Reach { named, propagation }
+}
+
+/// The rows and counts of the impact of what `affects` names (`reach` of it).
+pub(super) fn impact_lists<'a>(
+    f: &'a Catalogue<'_>,
+    affects: &[String],
+    reach: &Reach,
+) -> ImpactLists<'a> {
+    let (named, p) = (&reach.named, &reach.propagation);
     let mut impacted: Vec<(Effect, bool, u8, Node)> = p
         .impacted()
         .iter()
@@ -63,11 +79,11 @@ pub(super) fn impact_lists<'a>(f: &'a Catalogue<'_>, affects: &[String]) -> Impa
     }
 }
 
-/// The diagram around the first record `affects` names that is in the graph, with what the
-/// impact reached marked (`affected`, `full`, `partial`), and the name of that record.
-pub(super) fn impact_diagram(f: &Catalogue<'_>, affects: &[String]) -> Option<(String, String)> {
-    let focus = *named_nodes(&f.graph, affects).first()?;
-    let marks: HashMap<Node, &'static str> = super::catalogue::touches(&f.graph, affects)
+/// The diagram around the first named record that is in the graph, with what the impact
+/// reached marked (`affected`, `full`, `partial`), and the name of that record.
+pub(super) fn impact_diagram(f: &Catalogue<'_>, reach: &Reach) -> Option<(String, String)> {
+    let focus = *reach.named.first()?;
+    let marks: HashMap<Node, &'static str> = effects(&reach.named, &reach.propagation)
         .into_iter()
         .collect();
     let svg = f.diagram_marked(focus, &marks)?;

@@ -4,7 +4,7 @@
 
 use super::catalogue::Catalogue;
 use super::frame::Renderer;
-use super::impact::{ImpactLists, impact_diagram, impact_lists};
+use super::impact::{ImpactLists, Reach, impact_diagram, impact_lists, reach};
 use super::view::{IncidentLine, LinkTo, RecordHeader, Time, time};
 use crate::model::{IncidentSpec, IncidentStatus, Kind, Record, RecordRef};
 use crate::site::SiteError;
@@ -116,8 +116,8 @@ fn measure_row(v: &Verdict<'_>, i: &IncidentSpec) -> MeasureRow {
     }
 }
 
-fn sla_verdicts(f: &Catalogue<'_>, i: &IncidentSpec) -> SlaVerdicts {
-    let reached = sla_measure::reached(f.set, &f.graph, &sla_measure::affected(i));
+fn sla_verdicts(f: &Catalogue<'_>, i: &IncidentSpec, reach: &Reach) -> SlaVerdicts {
+    let reached = sla_measure::services_by_sla(f.set, &f.graph, reach.propagation.impacted());
     let rows = f
         .agreements
         .measure(i, &reached, f.now)
@@ -135,7 +135,8 @@ fn sla_verdicts(f: &Catalogue<'_>, i: &IncidentSpec) -> SlaVerdicts {
 }
 
 fn incident_page<'a>(f: &'a Catalogue<'_>, r: &Record, i: &IncidentSpec) -> IncidentPage<'a> {
-    let (diagram, diagram_focus) = impact_diagram(f, &i.affects).unzip();
+    let reach = reach(f, &i.affects);
+    let (diagram, diagram_focus) = impact_diagram(f, &reach).unzip();
     IncidentPage {
         common: f.common(r),
         priority: i.priority.as_str(),
@@ -143,10 +144,10 @@ fn incident_page<'a>(f: &'a Catalogue<'_>, r: &Record, i: &IncidentSpec) -> Inci
         urgency: i.urgency.as_str(),
         status: i.status.as_str(),
         timeline: timeline(i, f.now),
-        impact: impact_lists(f, &i.affects),
+        impact: impact_lists(f, &i.affects, &reach),
         diagram,
         diagram_focus: diagram_focus.unwrap_or_default(),
-        sla: sla_verdicts(f, i),
+        sla: sla_verdicts(f, i, &reach),
         summary: i.summary.as_deref().map(markdown::render),
         caused_by: i.caused_by.as_deref().map(|c| f.link_ref(c)),
         problem: i.problem.as_deref().map(|p| f.link_ref(p)),
@@ -371,7 +372,7 @@ mod tests {
             let crate::model::Spec::Incident(i) = &r.spec else {
                 panic!("not an incident")
             };
-            let v = sla_verdicts(&f, i);
+            let v = sla_verdicts(&f, i, &reach(&f, &i.affects));
             (v.unmeasurable, v.rows.len())
         });
         assert_eq!(unmeasurable, (true, 0));
