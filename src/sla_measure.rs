@@ -266,8 +266,45 @@ pub(crate) fn length(seconds: i64) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// `db` carries `app` (office hours in London, P1 15m/4h) hard and `web` (around the
+    /// clock, P1 30m/2h) softly, through `app`.
+    pub(crate) const CATALOGUE: &str = "\
+apiVersion: cabinet/v1
+kind: SLA
+metadata: {id: office}
+spec:
+  availability: 99.5
+  serviceHours: {timezone: Europe/London, days: [mon, tue, wed, thu, fri], from: \"08:00\", to: \"18:00\"}
+  priorities:
+    P1: {response: 15m, resolution: 4h}
+---
+apiVersion: cabinet/v1
+kind: SLA
+metadata: {id: always}
+spec:
+  availability: 99.9
+  serviceHours: 24x7
+  priorities:
+    P1: {response: 30m, resolution: 2h}
+---
+apiVersion: cabinet/v1
+kind: ConfigurationItem
+metadata: {id: db}
+spec: {type: database, owner: t, environment: production, lifecycle: live}
+---
+apiVersion: cabinet/v1
+kind: Service
+metadata: {id: app}
+spec: {owner: t, tier: 2, lifecycle: live, sla: office, dependsOn: [ci:db]}
+---
+apiVersion: cabinet/v1
+kind: Service
+metadata: {id: web}
+spec: {owner: t, tier: 1, lifecycle: live, sla: sla:always, dependsOn: [{ref: service:app, impact: partial}]}
+";
 
     #[test]
     fn lengths_read_in_days_hours_and_minutes() {

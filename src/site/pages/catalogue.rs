@@ -91,6 +91,19 @@ pub(super) fn effects(named: &[Node], p: &Propagation) -> Vec<(Node, &'static st
         .collect()
 }
 
+/// What each change, incident or problem touches (`touches` of its `affects`), in parallel.
+fn touched_by(graph: &DependencyGraph, records: &[&Record]) -> Vec<Vec<(Node, &'static str)>> {
+    records
+        .par_iter()
+        .map(|r| match &r.spec {
+            Spec::Change(c) => touches(graph, &c.affects),
+            Spec::Incident(i) => touches(graph, &i.affects),
+            Spec::Problem(p) => touches(graph, &p.affects),
+            _ => Vec::new(),
+        })
+        .collect()
+}
+
 /// The graph nodes of the references in `affects` (the ones that are services or CIs).
 pub(super) fn named_nodes(graph: &DependencyGraph, affects: &[String]) -> Vec<Node> {
     affects
@@ -149,41 +162,17 @@ impl<'a> Catalogue<'a> {
             );
         }
         let changes = by_id(set, Kind::Change);
-        let touched: Vec<Vec<(Node, &'static str)>> = changes
-            .par_iter()
-            .map(|r| match &r.spec {
-                Spec::Change(c) => touches(&graph, &c.affects),
-                _ => Vec::new(),
-            })
-            .collect();
+        let touched = touched_by(&graph, &changes);
         let changes_of = per_node(&graph, &touched);
         let incidents = by_id(set, Kind::Incident);
-        let incidents_of = per_node(
-            &graph,
-            &incidents
-                .par_iter()
-                .map(|r| match &r.spec {
-                    Spec::Incident(i) => touches(&graph, &i.affects),
-                    _ => Vec::new(),
-                })
-                .collect::<Vec<_>>(),
-        );
+        let incidents_of = per_node(&graph, &touched_by(&graph, &incidents));
         let known_errors: Vec<&Record> = by_id(set, Kind::Problem)
             .into_iter()
             .filter(
                 |r| matches!(&r.spec, Spec::Problem(p) if p.status == ProblemStatus::KnownError),
             )
             .collect();
-        let known_errors_of = per_node(
-            &graph,
-            &known_errors
-                .iter()
-                .map(|r| match &r.spec {
-                    Spec::Problem(p) => touches(&graph, &p.affects),
-                    _ => Vec::new(),
-                })
-                .collect::<Vec<_>>(),
-        );
+        let known_errors_of = per_node(&graph, &touched_by(&graph, &known_errors));
         let workarounds = known_errors
             .iter()
             .map(|r| match &r.spec {

@@ -235,12 +235,12 @@ pub(super) fn render_index(f: &Catalogue<'_>, out: &Renderer<'_>) -> Result<(), 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::site::pages::OPERATIONS;
+    use crate::site::pages::operations;
     use crate::site::tests::with_site;
 
-    /// The page model of incident `id` in `OPERATIONS`, as JSON.
+    /// The page model of incident `id` in `operations()`, as JSON.
     fn page(id: &str) -> serde_json::Value {
-        with_site(OPERATIONS, |input, _| {
+        with_site(&operations(), |input, _| {
             let f = Catalogue::gather(input);
             let r = f.set.get(&RecordRef::new(Kind::Incident, id)).unwrap();
             let crate::model::Spec::Incident(i) = &r.spec else {
@@ -296,7 +296,7 @@ mod tests {
         );
         assert_eq!(p["sla"]["unmeasurable"], false);
         // The same measure as the check's: each breach here is one of its findings.
-        let (records, _) = crate::load::records_from_str("r.yaml", OPERATIONS);
+        let (records, _) = crate::load::records_from_str("r.yaml", &operations());
         let set = crate::model::RecordSet::new(records);
         let (findings, _) = crate::checks::all(&set, true, "2026-11-22T09:00:00Z".parse().unwrap());
         let breaches = findings
@@ -362,7 +362,7 @@ mod tests {
 
     #[test]
     fn times_out_of_order_are_not_measured() {
-        let yaml = OPERATIONS.replace(
+        let yaml = operations().replace(
             "resolved: \"2026-11-03T15:00:00Z\"",
             "resolved: \"2026-11-02T15:00:00Z\"",
         );
@@ -380,7 +380,7 @@ mod tests {
 
     #[test]
     fn the_index_lists_the_newest_first() {
-        let ids: Vec<String> = with_site(OPERATIONS, |input, _| {
+        let ids: Vec<String> = with_site(&operations(), |input, _| {
             let index = incidents_index(&Catalogue::gather(input));
             assert_eq!(index.open, 1);
             index.incidents.into_iter().map(|l| l.id).collect()

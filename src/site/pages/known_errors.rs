@@ -80,7 +80,7 @@ pub(super) fn render(f: &Catalogue<'_>, out: &Renderer<'_>) -> Result<(), SiteEr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::site::pages::OPERATIONS;
+    use crate::site::pages::operations;
     use crate::site::tests::with_site;
 
     /// `record: problem (effect) workaround` per entry of each grouping.
@@ -103,7 +103,7 @@ mod tests {
 
     #[test]
     fn known_errors_are_grouped_by_the_cis_they_name_and_the_services_they_reach() {
-        let page = with_site(OPERATIONS, |input, _| {
+        let page = with_site(&operations(), |input, _| {
             known_errors_page(&Catalogue::gather(input))
         });
         // PRB-2 is under investigation: not a known error.

@@ -190,45 +190,18 @@ fn record_pages(f: &Catalogue<'_>, lines: &Summaries, out: &Renderer<'_>) -> Res
 /// and `web` (tier 1, around the clock, P1 30m/2h) softly, through `app`. The site is built
 /// at 2026-11-22T09:00:00Z (a Sunday).
 #[cfg(test)]
-pub(super) const OPERATIONS: &str = "\
-apiVersion: cabinet/v1
-kind: Team
-metadata: {id: t, name: Platform}
-spec: {members: [{github: octocat}]}
----
-apiVersion: cabinet/v1
-kind: SLA
-metadata: {id: office}
-spec:
-  availability: 99.5
-  serviceHours: {timezone: Europe/London, days: [mon, tue, wed, thu, fri], from: \"08:00\", to: \"18:00\"}
-  priorities:
-    P1: {response: 15m, resolution: 4h}
----
-apiVersion: cabinet/v1
-kind: SLA
-metadata: {id: always}
-spec:
-  availability: 99.9
-  serviceHours: 24x7
-  priorities:
-    P1: {response: 30m, resolution: 2h}
----
-apiVersion: cabinet/v1
-kind: ConfigurationItem
-metadata: {id: db}
-spec: {type: database, owner: t, environment: production, lifecycle: live}
----
-apiVersion: cabinet/v1
-kind: Service
-metadata: {id: app}
-spec: {owner: t, tier: 2, lifecycle: live, sla: office, dependsOn: [ci:db]}
----
-apiVersion: cabinet/v1
-kind: Service
-metadata: {id: web}
-spec: {owner: t, tier: 1, lifecycle: live, sla: always, dependsOn: [{ref: service:app, impact: partial}]}
----
+pub(super) fn operations() -> String {
+    format!(
+        "{}---\n{TEAM}---\n{INCIDENTS}",
+        crate::sla_measure::tests::CATALOGUE
+    )
+}
+
+#[cfg(test)]
+const TEAM: &str = "apiVersion: cabinet/v1\nkind: Team\nmetadata: {id: t, name: Platform}\nspec: {members: [{github: octocat}]}\n";
+
+#[cfg(test)]
+const INCIDENTS: &str = "\
 apiVersion: cabinet/v1
 kind: Incident
 metadata: {id: INC-1, name: Database down}

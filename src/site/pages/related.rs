@@ -88,7 +88,7 @@ pub(super) fn related_lists<'a>(
 mod tests {
     use super::*;
     use crate::model::{Kind, RecordRef};
-    use crate::site::pages::{OPERATIONS, SERVICE_CAPS};
+    use crate::site::pages::{SERVICE_CAPS, operations};
     use crate::site::tests::with_site;
 
     /// `(incident (effect), known error (effect))` on the page of `id`.
@@ -113,10 +113,10 @@ mod tests {
     #[test]
     fn a_page_lists_the_recent_incidents_that_reached_it_and_its_open_known_errors() {
         // INC-0 is older than 90 days; INC-1 took `app` down through `db`; INC-2 named it.
-        let (incidents, known) = lists(OPERATIONS, Kind::Service, "app");
+        let (incidents, known) = lists(&operations(), Kind::Service, "app");
         assert_eq!(incidents, ["INC-2 (affected)", "INC-1 (full)"]);
         assert_eq!(known, ["problem:PRB-1 (full)"]);
-        let (incidents, known) = lists(OPERATIONS, Kind::ConfigurationItem, "db");
+        let (incidents, known) = lists(&operations(), Kind::ConfigurationItem, "db");
         assert_eq!(incidents, ["INC-1 (affected)"]);
         assert_eq!(known, ["problem:PRB-1 (affected)"]);
     }
@@ -124,7 +124,8 @@ mod tests {
     #[test]
     fn the_policy_says_how_far_back_recent_goes() {
         let yaml = format!(
-            "{OPERATIONS}---\napiVersion: cabinet/v1\nkind: Policy\nmetadata: {{id: p}}\nspec: {{cab: t, risk: {{recentIncidentDays: 7}}}}\n"
+            "{}---\napiVersion: cabinet/v1\nkind: Policy\nmetadata: {{id: p}}\nspec: {{cab: t, risk: {{recentIncidentDays: 7}}}}\n",
+            operations()
         );
         let (incidents, _) = lists(&yaml, Kind::Service, "app");
         assert_eq!(incidents, ["INC-2 (affected)"]);
