@@ -88,15 +88,10 @@ pub(super) fn render(
     r: &Record,
     c: &ChangeSpec,
 ) -> Result<(), SiteError> {
-    let path = f.page_of(r.kind(), r.id()).unwrap_or_default();
-    let title = r.metadata.display_name().to_string();
-    let page = change_page(f, r, c);
-    out.page(
-        "site/change.html",
-        path,
-        "../",
-        "calendar",
-        format!("{}: {}", r.id(), title),
-        &page,
+    out.record_page(
+        f,
+        r,
+        ("site/change.html", "calendar"),
+        &change_page(f, r, c),
     )
 }

@@ -177,14 +177,10 @@ pub(super) fn render(
     r: &Record,
     i: &IncidentSpec,
 ) -> Result<(), SiteError> {
-    let path = f.page_of(r.kind(), r.id()).unwrap_or_default();
-    let title = format!("{}: {}", r.id(), r.metadata.display_name());
-    out.page(
-        "site/incident.html",
-        path,
-        "../",
-        "incidents",
-        title,
+    out.record_page(
+        f,
+        r,
+        ("site/incident.html", "incidents"),
         &incident_page(f, r, i),
     )
 }

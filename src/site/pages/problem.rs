@@ -41,14 +41,10 @@ pub(super) fn render(
     r: &Record,
     p: &ProblemSpec,
 ) -> Result<(), SiteError> {
-    let path = f.page_of(r.kind(), r.id()).unwrap_or_default();
-    let title = format!("{}: {}", r.id(), r.metadata.display_name());
-    out.page(
-        "site/problem.html",
-        path,
-        "../",
-        "problems",
-        title,
+    out.record_page(
+        f,
+        r,
+        ("site/problem.html", "problems"),
         &problem_page(f, r, p),
     )
 }
