@@ -8,7 +8,7 @@ use super::view::{
     ChangeLists, ChangeRow, Commit, IncidentLine, KnownErrorEntry, LabelRow, LinkTo, RecordHeader,
     Row, SafeLink, SlaSummary, TeamSummary, kind_word, outcome_word, sla_details, time,
 };
-use super::{HISTORY_CAP, ListCaps};
+use super::{HISTORY_CAP, ListCaps, SERVICE_CAPS};
 use crate::graph::{DependencyGraph, Node};
 use crate::impact::{Propagation, propagate};
 use crate::model::{
@@ -40,9 +40,11 @@ pub(super) struct Catalogue<'a> {
     changes_of: Vec<Vec<(usize, &'static str)>>,
     pub(super) changes: Vec<&'a Record>,
     pub(super) conflicts: HashMap<String, Vec<String>>,
-    /// Incidents by id, and per graph node the ones whose impact reached it (as for changes).
+    /// Incidents by id; the recent ones (detected in the last `recent_days` before now, the
+    /// only ones record pages list), and per graph node those whose impact reached it.
     pub(super) incidents: Vec<&'a Record>,
-    incidents_of: Vec<Vec<(usize, &'static str)>>,
+    recent: Vec<&'a Record>,
+    recent_of: Vec<RecentOf>,
     /// Problems at `known-error` by id, their workarounds (rendered), and per graph node the
     /// ones that would take it down or degrade it (the impact of what they affect).
     pub(super) known_errors: Vec<&'a Record>,
@@ -89,6 +91,47 @@ pub(super) fn effects(named: &[Node], p: &Propagation) -> Vec<(Node, &'static st
             Some((n, effect))
         })
         .collect()
+}
+
+/// When incident `r` was detected.
+fn detected(r: &Record) -> Option<Timestamp> {
+    match &r.spec {
+        Spec::Incident(i) => Some(i.detected),
+        _ => None,
+    }
+}
+
+/// The incidents a record page lists: the newest `RECENT_KEPT` that reached it (indexes into
+/// the recent incidents, newest first, with the effect) and how many reached it in all.
+#[derive(Clone, Default)]
+struct RecentOf {
+    newest: Vec<(u32, &'static str)>,
+    total: usize,
+}
+
+/// The most recent incidents a record keeps: as many as the longest list a page shows.
+const RECENT_KEPT: usize = SERVICE_CAPS.past;
+
+/// Per graph node, the incidents of `recent` (newest first) that reached it. Thousands of
+/// incidents can each reach most of a catalogue: they are walked a chunk at a time and only
+/// the newest of each node kept, so memory stays bounded by the nodes, not by the sum of
+/// every incident's reach.
+fn recent_per_node(graph: &DependencyGraph, recent: &[&Record]) -> Vec<RecentOf> {
+    const CHUNK: usize = 256;
+    let mut of = vec![RecentOf::default(); graph.len()];
+    for (c, chunk) in recent.chunks(CHUNK).enumerate() {
+        for (k, touched) in touched_by(graph, chunk).into_iter().enumerate() {
+            let index = (c * CHUNK + k) as u32;
+            for (n, effect) in touched {
+                let node = &mut of[n as usize];
+                node.total += 1;
+                if node.newest.len() < RECENT_KEPT {
+                    node.newest.push((index, effect));
+                }
+            }
+        }
+    }
+    of
 }
 
 /// What each change, incident or problem touches (`touches` of its `affects`), in parallel.
@@ -165,7 +208,22 @@ impl<'a> Catalogue<'a> {
         let touched = touched_by(&graph, &changes);
         let changes_of = per_node(&graph, &touched);
         let incidents = by_id(set, Kind::Incident);
-        let incidents_of = per_node(&graph, &touched_by(&graph, &incidents));
+        let recent_days = set
+            .policy()
+            .map_or(RiskPolicy::default().recent_incident_days, |(_, p)| {
+                p.risk.recent_incident_days
+            });
+        let from = input.now.as_second() - i64::from(recent_days) * 86_400;
+        let mut recent: Vec<&Record> = incidents
+            .iter()
+            .copied()
+            .filter(|r| {
+                matches!(&r.spec, Spec::Incident(i)
+                    if i.detected <= input.now && i.detected.as_second() >= from)
+            })
+            .collect();
+        recent.sort_by(|a, b| (detected(b), a.id()).cmp(&(detected(a), b.id())));
+        let recent_of = recent_per_node(&graph, &recent);
         let known_errors: Vec<&Record> = by_id(set, Kind::Problem)
             .into_iter()
             .filter(
@@ -180,11 +238,6 @@ impl<'a> Catalogue<'a> {
                 _ => None,
             })
             .collect();
-        let recent_days = set
-            .policy()
-            .map_or(RiskPolicy::default().recent_incident_days, |(_, p)| {
-                p.risk.recent_incident_days
-            });
         let conflicts = conflicts(&graph, &changes, &touched);
         let commit_url = set
             .config()
@@ -219,7 +272,8 @@ impl<'a> Catalogue<'a> {
             changes,
             conflicts,
             incidents,
-            incidents_of,
+            recent,
+            recent_of,
             known_errors,
             known_errors_of,
             workarounds,
@@ -405,9 +459,8 @@ impl<'a> Catalogue<'a> {
         }
     }
 
-    /// The line of incident `incidents[i]`, with how it reached the page's record.
-    pub(super) fn incident_line(&self, i: usize, effect: &'static str) -> Option<IncidentLine> {
-        let r = self.incidents.get(i)?;
+    /// The line of incident `r`, with how it reached the page's record.
+    pub(super) fn incident_line(&self, r: &Record, effect: &'static str) -> Option<IncidentLine> {
         let Spec::Incident(x) = &r.spec else {
             return None;
         };
@@ -424,31 +477,17 @@ impl<'a> Catalogue<'a> {
     }
 
     /// The incidents whose impact reached node `n` (or that name it) and that were detected
-    /// in the last `recent_days` before now, newest first; at most `cap`, and how many more.
+    /// in the last `recent_days` before now, newest first; at most `cap` (up to
+    /// `RECENT_KEPT`), and how many more.
     pub(super) fn recent_incidents(&self, n: Node, cap: usize) -> (Vec<IncidentLine>, usize) {
-        let from = self.now.as_second() - i64::from(self.recent_days) * 86_400;
-        let mut recent: Vec<(Timestamp, &str, usize, &'static str)> = self.incidents_of[n as usize]
+        let of = &self.recent_of[n as usize];
+        let lines: Vec<IncidentLine> = of
+            .newest
             .iter()
-            .filter_map(|&(i, effect)| {
-                let r = self.incidents[i];
-                let Spec::Incident(x) = &r.spec else {
-                    return None;
-                };
-                (x.detected <= self.now && x.detected.as_second() >= from).then_some((
-                    x.detected,
-                    r.id(),
-                    i,
-                    effect,
-                ))
-            })
-            .collect();
-        recent.sort_by(|a, b| (b.0, a.1).cmp(&(a.0, b.1)));
-        let more = recent.len().saturating_sub(cap);
-        let lines = recent
-            .into_iter()
             .take(cap)
-            .filter_map(|(_, _, i, effect)| self.incident_line(i, effect))
+            .filter_map(|&(i, effect)| self.incident_line(self.recent.get(i as usize)?, effect))
             .collect();
+        let more = of.total.saturating_sub(lines.len());
         (lines, more)
     }
 

@@ -55,11 +55,15 @@ struct SlaVerdicts {
     rows: Vec<SlaVerdict>,
 }
 
+/// Services named per SLA verdict before "and N more".
+const SERVICES_SHOWN: usize = 10;
+
 #[derive(Serialize)]
 struct SlaVerdict {
     sla: LinkTo,
-    /// The services reached that run under it.
+    /// The services reached that run under it (the first `SERVICES_SHOWN`), and how many more.
     services: Vec<LinkTo>,
+    services_more: usize,
     measures: Vec<MeasureRow>,
 }
 
@@ -124,7 +128,13 @@ fn sla_verdicts(f: &Catalogue<'_>, i: &IncidentSpec, reach: &Reach) -> SlaVerdic
         .iter()
         .map(|m| SlaVerdict {
             sla: f.link(Kind::Sla, m.agreement.record.id()),
-            services: m.services.iter().map(|s| f.link_ref(s)).collect(),
+            services: m
+                .services
+                .iter()
+                .take(SERVICES_SHOWN)
+                .map(|s| f.link_ref(s))
+                .collect(),
+            services_more: m.services.len().saturating_sub(SERVICES_SHOWN),
             measures: m.verdicts.iter().map(|v| measure_row(v, i)).collect(),
         })
         .collect();
@@ -193,19 +203,18 @@ struct IncidentsIndex {
 
 /// Every incident, newest first (by detection, then id).
 fn incidents_index(f: &Catalogue<'_>) -> IncidentsIndex {
-    let mut order: Vec<(Timestamp, &str, usize)> = f
+    let mut order: Vec<(Timestamp, &Record)> = f
         .incidents
         .iter()
-        .enumerate()
-        .filter_map(|(n, r)| match &r.spec {
-            crate::model::Spec::Incident(i) => Some((i.detected, r.id(), n)),
+        .filter_map(|r| match &r.spec {
+            crate::model::Spec::Incident(i) => Some((i.detected, *r)),
             _ => None,
         })
         .collect();
-    order.sort_by(|a, b| (b.0, a.1).cmp(&(a.0, b.1)));
+    order.sort_by(|a, b| (b.0, a.1.id()).cmp(&(a.0, b.1.id())));
     let incidents: Vec<IncidentLine> = order
         .into_iter()
-        .filter_map(|(_, _, n)| f.incident_line(n, ""))
+        .filter_map(|(_, r)| f.incident_line(r, ""))
         .collect();
     IncidentsIndex {
         open: incidents

@@ -69,8 +69,8 @@ fn search_index(f: &Catalogue<'_>, lines: &Summaries) -> SearchIndex {
             ]);
         }
     }
-    for n in 0..f.incidents.len() {
-        if let Some(l) = f.incident_line(n, "") {
+    for r in &f.incidents {
+        if let Some(l) = f.incident_line(r, "") {
             items.push([
                 "incident".into(),
                 format!("incident:{}", l.id),
