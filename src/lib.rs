@@ -29,6 +29,7 @@ pub(crate) mod schedule;
 pub mod schema;
 pub(crate) mod service_hours;
 pub(crate) mod site;
+pub(crate) mod sla_measure;
 pub(crate) mod templates;
 pub(crate) mod validation;
 pub(crate) mod vcs;

@@ -23,7 +23,6 @@ pub(super) fn findings(
     let matrix = judging
         .or(policy.map(|(_, p)| &p.priority_matrix))
         .unwrap_or(&default_matrix);
-    let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
     for r in set.iter() {
         let Spec::Incident(i) = &r.spec else {
             continue;
@@ -53,7 +52,7 @@ pub(super) fn findings(
         }
         time_order(r, i, out);
         for (n, a) in i.actions.iter().enumerate() {
-            if let Some(due) = a.due.filter(|due| !a.done && *due < today) {
+            if let Some(due) = a.due.filter(|_| a.is_overdue(now)) {
                 out.push(
                     Diagnostic::new(
                         Code::ActionOverdue,
@@ -70,15 +69,6 @@ pub(super) fn findings(
             }
         }
     }
-}
-
-/// `detected` ≤ `responded` ≤ `resolved`, and a resolved incident says when it was resolved.
-pub(super) fn times_in_order(i: &IncidentSpec) -> bool {
-    let responded_ok = i.responded.is_none_or(|t| t >= i.detected);
-    let after = i.responded.unwrap_or(i.detected).max(i.detected);
-    let resolved_ok = i.resolved.is_none_or(|t| t >= after);
-    let resolved_there = i.status == IncidentStatus::Open || i.resolved.is_some();
-    responded_ok && resolved_ok && resolved_there
 }
 
 fn time_order(r: &Record, i: &IncidentSpec, out: &mut Vec<Diagnostic>) {

@@ -1,48 +1,20 @@
-//! SLA breaches of incidents: for every service an incident's computed impact reached (down or
-//! degraded; the impact propagation of a change, from the incident's `affects`), the time to
-//! respond and to resolve, counted within the service hours of that service's SLA, against the
-//! SLA's targets for the incident's priority. An open incident is measured up to `now`.
+//! SLA breaches of incidents: every measure of an incident under an SLA its impact reached
+//! (`sla_measure`, which the site's incident pages show too) that took longer than the target
+//! is a finding. Only the incidents whose time on the wall exceeds the tightest target of
+//! their priority have their impact computed, once per distinct `affects`.
 
-use super::incident::times_in_order;
 use crate::diag::{Code, Diagnostic};
-use crate::figures::length;
 use crate::graph::DependencyGraph;
-use crate::impact::propagate;
-use crate::model::{
-    IncidentSpec, Kind, Priority, Record, RecordRef, RecordSet, SlaSpec, Spec, duration_seconds,
-};
-use crate::service_hours::ServiceClock;
+use crate::model::{IncidentSpec, Record, RecordRef, RecordSet, Spec};
+use crate::sla_measure::{Agreements, Measure, Measurement, Reached, Verdict, affected, length};
 use jiff::Timestamp;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
-/// An SLA with its clock.
-struct Agreement<'a> {
-    record: &'a Record,
-    spec: &'a SlaSpec,
-    clock: ServiceClock,
-}
-
-/// Which target a measure is held to.
-#[derive(Clone, Copy)]
-enum Measure {
-    Response,
-    Resolution,
-}
-
-impl Measure {
-    fn field(self) -> &'static str {
-        match self {
-            Measure::Response => "response",
-            Measure::Resolution => "resolution",
-        }
-    }
-
-    fn code(self) -> Code {
-        match self {
-            Measure::Response => Code::SlaResponseBreach,
-            Measure::Resolution => Code::SlaResolutionBreach,
-        }
+fn code(m: Measure) -> Code {
+    match m {
+        Measure::Response => Code::SlaResponseBreach,
+        Measure::Resolution => Code::SlaResolutionBreach,
     }
 }
 
@@ -52,150 +24,51 @@ pub(super) fn findings(
     now: Timestamp,
     out: &mut Vec<Diagnostic>,
 ) {
-    let agreements: HashMap<&str, Agreement<'_>> = set
-        .of_kind(Kind::Sla)
-        .filter(|r| set.is_first(r))
-        .filter_map(|r| match &r.spec {
-            Spec::Sla(spec) => Some((
-                r.id(),
-                Agreement {
-                    record: r,
-                    spec,
-                    clock: ServiceClock::new(spec.service_hours.as_ref())?,
-                },
-            )),
-            _ => None,
-        })
-        .collect();
+    let agreements = Agreements::new(set);
     if agreements.is_empty() {
         return;
     }
-    // The tightest target of each priority and measure over every SLA: service time never
-    // exceeds the time on the wall, so an incident that took less than it breaches nothing,
-    // and its impact need not be computed.
-    let mut tightest: HashMap<(Priority, u8), i64> = HashMap::new();
-    for a in agreements.values() {
-        for p in [Priority::P1, Priority::P2, Priority::P3, Priority::P4] {
-            let Some(t) = a.spec.priorities.get(p) else {
-                continue;
-            };
-            for (m, text) in [(0, &t.response), (1, &t.resolution)] {
-                if let Some(s) = duration_seconds(text) {
-                    let e = tightest.entry((p, m)).or_insert(s);
-                    *e = (*e).min(s);
-                }
-            }
-        }
-    }
     // The incidents that may breach, with the records they name (sorted, as a key: incidents
     // on the same records share one impact, computed once).
-    let mut candidates = Vec::new();
+    let mut candidates: Vec<(&Record, &IncidentSpec, Vec<RecordRef>)> = Vec::new();
     for r in set.iter() {
         let Spec::Incident(i) = &r.spec else {
             continue;
         };
-        // Times out of order are reported by the incident check; nothing can be measured.
-        if !times_in_order(i) {
-            continue;
+        if agreements.may_breach(i, now) {
+            candidates.push((r, i, affected(i)));
         }
-        let resolution_end = i.resolved.unwrap_or(now);
-        let response_end = i.responded.or(i.resolved).unwrap_or(now);
-        let on_the_wall = |end: Timestamp| end.as_second() - i.detected.as_second();
-        let may_breach = |m: u8, end: Timestamp| {
-            tightest
-                .get(&(i.priority, m))
-                .is_some_and(|&t| on_the_wall(end) > t)
-        };
-        if !may_breach(0, response_end) && !may_breach(1, resolution_end) {
-            continue;
-        }
-        let mut affects: Vec<RecordRef> = i
-            .affects
-            .iter()
-            .filter_map(|a| RecordRef::parse(a))
-            .collect();
-        affects.sort();
-        affects.dedup();
-        candidates.push((r, i, response_end, resolution_end, affects));
     }
-    let mut distinct: Vec<&Vec<RecordRef>> = candidates.iter().map(|c| &c.4).collect();
+    let mut distinct: Vec<&Vec<RecordRef>> = candidates.iter().map(|c| &c.2).collect();
     distinct.sort();
     distinct.dedup();
     let reached: HashMap<&Vec<RecordRef>, Reached> = distinct
         .into_par_iter()
-        .map(|affects| (affects, reached(set, graph, affects)))
+        .map(|affects| (affects, crate::sla_measure::reached(set, graph, affects)))
         .collect();
-    for (r, i, response_end, resolution_end, affects) in &candidates {
+    for (r, i, affects) in &candidates {
         let Some(by_sla) = reached.get(affects) else {
             continue;
         };
-        for (sla, services) in by_sla {
-            let Some(a) = agreements.get(sla.as_str()) else {
-                continue;
-            };
-            for (m, end) in [
-                (Measure::Response, *response_end),
-                (Measure::Resolution, *resolution_end),
-            ] {
-                if let Some(d) = breach(r, i, a, services, m, end) {
-                    out.push(d);
+        for m in agreements.measure(i, by_sla, now) {
+            for v in &m.verdicts {
+                if v.breached() {
+                    out.push(breach(r, i, &m, v));
                 }
             }
         }
     }
 }
 
-/// The services an impact reached (down or degraded), by the id of their SLA, sorted.
-type Reached = BTreeMap<String, Vec<String>>;
-
-/// What `ImpactSet::compute` would say of `affects`, reduced to the services and their SLA:
-/// the same propagation, without describing every impacted record and the path to it, which
-/// is most of the cost when thousands of incidents each reach thousands of records.
-fn reached(set: &RecordSet, graph: &DependencyGraph, affects: &[RecordRef]) -> Reached {
-    let seeds: Vec<_> = affects.iter().filter_map(|r| graph.node(r)).collect();
-    let p = propagate(graph, &seeds);
-    let mut by_sla = Reached::new();
-    for &n in p.impacted() {
-        let r = graph.reference(n);
-        if r.kind != Kind::Service {
-            continue;
-        }
-        if let Some(Spec::Service(s)) = set.get(r).map(|x| &x.spec)
-            && let Some(sla) = &s.sla
-        {
-            by_sla
-                .entry(RecordRef::parse_as(sla, Kind::Sla).id)
-                .or_default()
-                .push(r.to_string());
-        }
-    }
-    for services in by_sla.values_mut() {
-        services.sort();
-    }
-    by_sla
-}
-
-/// The finding for one SLA and one measure, if the incident took longer than the target.
-fn breach(
-    r: &Record,
-    i: &IncidentSpec,
-    a: &Agreement<'_>,
-    services: &[String],
-    m: Measure,
-    end: Timestamp,
-) -> Option<Diagnostic> {
-    let target = a.spec.priorities.get(i.priority)?;
-    let text = match m {
-        Measure::Response => &target.response,
-        Measure::Resolution => &target.resolution,
-    };
-    let limit = duration_seconds(text)?;
-    let took = a.clock.seconds_between(i.detected, end);
-    if took <= limit {
-        return None;
-    }
-    let (p, field, sla) = (i.priority.as_str(), m.field(), a.record.id());
-    let (pointer, what) = match (m, i.responded, i.resolved) {
+/// The finding for one SLA and one measure the incident took longer than.
+fn breach(r: &Record, i: &IncidentSpec, m: &Measurement<'_>, v: &Verdict<'_>) -> Diagnostic {
+    let text = v.target.map_or("", |(text, _)| text);
+    let (p, field, sla) = (
+        i.priority.as_str(),
+        v.measure.field(),
+        m.agreement.record.id(),
+    );
+    let (pointer, what) = match (v.measure, i.responded, i.resolved) {
         (Measure::Response, Some(_), _) => ("/spec/responded", "was first responded to"),
         (Measure::Response, None, Some(_)) => (
             "/spec/resolved",
@@ -206,23 +79,23 @@ fn breach(
         (Measure::Resolution, _, None) => ("/spec/status", "is open and unresolved"),
     };
     let mut d = Diagnostic::new(
-        m.code(),
+        code(v.measure),
         format!(
             "incident `{}` {what} after {} of `{sla}` service time, past its {p} {field} target of {text}",
             r.id(),
-            length(took)
+            length(v.took)
         ),
     )
     .at(r.at(pointer))
     .with_related(
-        a.record.at(format!("/spec/priorities/{p}/{field}")),
+        m.agreement.record.at(format!("/spec/priorities/{p}/{field}")),
         format!("{p} {field} target of `{sla}`"),
     )
-    .with_note(format!("reached under `{sla}`: {}", listed(services)));
-    if matches!(m, Measure::Response) && i.responded.is_none() {
+    .with_note(format!("reached under `{sla}`: {}", listed(m.services)));
+    if matches!(v.measure, Measure::Response) && i.responded.is_none() {
         d = d.with_help("record the first response in `responded:` if it came earlier");
     }
-    Some(d)
+    d
 }
 
 /// At most five services, and how many more.
@@ -239,43 +112,7 @@ fn listed(services: &[String]) -> String {
 mod tests {
     use super::*;
     use crate::load::records_from_str;
-
-    /// `db` carries `app` (office hours in London, P1 15m/4h) hard and `web` (around the
-    /// clock, P1 30m/2h) softly, through `app`.
-    const CATALOGUE: &str = "\
-apiVersion: cabinet/v1
-kind: SLA
-metadata: {id: office}
-spec:
-  availability: 99.5
-  serviceHours: {timezone: Europe/London, days: [mon, tue, wed, thu, fri], from: \"08:00\", to: \"18:00\"}
-  priorities:
-    P1: {response: 15m, resolution: 4h}
----
-apiVersion: cabinet/v1
-kind: SLA
-metadata: {id: always}
-spec:
-  availability: 99.9
-  serviceHours: 24x7
-  priorities:
-    P1: {response: 30m, resolution: 2h}
----
-apiVersion: cabinet/v1
-kind: ConfigurationItem
-metadata: {id: db}
-spec: {type: database, owner: t, environment: production, lifecycle: live}
----
-apiVersion: cabinet/v1
-kind: Service
-metadata: {id: app}
-spec: {owner: t, tier: 2, lifecycle: live, sla: office, dependsOn: [ci:db]}
----
-apiVersion: cabinet/v1
-kind: Service
-metadata: {id: web}
-spec: {owner: t, tier: 1, lifecycle: live, sla: sla:always, dependsOn: [{ref: service:app, impact: partial}]}
-";
+    use crate::sla_measure::tests::CATALOGUE;
 
     fn incident(affects: &str, times: &str, status: &str) -> String {
         format!(
@@ -442,14 +279,6 @@ spec: {owner: t, tier: 1, lifecycle: live, sla: sla:always, dependsOn: [{ref: se
             breaches(&incident("service:app", times, "resolved"), NOW),
             vec![]
         );
-    }
-
-    #[test]
-    fn lengths_read_in_days_hours_and_minutes() {
-        assert_eq!(length(45), "45s");
-        assert_eq!(length(38 * 60), "38m");
-        assert_eq!(length(5 * 3600 + 8 * 60 + 30), "5h 8m");
-        assert_eq!(length(2 * 86_400 + 3600), "2d 1h");
     }
 
     #[test]

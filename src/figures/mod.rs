@@ -18,9 +18,10 @@ pub(crate) mod outcome;
 mod period;
 mod time;
 
+pub(crate) use crate::sla_measure::length;
 pub(crate) use period::{Interval, Period};
 use time::Spans;
-pub(crate) use time::{Summary, length};
+pub(crate) use time::Summary;
 
 use crate::graph::DependencyGraph;
 use crate::impact::propagate;

@@ -93,24 +93,6 @@ impl Summary {
     }
 }
 
-/// Seconds as `2d 3h 5m` (down to the minute; seconds under a minute).
-pub(crate) fn length(seconds: i64) -> String {
-    if seconds < 60 {
-        return format!("{seconds}s");
-    }
-    let (d, h, m) = (
-        seconds / 86_400,
-        seconds % 86_400 / 3_600,
-        seconds % 3_600 / 60,
-    );
-    let parts: Vec<String> = [(d, "d"), (h, "h"), (m, "m")]
-        .into_iter()
-        .filter(|(n, _)| *n > 0)
-        .map(|(n, unit)| format!("{n}{unit}"))
-        .collect();
-    parts.join(" ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -125,6 +125,15 @@ pub struct Action {
     pub done: bool,
 }
 
+impl Action {
+    /// Not done, and `now` (read in UTC) is past the day it was due: the one statement of
+    /// "overdue", which the `action-overdue` check and the site's incident pages both use.
+    pub fn is_overdue(&self, now: Timestamp) -> bool {
+        let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
+        !self.done && self.due.is_some_and(|due| due < today)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::load::records_from_str;

@@ -17,6 +17,9 @@ pub(super) struct Label<'a> {
     pub tier: Option<u8>,
     /// Relative to the page that holds the diagram, after `Limits::base`.
     pub href: Cow<'a, str>,
+    /// How an incident's or a change's impact reached it (`affected`, `full`, `partial`),
+    /// on an impact diagram: the box is marked.
+    pub mark: Option<&'static str>,
 }
 
 /// How far and how wide a diagram reaches.
@@ -270,14 +273,20 @@ fn draw<'a>(
                         Kind::Service => "service",
                         _ => "ci",
                     };
+                    let hit = match l.mark {
+                        Some("full") => " hit-full",
+                        Some("partial") => " hit-partial",
+                        Some(_) => " hit-affected",
+                        None => "",
+                    };
                     let r = graph.reference(*n);
                     let close = if *n == focus {
-                        let _ = write!(svg, r#"<g class="node {kind} focus">"#);
+                        let _ = write!(svg, r#"<g class="node {kind}{hit} focus">"#);
                         "</g>"
                     } else {
                         let _ = write!(
                             svg,
-                            r#"<a href="{base}{}" class="node {kind}">"#,
+                            r#"<a href="{base}{}" class="node {kind}{hit}">"#,
                             Escaped(&l.href)
                         );
                         "</a>"
@@ -386,6 +395,7 @@ mod tests {
             kind: g.reference(n).kind,
             tier: Some(1),
             href: format!("{}.html", g.reference(n).id).into(),
+            mark: (g.reference(n).id == "db").then_some("full"),
         })
         .unwrap()
     }
@@ -402,6 +412,11 @@ mod tests {
         assert_eq!(svg.matches("<line").count(), 3, "{svg}");
         assert_eq!(svg.matches("edge partial").count(), 1, "{svg}");
         assert!(svg.contains("class=\"node service focus\""));
+        // A record an impact reached is marked.
+        assert!(
+            svg.contains(r#"href="db.html" class="node ci hit-full""#),
+            "{svg}"
+        );
     }
 
     #[test]

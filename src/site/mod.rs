@@ -3,7 +3,7 @@
 //! sink that writes to disk. Nothing here does I/O or reads the clock.
 //!
 //! Three steps: facts about every record (`pages/catalogue.rs`: links, names, the dependency
-//! graph, what each change touches), a plain view model per page (one file per page family
+//! graph, what each change, incident and known error touches), a plain view model per page (one file per page family
 //! under `pages/`), and rendering through the overridable minijinja templates in
 //! `templates/site/` (`pages/frame.rs`), in the order `pages::render_all` sets. Pages are
 //! rendered in parallel (rayon): a sink sees them in no particular order, but every file's

@@ -133,6 +133,9 @@ fn the_acme_site_has_a_page_for_every_record() {
         "cis.html",
         "search.html",
         "search.json",
+        "incidents.html",
+        "problems.html",
+        "known-errors.html",
         "assets/site.css",
         "assets/search.js",
         "assets/search-index.js",
@@ -150,6 +153,8 @@ fn the_acme_site_has_a_page_for_every_record() {
         ("slas", "SLA"),
         ("teams", "Team"),
         ("changes", "Change"),
+        ("incidents", "Incident"),
+        ("problems", "Problem"),
     ]
     .iter()
     .flat_map(|(folder, kind)| {
@@ -158,7 +163,7 @@ fn the_acme_site_has_a_page_for_every_record() {
             .map(move |id| format!("{folder}/{id}.html"))
     })
     .collect();
-    assert_eq!(expected.len(), 11 + 37 + 3 + 7 + 9, "{expected:?}");
+    assert_eq!(expected.len(), 11 + 37 + 3 + 7 + 9 + 8 + 4, "{expected:?}");
     let built: BTreeSet<String> = files
         .keys()
         .filter(|p| p.contains('/') && !p.starts_with("assets/"))
@@ -183,7 +188,12 @@ fn the_acme_site_has_a_page_for_every_record() {
     ] {
         assert!(home.contains(heading), "{heading}");
     }
-    // The search index covers services, CIs, teams and changes.
+    // Home leads to the operations pages.
+    for page in ["incidents.html", "problems.html", "known-errors.html"] {
+        assert!(home.contains(&format!("href=\"{page}\"")), "{page}");
+    }
+    // The search index covers services, CIs, teams, changes, incidents, problems and the
+    // known-error database.
     let index: serde_json::Value = serde_json::from_slice(&files["search.json"]).unwrap();
     let refs: Vec<&str> = index["items"]
         .as_array()
@@ -196,9 +206,117 @@ fn the_acme_site_has_a_page_for_every_record() {
         "ci:pg-main",
         "team:payments",
         "change:CHG-2026-0042",
+        "incident:INC-2026-0103",
+        "problem:PRB-2026-0007",
+        "known-errors",
     ] {
         assert!(refs.contains(&r), "{r} not in the search index");
     }
+    // The incidents index, newest first.
+    let incidents = text(&files, "incidents.html");
+    let mut ids = acme_ids("incidents", "Incident");
+    let at = |id: &String| {
+        incidents
+            .find(&format!(">{id}</a>"))
+            .unwrap_or_else(|| panic!("{id}"))
+    };
+    ids.sort_by_key(|id| std::cmp::Reverse(at(id)));
+    assert_eq!(ids, acme_ids("incidents", "Incident"), "not newest first");
+}
+
+#[test]
+fn an_incident_page_says_what_happened_and_how_it_measured_against_the_slas() {
+    let (_tmp, out) = build_acme();
+    let files = files(&out);
+    // INC-2026-0103 took pg-main down on an evening: gold's P1 targets were missed, silver's
+    // services were down outside their service hours.
+    let page = text(&files, "incidents/INC-2026-0103.html");
+    assert!(page.contains("<time datetime=\"2026-10-14T19:02:00Z\">2026-10-14 19:02 UTC</time>"));
+    assert!(
+        page.contains("5h 8m after detection"),
+        "wall time to resolve"
+    );
+    assert!(page.contains("href=\"../problems/PRB-2026-0007.html\""));
+    assert!(page.contains("<svg class=\"diagram\""), "impact diagram");
+    assert!(
+        page.contains("class=\"node ci hit-affected focus\""),
+        "{page}"
+    );
+    let impact = section(&page, "id=\"impact-h\"", "id=\"sla-h\"");
+    assert!(
+        impact.contains("<code>service:payments-api</code>"),
+        "{impact}"
+    );
+    let sla = section(&page, "id=\"sla-h\"", "id=\"actions-h\"");
+    let rows: Vec<&str> = sla.split("<tr>").skip(2).collect();
+    assert_eq!(rows.len(), 4, "{sla}");
+    assert!(rows[0].contains("Gold") && rows[0].contains("<td>38m</td><td>15m</td>"));
+    assert!(rows[0].contains(">breached<"), "{}", rows[0]);
+    assert!(rows[1].contains("<td>5h 8m</td><td>4h</td>") && rows[1].contains(">breached<"));
+    assert!(
+        rows[2].contains("Silver") && rows[2].contains(">met<"),
+        "{}",
+        rows[2]
+    );
+    let actions = section(&page, "id=\"actions-h\"", "id=\"history-h\"");
+    assert!(
+        actions.contains("href=\"../teams/platform.html\""),
+        "{actions}"
+    );
+    // The one the incident names as caused by a change links it, and the change links back.
+    let caused = text(&files, "incidents/INC-2026-0106.html");
+    assert!(caused.contains("href=\"../changes/CHG-2026-0033.html\""));
+    let change = text(&files, "changes/CHG-2026-0033.html");
+    assert!(
+        change.contains("href=\"../incidents/INC-2026-0106.html\""),
+        "outcome incidents link"
+    );
+    // The open incident is measured up to the build's now.
+    let open = acme_documents("incidents")
+        .into_iter()
+        .find(|d| d.contains("status: open"))
+        .expect("acme has an open incident");
+    let id = yaml_field(&open, "  id: ").unwrap();
+    let page = text(&files, &format!("incidents/{id}.html"));
+    assert!(page.contains("open for"), "{id}");
+    assert!(page.contains("still open"), "{id}");
+}
+
+#[test]
+fn the_known_error_database_lists_every_known_error_with_its_workaround() {
+    let (_tmp, out) = build_acme();
+    let files = files(&out);
+    let page = text(&files, "known-errors.html");
+    for doc in acme_documents("problems") {
+        let id = yaml_field(&doc, "  id: ").unwrap();
+        let listed = page.contains(&format!("href=\"problems/{id}.html\""));
+        assert_eq!(listed, doc.contains("status: known-error"), "{id}");
+    }
+    let by_ci = section(&page, "id=\"by-ci\"", "id=\"by-service\"");
+    let pg = section(by_ci, "<code>ci:pg-main</code>", "</section>");
+    assert!(
+        pg.contains("PRB-2026-0007") && pg.contains("rollout restart deploy/pgbouncer"),
+        "{pg}"
+    );
+    let by_service = section(&page, "id=\"by-service\"", "</main>");
+    assert!(
+        by_service.contains("<code>service:payments-api</code>"),
+        "{by_service}"
+    );
+    // Service and CI pages list theirs, and their recent incidents.
+    let payments = text(&files, "services/payments-api.html");
+    let known = section(&payments, "id=\"known-errors-h\"", "id=\"incidents-h\"");
+    assert!(
+        known.contains("PRB-2026-0007") && known.contains("Workaround"),
+        "{known}"
+    );
+    let recent = section(&payments, "id=\"incidents-h\"", "id=\"history-h\"");
+    assert!(
+        recent.contains("INC-2026-0103") && recent.contains("INC-2026-0107"),
+        "{recent}"
+    );
+    let pg_page = text(&files, "cis/pg-main.html");
+    assert!(pg_page.contains("href=\"../problems/PRB-2026-0007.html\""));
 }
 
 #[test]
@@ -357,6 +475,30 @@ spec:
   plan: "{evil}"
   backout: "{evil}"
   status: requested
+---
+apiVersion: cabinet/v1
+kind: Incident
+metadata: {{id: INC-1, name: "Outage {evil}"}}
+spec:
+  affects: [ci:db]
+  impact: high
+  urgency: high
+  priority: P1
+  detected: "2026-11-20T10:00:00Z"
+  status: open
+  problem: problem:PRB-1
+  summary: "It broke: {evil} <img src=x onerror=alert(5)>"
+  actions: [{{title: "Fix {evil}", owner: team:ops, due: 2026-11-01}}]
+---
+apiVersion: cabinet/v1
+kind: Problem
+metadata: {{id: PRB-1, name: "Cause {evil}"}}
+spec:
+  status: known-error
+  affects: [ci:db]
+  incidents: [incident:INC-1]
+  rootCause: "{evil}"
+  workaround: "Restart {evil} [now](javascript:alert(6))"
 "##
         ),
     );
@@ -396,8 +538,15 @@ spec:
         }
     }
     // Its own page, the home page, its team, its CI, its dependent, its SLA, the change,
-    // the calendar, the risks page (a tier-1 service depends on it alone).
+    // the calendar, the risks page (a tier-1 service depends on it alone); the incident, the
+    // problem, their indexes and the known-error database (names, summary, workaround and
+    // action title).
     for page in [
+        "incidents/INC-1.html",
+        "problems/PRB-1.html",
+        "incidents.html",
+        "problems.html",
+        "known-errors.html",
         "services/evil.html",
         "index.html",
         "teams/ops.html",
@@ -411,10 +560,31 @@ spec:
         let body = text(&files, page);
         assert!(body.contains("&lt;script&gt;alert(1)&lt;"), "{page}");
     }
-    assert!(pages_with_it >= 9, "{pages_with_it}");
+    assert!(pages_with_it >= 14, "{pages_with_it}");
+    let incident = text(&files, "incidents/INC-1.html");
+    for shown in [
+        "Outage &lt;script&gt;",
+        "It broke: &lt;script&gt;",
+        "Fix &lt;script&gt;",
+    ] {
+        assert!(incident.contains(shown), "{shown}");
+    }
+    for page in [
+        "problems/PRB-1.html",
+        "known-errors.html",
+        "services/evil.html",
+        "cis/db.html",
+    ] {
+        let body = text(&files, page);
+        assert!(
+            body.contains("Restart &lt;script&gt;alert(1)&lt;"),
+            "{page}: workaround"
+        );
+    }
     // In the search index the name is data, escaped for JSON inside a script.
     let index = text(&files, "search.json");
     assert!(index.contains("\\u003cscript\\u003ealert(1)"), "{index}");
+    assert!(index.contains("Outage \\u003cscript\\u003e"), "{index}");
 }
 
 #[test]
@@ -643,7 +813,7 @@ fn every_page_is_valid_html5() {
     let repo = TestRepo::new();
     repo.write(
         "records.yaml",
-        "apiVersion: cabinet/v1\nkind: Team\nmetadata: {id: ops, name: \"<b>Ops</b> & co\"}\nspec: {members: [{github: octocat}]}\n---\napiVersion: cabinet/v1\nkind: Service\nmetadata: {id: evil, name: \"<script>alert(1)</script>\", description: \"<div>unclosed\\n\\n# Title\\n\\n| a | b |\\n|---|---|\\n| <i> | x |\"}\nspec: {owner: ops, tier: 1, lifecycle: planned}\n",
+        "apiVersion: cabinet/v1\nkind: Team\nmetadata: {id: ops, name: \"<b>Ops</b> & co\"}\nspec: {members: [{github: octocat}]}\n---\napiVersion: cabinet/v1\nkind: Service\nmetadata: {id: evil, name: \"<script>alert(1)</script>\", description: \"<div>unclosed\\n\\n# Title\\n\\n| a | b |\\n|---|---|\\n| <i> | x |\"}\nspec: {owner: ops, tier: 1, lifecycle: planned}\n---\napiVersion: cabinet/v1\nkind: Incident\nmetadata: {id: INC-1, name: \"<i>down</i>\"}\nspec: {affects: [service:evil], impact: low, urgency: low, priority: P4, detected: \"2026-11-20T10:00:00Z\", status: open, problem: problem:PRB-1, summary: \"<div>unclosed\", actions: [{title: \"<b>x\", owner: ops, due: 2026-11-01}]}\n---\napiVersion: cabinet/v1\nkind: Problem\nmetadata: {id: PRB-1, name: \"<p>cause\"}\nspec: {status: known-error, affects: [service:evil], rootCause: \"<table>\", workaround: \"| a |\\n|---|\\n| <i> |\"}\n",
     );
     let run = repo.run(&["--now", NOW, "site", "build", "--out", "site"]);
     assert_eq!(run.code, 0, "{}", run.stderr);

@@ -1,22 +1,25 @@
 //! The catalogue: facts gathered once, before any page is built: the dependency graph, every
-//! record's page and display name, what each change touches (in parallel) and which open
-//! changes conflict.
+//! record's page and display name, what each change, incident and known error touches (in
+//! parallel), which open changes conflict, and the SLAs incidents are measured against.
 //! Page builders ask `Catalogue` for links, table rows and the pieces every record page shows.
 
 use super::conflicts::conflicts;
 use super::view::{
-    ChangeLists, ChangeRow, Commit, LabelRow, LinkTo, RecordHeader, Row, SafeLink, SlaSummary,
-    TeamSummary, kind_word, outcome_word, sla_details, time,
+    ChangeLists, ChangeRow, Commit, IncidentLine, KnownErrorEntry, LabelRow, LinkTo, RecordHeader,
+    Row, SafeLink, SlaSummary, TeamSummary, kind_word, outcome_word, sla_details, time,
 };
-use super::{HISTORY_CAP, ListCaps};
+use super::{HISTORY_CAP, ListCaps, SERVICE_CAPS};
 use crate::graph::{DependencyGraph, Node};
-use crate::impact::propagate;
-use crate::model::{ChangeSpec, Impact, Kind, Record, RecordRef, RecordSet, Spec};
+use crate::impact::{Propagation, propagate};
+use crate::model::{
+    ChangeSpec, Impact, Kind, ProblemStatus, Record, RecordRef, RecordSet, RiskPolicy, Spec,
+};
 use crate::site::SiteInput;
 use crate::site::diagram::{self, Label};
 use crate::site::markdown;
 use crate::site::paths;
 use crate::site::reach::{NodeFacts, Related};
+use crate::sla_measure::Agreements;
 use crate::vcs::git::FileCommit;
 use jiff::Timestamp;
 use rayon::prelude::*;
@@ -37,9 +40,133 @@ pub(super) struct Catalogue<'a> {
     changes_of: Vec<Vec<(usize, &'static str)>>,
     pub(super) changes: Vec<&'a Record>,
     pub(super) conflicts: HashMap<String, Vec<String>>,
+    /// Incidents by id; the recent ones (detected in the last `recent_days` before now, the
+    /// only ones record pages list), and per graph node those whose impact reached it.
+    pub(super) incidents: Vec<&'a Record>,
+    recent: Vec<&'a Record>,
+    recent_of: Vec<RecentOf>,
+    /// Problems at `known-error` by id, their workarounds (rendered), and per graph node the
+    /// ones that would take it down or degrade it (the impact of what they affect).
+    pub(super) known_errors: Vec<&'a Record>,
+    pub(super) known_errors_of: Vec<Vec<(usize, &'static str)>>,
+    pub(super) workarounds: Vec<Option<String>>,
+    /// How far back a record page lists incidents (the Policy's `risk.recentIncidentDays`).
+    pub(super) recent_days: u32,
+    /// The SLAs incidents are measured against.
+    pub(super) agreements: Agreements<'a>,
     history: &'a HashMap<String, Vec<FileCommit>>,
     commit_url: Option<String>,
     pub(super) now: Timestamp,
+}
+
+/// The records of `kind`, one per id, sorted by id.
+fn by_id(set: &RecordSet, kind: Kind) -> Vec<&Record> {
+    let mut records: Vec<&Record> = set.of_kind(kind).collect();
+    records.sort_by(|a, b| a.id().cmp(b.id()));
+    records.dedup_by(|a, b| a.id() == b.id());
+    records
+}
+
+/// What a record naming `affects` touches: what it names (`affected`), and what that takes
+/// down (`full`) or degrades (`partial`), by the impact propagation of a change.
+pub(super) fn touches(graph: &DependencyGraph, affects: &[String]) -> Vec<(Node, &'static str)> {
+    let named = named_nodes(graph, affects);
+    effects(&named, &propagate(graph, &named))
+}
+
+/// Each record the propagation from `named` reached, with how: `affected` (named), `full`
+/// (down) or `partial` (degraded).
+pub(super) fn effects(named: &[Node], p: &Propagation) -> Vec<(Node, &'static str)> {
+    p.impacted()
+        .iter()
+        .filter_map(|&n| {
+            let effect = if named.contains(&n) {
+                "affected"
+            } else {
+                match p.impact(n)? {
+                    Impact::Full => "full",
+                    Impact::Partial => "partial",
+                }
+            };
+            Some((n, effect))
+        })
+        .collect()
+}
+
+/// When incident `r` was detected.
+fn detected(r: &Record) -> Option<Timestamp> {
+    match &r.spec {
+        Spec::Incident(i) => Some(i.detected),
+        _ => None,
+    }
+}
+
+/// The incidents a record page lists: the newest `RECENT_KEPT` that reached it (indexes into
+/// the recent incidents, newest first, with the effect) and how many reached it in all.
+#[derive(Clone, Default)]
+struct RecentOf {
+    newest: Vec<(u32, &'static str)>,
+    total: usize,
+}
+
+/// The most recent incidents a record keeps: as many as the longest list a page shows.
+const RECENT_KEPT: usize = SERVICE_CAPS.past;
+
+/// Per graph node, the incidents of `recent` (newest first) that reached it. Thousands of
+/// incidents can each reach most of a catalogue: they are walked a chunk at a time and only
+/// the newest of each node kept, so memory stays bounded by the nodes, not by the sum of
+/// every incident's reach.
+fn recent_per_node(graph: &DependencyGraph, recent: &[&Record]) -> Vec<RecentOf> {
+    const CHUNK: usize = 256;
+    let mut of = vec![RecentOf::default(); graph.len()];
+    for (c, chunk) in recent.chunks(CHUNK).enumerate() {
+        for (k, touched) in touched_by(graph, chunk).into_iter().enumerate() {
+            let index = (c * CHUNK + k) as u32;
+            for (n, effect) in touched {
+                let node = &mut of[n as usize];
+                node.total += 1;
+                if node.newest.len() < RECENT_KEPT {
+                    node.newest.push((index, effect));
+                }
+            }
+        }
+    }
+    of
+}
+
+/// What each change, incident or problem touches (`touches` of its `affects`), in parallel.
+fn touched_by(graph: &DependencyGraph, records: &[&Record]) -> Vec<Vec<(Node, &'static str)>> {
+    records
+        .par_iter()
+        .map(|r| match &r.spec {
+            Spec::Change(c) => touches(graph, &c.affects),
+            Spec::Incident(i) => touches(graph, &i.affects),
+            Spec::Problem(p) => touches(graph, &p.affects),
+            _ => Vec::new(),
+        })
+        .collect()
+}
+
+/// The graph nodes of the references in `affects` (the ones that are services or CIs).
+pub(super) fn named_nodes(graph: &DependencyGraph, affects: &[String]) -> Vec<Node> {
+    affects
+        .iter()
+        .filter_map(|a| RecordRef::parse(a).and_then(|r| graph.node(&r)))
+        .collect()
+}
+
+/// Per graph node, the records of `touched` (by index) that touch it, with the effect.
+fn per_node(
+    graph: &DependencyGraph,
+    touched: &[Vec<(Node, &'static str)>],
+) -> Vec<Vec<(usize, &'static str)>> {
+    let mut of: Vec<Vec<(usize, &'static str)>> = vec![Vec::new(); graph.len()];
+    for (i, list) in touched.iter().enumerate() {
+        for &(n, effect) in list {
+            of[n as usize].push((i, effect));
+        }
+    }
+    of
 }
 
 impl<'a> Catalogue<'a> {
@@ -64,6 +191,8 @@ impl<'a> Catalogue<'a> {
             Kind::Sla,
             Kind::Team,
             Kind::Change,
+            Kind::Incident,
+            Kind::Problem,
         ] {
             let names = paths::assign(set.ids(kind));
             let folder = paths::folder(kind);
@@ -75,44 +204,40 @@ impl<'a> Catalogue<'a> {
                     .collect(),
             );
         }
-        let mut changes: Vec<&Record> = set.of_kind(Kind::Change).collect();
-        changes.sort_by(|a, b| a.id().cmp(b.id()));
-        changes.dedup_by(|a, b| a.id() == b.id());
-        // What each change touches: what it names, and what that takes down or degrades.
-        let touched: Vec<Vec<(Node, &'static str)>> = changes
-            .par_iter()
-            .map(|r| {
-                let Spec::Change(c) = &r.spec else {
-                    return Vec::new();
-                };
-                let named: Vec<Node> = c
-                    .affects
-                    .iter()
-                    .filter_map(|a| RecordRef::parse(a).and_then(|r| graph.node(&r)))
-                    .collect();
-                let p = propagate(&graph, &named);
-                p.impacted()
-                    .iter()
-                    .filter_map(|&n| {
-                        let effect = if named.contains(&n) {
-                            "affected"
-                        } else {
-                            match p.impact(n)? {
-                                Impact::Full => "full",
-                                Impact::Partial => "partial",
-                            }
-                        };
-                        Some((n, effect))
-                    })
-                    .collect()
+        let changes = by_id(set, Kind::Change);
+        let touched = touched_by(&graph, &changes);
+        let changes_of = per_node(&graph, &touched);
+        let incidents = by_id(set, Kind::Incident);
+        let recent_days = set
+            .policy()
+            .map_or(RiskPolicy::default().recent_incident_days, |(_, p)| {
+                p.risk.recent_incident_days
+            });
+        let from = input.now.as_second() - i64::from(recent_days) * 86_400;
+        let mut recent: Vec<&Record> = incidents
+            .iter()
+            .copied()
+            .filter(|r| {
+                matches!(&r.spec, Spec::Incident(i)
+                    if i.detected <= input.now && i.detected.as_second() >= from)
             })
             .collect();
-        let mut changes_of: Vec<Vec<(usize, &'static str)>> = vec![Vec::new(); graph.len()];
-        for (i, list) in touched.iter().enumerate() {
-            for &(n, effect) in list {
-                changes_of[n as usize].push((i, effect));
-            }
-        }
+        recent.sort_by(|a, b| (detected(b), a.id()).cmp(&(detected(a), b.id())));
+        let recent_of = recent_per_node(&graph, &recent);
+        let known_errors: Vec<&Record> = by_id(set, Kind::Problem)
+            .into_iter()
+            .filter(
+                |r| matches!(&r.spec, Spec::Problem(p) if p.status == ProblemStatus::KnownError),
+            )
+            .collect();
+        let known_errors_of = per_node(&graph, &touched_by(&graph, &known_errors));
+        let workarounds = known_errors
+            .iter()
+            .map(|r| match &r.spec {
+                Spec::Problem(p) => p.workaround.as_deref().map(markdown::render),
+                _ => None,
+            })
+            .collect();
         let conflicts = conflicts(&graph, &changes, &touched);
         let commit_url = set
             .config()
@@ -146,6 +271,14 @@ impl<'a> Catalogue<'a> {
             changes_of,
             changes,
             conflicts,
+            incidents,
+            recent,
+            recent_of,
+            known_errors,
+            known_errors_of,
+            workarounds,
+            recent_days,
+            agreements: Agreements::new(set),
             history: input.history,
             commit_url,
             now: input.now,
@@ -326,12 +459,73 @@ impl<'a> Catalogue<'a> {
         }
     }
 
+    /// The line of incident `r`, with how it reached the page's record.
+    pub(super) fn incident_line(&self, r: &Record, effect: &'static str) -> Option<IncidentLine> {
+        let Spec::Incident(x) = &r.spec else {
+            return None;
+        };
+        Some(IncidentLine {
+            id: r.id().to_string(),
+            name: r.metadata.display_name().to_string(),
+            href: self.page_of(Kind::Incident, r.id()).unwrap_or_default(),
+            priority: x.priority.as_str(),
+            status: x.status.as_str(),
+            detected: time(x.detected),
+            resolved: x.resolved.map(time),
+            effect,
+        })
+    }
+
+    /// The incidents whose impact reached node `n` (or that name it) and that were detected
+    /// in the last `recent_days` before now, newest first; at most `cap` (up to
+    /// `RECENT_KEPT`), and how many more.
+    pub(super) fn recent_incidents(&self, n: Node, cap: usize) -> (Vec<IncidentLine>, usize) {
+        let of = &self.recent_of[n as usize];
+        let lines: Vec<IncidentLine> = of
+            .newest
+            .iter()
+            .take(cap)
+            .filter_map(|&(i, effect)| self.incident_line(self.recent.get(i as usize)?, effect))
+            .collect();
+        let more = of.total.saturating_sub(lines.len());
+        (lines, more)
+    }
+
+    /// The entry of known error `known_errors[k]`.
+    pub(super) fn known_error(&self, k: usize, effect: &'static str) -> Option<KnownErrorEntry> {
+        let r = self.known_errors.get(k)?;
+        Some(KnownErrorEntry {
+            problem: self.link(Kind::Problem, r.id()),
+            effect,
+            workaround: self.workarounds.get(k).cloned().flatten(),
+        })
+    }
+
+    /// The open known errors on node `n` or on something it depends on (whose impact would
+    /// reach it), by problem id.
+    pub(super) fn known_errors_for(&self, n: Node) -> Vec<KnownErrorEntry> {
+        self.known_errors_of[n as usize]
+            .iter()
+            .filter_map(|&(k, effect)| self.known_error(k, effect))
+            .collect()
+    }
+
     pub(super) fn diagram(&self, n: Node) -> Option<String> {
+        self.diagram_marked(n, &HashMap::new())
+    }
+
+    /// The diagram around `n`, with the records in `marks` marked as an impact reached them.
+    pub(super) fn diagram_marked(
+        &self,
+        n: Node,
+        marks: &HashMap<Node, &'static str>,
+    ) -> Option<String> {
         let label = |m: Node| Label {
             name: self.node_name(m),
             kind: self.node_facts[m as usize].kind,
             tier: self.node_facts[m as usize].tier,
             href: self.node_href(m).into(),
+            mark: marks.get(&m).copied(),
         };
         let limits = diagram::Limits {
             base: "../",

@@ -1,8 +1,9 @@
 //! The frame every page is rendered in (the site's title, the way back to its root, the
 //! current navigation entry) and the renderer that hands each page to the sink.
 
+use super::catalogue::Catalogue;
 use super::view::{Time, time};
-use crate::model::Kind;
+use crate::model::{Kind, Record};
 use crate::site::markdown;
 use crate::site::{Sink, SiteError, SiteFile, SiteInput};
 use crate::templates::Templates;
@@ -57,6 +58,20 @@ pub(super) struct Renderer<'a> {
 }
 
 impl Renderer<'_> {
+    /// Render the page of a record that goes by its id (a change, an incident, a problem),
+    /// titled `ID: name`, through `(template, nav section)`.
+    pub(super) fn record_page<T: Serialize>(
+        &self,
+        f: &Catalogue<'_>,
+        r: &Record,
+        (template, nav): (&str, &'static str),
+        page: &T,
+    ) -> Result<(), SiteError> {
+        let path = f.page_of(r.kind(), r.id()).unwrap_or_default();
+        let title = format!("{}: {}", r.id(), r.metadata.display_name());
+        self.page(template, path, "../", nav, title, page)
+    }
+
     pub(super) fn page<T: Serialize>(
         &self,
         template: &str,

@@ -1,11 +1,11 @@
-//! The index pages: home (services by tier and by team, SLAs, what comes next) and the CI
+//! The index pages: home (services by tier and by team, SLAs, what comes next, operations) and the CI
 //! index (CIs by type).
 
 use super::catalogue::Catalogue;
 use super::frame::Renderer;
 use super::summaries::{CiLine, ServiceLine, Summaries, unique};
 use super::view::{ChangeRow, LinkTo, sla_details};
-use crate::model::{Kind, Spec};
+use crate::model::{IncidentStatus, Kind, Spec};
 use crate::site::SiteError;
 use crate::site::paths;
 use serde::Serialize;
@@ -27,6 +27,10 @@ struct Counts {
     teams: usize,
     slas: usize,
     changes: usize,
+    incidents: usize,
+    open_incidents: usize,
+    problems: usize,
+    known_errors: usize,
 }
 
 #[derive(Serialize)]
@@ -122,6 +126,16 @@ pub(super) fn render_home(
             teams: unique(f.set, Kind::Team).count(),
             slas: slas.len(),
             changes: f.changes.len(),
+            incidents: f.incidents.len(),
+            open_incidents: f
+                .incidents
+                .iter()
+                .filter(
+                    |r| matches!(&r.spec, Spec::Incident(i) if i.status == IncidentStatus::Open),
+                )
+                .count(),
+            problems: unique(f.set, Kind::Problem).count(),
+            known_errors: f.known_errors.len(),
         },
         tiers,
         teams,

@@ -8,8 +8,10 @@
 //! pages show, `related.rs` what service and CI pages list about the graph. One file per page
 //! family builds its pages (and renders them, but for service and CI pages, which `graph_pages`
 //! renders side by side): `service.rs`, `ci.rs`, `sla.rs`, `team.rs`,
-//! `change.rs`, `index.rs` (home and the CI index), `calendar.rs` (with the iCalendar feed),
-//! `risks.rs`, `search.rs` (with its index). `frame.rs` puts a model in the frame every
+//! `change.rs`, `incident.rs` (with the incidents index), `problem.rs` (with the problems
+//! index), `known_errors.rs` (the known-error database), `index.rs` (home and the CI index),
+//! `calendar.rs` (with the iCalendar feed), `risks.rs`, `search.rs` (with its index).
+//! `impact.rs` is what change and incident pages show of their impact. `frame.rs` puts a model in the frame every
 //! template gets and hands the file to the sink; `render_all` below decides the order.
 
 mod calendar;
@@ -18,7 +20,11 @@ mod change;
 mod ci;
 mod conflicts;
 mod frame;
+mod impact;
+mod incident;
 mod index;
+mod known_errors;
+mod problem;
 mod related;
 mod risks;
 mod search;
@@ -104,6 +110,9 @@ pub(super) fn render_all(
     calendar::render(&f, &out, &feed, policy, changes)?;
     risks::render(&f, &lines, &out, singles)?;
     index::render_cis(&lines, &out)?;
+    incident::render_index(&f, &out)?;
+    problem::render_index(&f, &out)?;
+    known_errors::render(&f, &out)?;
     search::render(&f, &lines, &out)?;
     for (name, path) in [
         ("site/site.css", "assets/site.css"),
@@ -154,16 +163,105 @@ fn node_page<T: serde::Serialize>(
     out.page(template, path, "../", nav, title, page)
 }
 
-/// SLA, team and change pages, in parallel.
+/// SLA, team, change, incident and problem pages, in parallel.
 fn record_pages(f: &Catalogue<'_>, lines: &Summaries, out: &Renderer<'_>) -> Result<(), SiteError> {
-    let records: Vec<&Record> = [Kind::Sla, Kind::Team, Kind::Change]
-        .into_iter()
-        .flat_map(|k| summaries::unique(f.set, k))
-        .collect();
+    let records: Vec<&Record> = [
+        Kind::Sla,
+        Kind::Team,
+        Kind::Change,
+        Kind::Incident,
+        Kind::Problem,
+    ]
+    .into_iter()
+    .flat_map(|k| summaries::unique(f.set, k))
+    .collect();
     records.par_iter().try_for_each(|&r| match &r.spec {
         Spec::Sla(s) => sla::render(f, lines, out, r, s),
         Spec::Team(t) => team::render(f, lines, out, r, t),
         Spec::Change(c) => change::render(f, out, r, c),
+        Spec::Incident(i) => incident::render(f, out, r, i),
+        Spec::Problem(p) => problem::render(f, out, r, p),
         _ => Err(SiteError::UnexpectedRecordKind { kind: r.kind() }),
     })
 }
+
+/// A small catalogue with its operations history, for the tests of the incident, problem
+/// and known-error pages. `db` carries `app` (tier 2, office hours in London, P1 15m/4h) hard
+/// and `web` (tier 1, around the clock, P1 30m/2h) softly, through `app`. The site is built
+/// at 2026-11-22T09:00:00Z (a Sunday).
+#[cfg(test)]
+pub(super) fn operations() -> String {
+    format!(
+        "{}---\n{TEAM}---\n{INCIDENTS}",
+        crate::sla_measure::tests::CATALOGUE
+    )
+}
+
+#[cfg(test)]
+const TEAM: &str = "apiVersion: cabinet/v1\nkind: Team\nmetadata: {id: t, name: Platform}\nspec: {members: [{github: octocat}]}\n";
+
+#[cfg(test)]
+const INCIDENTS: &str = "\
+apiVersion: cabinet/v1
+kind: Incident
+metadata: {id: INC-1, name: Database down}
+spec:
+  affects: [ci:db]
+  impact: high
+  urgency: high
+  priority: P1
+  detected: \"2026-11-03T10:00:00Z\"
+  responded: \"2026-11-03T10:20:00Z\"
+  resolved: \"2026-11-03T15:00:00Z\"
+  status: closed
+  problem: problem:PRB-1
+  actions:
+    - {title: Late, owner: team:t, due: 2026-11-01}
+    - {title: Finished, owner: team:t, due: 2026-11-01, done: true}
+    - {title: Due today, owner: t, due: 2026-11-22}
+    - {title: Later, owner: team:t, due: 2026-12-01}
+---
+apiVersion: cabinet/v1
+kind: Incident
+metadata: {id: INC-2, name: App slow}
+spec:
+  affects: [service:app]
+  impact: high
+  urgency: high
+  priority: P1
+  detected: \"2026-11-20T10:00:00Z\"
+  responded: \"2026-11-20T10:05:00Z\"
+  status: open
+---
+apiVersion: cabinet/v1
+kind: Incident
+metadata: {id: INC-0, name: Long ago}
+spec:
+  affects: [ci:db]
+  impact: low
+  urgency: low
+  priority: P4
+  detected: \"2026-06-01T10:00:00Z\"
+  resolved: \"2026-06-01T11:00:00Z\"
+  status: closed
+---
+apiVersion: cabinet/v1
+kind: Problem
+metadata: {id: PRB-1, name: Pool exhaustion}
+spec:
+  status: known-error
+  affects: [ci:db]
+  incidents: [incident:INC-1]
+  rootCause: Idle sessions.
+  workaround: Restart **pgbouncer**.
+---
+apiVersion: cabinet/v1
+kind: Problem
+metadata: {id: PRB-2, name: Unknown}
+spec: {status: investigating, affects: [ci:db]}
+---
+apiVersion: cabinet/v1
+kind: Problem
+metadata: {id: PRB-3, name: Web cache}
+spec: {status: known-error, affects: [service:web], rootCause: Cache., workaround: Flush it.}
+";

@@ -1,5 +1,5 @@
 //! Search: the page, and the index it searches (every record's kind, id, name, page and a
-//! line of detail), written as JSON for fetch() and as a script for file:// (where browsers
+//! line of detail, and the known-error database), written as JSON for fetch() and as a script for file:// (where browsers
 //! refuse fetch()).
 
 use super::catalogue::Catalogue;
@@ -69,6 +69,44 @@ fn search_index(f: &Catalogue<'_>, lines: &Summaries) -> SearchIndex {
             ]);
         }
     }
+    for r in &f.incidents {
+        if let Some(l) = f.incident_line(r, "") {
+            items.push([
+                "incident".into(),
+                format!("incident:{}", l.id),
+                l.name,
+                l.href,
+                format!(
+                    "{} · {} · {}",
+                    l.priority,
+                    l.status,
+                    l.detected.iso.get(..10).unwrap_or_default()
+                ),
+            ]);
+        }
+    }
+    for r in unique(f.set, Kind::Problem) {
+        if let Spec::Problem(p) = &r.spec {
+            items.push([
+                "problem".into(),
+                r.reference().to_string(),
+                r.metadata.display_name().to_string(),
+                f.page_of(Kind::Problem, r.id()).unwrap_or_default(),
+                p.status.as_str().to_string(),
+            ]);
+        }
+    }
+    items.push([
+        "page".into(),
+        "known-errors".into(),
+        "Known-error database".into(),
+        "known-errors.html".into(),
+        format!(
+            "{} known error{} with their workarounds, by CI and service",
+            f.known_errors.len(),
+            if f.known_errors.len() == 1 { "" } else { "s" }
+        ),
+    ]);
     SearchIndex { items }
 }
 

@@ -118,6 +118,32 @@ pub(super) struct TeamSummary {
     pub(super) chat: Option<String>,
 }
 
+/// One incident in a list: the incidents index, a service's or CI's recent incidents.
+#[derive(Clone, Debug, Serialize)]
+pub(super) struct IncidentLine {
+    pub(super) id: String,
+    pub(super) name: String,
+    pub(super) href: String,
+    pub(super) priority: &'static str,
+    pub(super) status: &'static str,
+    pub(super) detected: Time,
+    pub(super) resolved: Option<Time>,
+    /// How it reached the record of the page: `affected` (named), `full`, `partial`; empty
+    /// in the index.
+    pub(super) effect: &'static str,
+}
+
+/// A known error in a list: what it is, how it reaches the record of the page, and how to
+/// get around it.
+#[derive(Clone, Debug, Serialize)]
+pub(super) struct KnownErrorEntry {
+    pub(super) problem: LinkTo,
+    /// `affected` (named), `full` (it would take the record down), `partial` (degrade it).
+    pub(super) effect: &'static str,
+    /// Rendered Markdown.
+    pub(super) workaround: Option<String>,
+}
+
 /// The changes that touch a record, soonest (upcoming) and latest (past) first.
 pub(super) struct ChangeLists {
     pub(super) upcoming: Vec<ChangeRow>,
@@ -133,6 +159,8 @@ pub(super) fn kind_word(kind: Kind) -> &'static str {
         Kind::Sla => "SLA",
         Kind::Team => "team",
         Kind::Change => "change",
+        Kind::Incident => "incident",
+        Kind::Problem => "problem",
         _ => "record",
     }
 }
