@@ -294,6 +294,8 @@ struct Facts {
     changes: Vec<ChangeFact>,
     change_reach: Vec<Arc<Reach>>,
     incidents: Vec<IncidentFact>,
+    /// Per service, the incidents that reached it (index, impact).
+    hits: Vec<Vec<(usize, Impact)>>,
 }
 
 /// Compute the report.
@@ -493,8 +495,14 @@ impl Facts {
             .iter()
             .map(|c| reached.get(&c.affects).cloned().unwrap_or_default())
             .collect();
-        for i in &mut incidents {
+        let mut hits: Vec<Vec<(usize, Impact)>> = vec![Vec::new(); services.len()];
+        for (n, i) in incidents.iter_mut().enumerate() {
             i.reach = reached.get(&i.affects).cloned().unwrap_or_default();
+            for &(s, impact) in i.reach.iter() {
+                if let Some(h) = hits.get_mut(s) {
+                    h.push((n, impact));
+                }
+            }
         }
         Facts {
             services,
@@ -502,6 +510,7 @@ impl Facts {
             changes,
             change_reach,
             incidents,
+            hits,
         }
     }
 
@@ -619,38 +628,27 @@ impl Facts {
         now: Timestamp,
         settings: &Settings,
     ) -> Vec<ServiceFigures> {
-        // The spans of each member, from every incident that overlaps the period.
-        let wanted: HashMap<usize, usize> =
-            members.iter().enumerate().map(|(k, &s)| (s, k)).collect();
-        let mut down: Vec<Vec<(i64, i64)>> = vec![Vec::new(); members.len()];
-        let mut degraded: Vec<Vec<(i64, i64)>> = vec![Vec::new(); members.len()];
-        let mut count = vec![0usize; members.len()];
-        for i in &self.incidents {
-            let end = i.resolved.unwrap_or(now);
-            let clipped = period.clip(i.detected, end);
-            let detected_in = period.contains(i.detected);
-            if clipped.is_none() && !detected_in {
-                continue;
-            }
-            for &(s, impact) in i.reach.iter() {
-                let Some(&k) = wanted.get(&s) else { continue };
-                count[k] += usize::from(detected_in);
-                if let Some(span) = clipped {
-                    match impact {
-                        Impact::Full => down[k].push(span),
-                        Impact::Partial => degraded[k].push(span),
-                    }
-                }
-            }
-        }
         let length = period.seconds();
         members
             .iter()
-            .enumerate()
-            .filter_map(|(k, &s)| {
+            .filter_map(|&s| {
                 let fact = self.services.get(s)?;
-                let d = Spans::union(std::mem::take(&mut down[k]));
-                let g = Spans::union(std::mem::take(&mut degraded[k]));
+                // The spans of every incident that reached it, cut to the period.
+                let (mut down, mut degraded, mut count) = (Vec::new(), Vec::new(), 0);
+                for &(i, impact) in self.hits.get(s).into_iter().flatten() {
+                    let Some(i) = self.incidents.get(i) else {
+                        continue;
+                    };
+                    count += usize::from(period.contains(i.detected));
+                    if let Some(span) = period.clip(i.detected, i.resolved.unwrap_or(now)) {
+                        match impact {
+                            Impact::Full => down.push(span),
+                            Impact::Partial => degraded.push(span),
+                        }
+                    }
+                }
+                let d = Spans::union(down);
+                let g = Spans::union(degraded);
                 let (down_seconds, degraded_seconds) = (d.seconds(), g.seconds_outside(&d));
                 let lost = down_seconds as f64 + settings.degraded_weight * degraded_seconds as f64;
                 let availability = if length > 0 {
@@ -668,7 +666,7 @@ impl Facts {
                     met: fact.target.map(|t| availability >= round(t)),
                     down_seconds,
                     degraded_seconds,
-                    incidents: count[k],
+                    incidents: count,
                 })
             })
             .collect()
@@ -676,21 +674,52 @@ impl Facts {
 
     /// The groups and their members, sorted by key.
     fn keys(&self, by: GroupBy) -> BTreeMap<String, Members> {
-        let mut out: BTreeMap<String, Members> = BTreeMap::new();
-        let service_keys = |s: usize| -> Option<String> {
-            let f = self.services.get(s)?;
-            Some(match by {
-                GroupBy::Service => f.reference.to_string(),
-                GroupBy::Team => f.owner.clone(),
-                GroupBy::Tier => format!("tier {}", f.tier),
-                GroupBy::Type | GroupBy::Model => return None,
+        // Each key once, by number; each service's key number.
+        let mut names: Vec<String> = Vec::new();
+        let mut number: HashMap<String, usize> = HashMap::new();
+        let mut intern = |key: String| -> usize {
+            *number.entry(key).or_insert_with_key(|k| {
+                names.push(k.clone());
+                names.len() - 1
             })
         };
+        let none = intern(NONE.to_string());
         let by_reach = matches!(by, GroupBy::Service | GroupBy::Team | GroupBy::Tier);
+        let service_key: Vec<Option<usize>> = self
+            .services
+            .iter()
+            .map(|f| {
+                by_reach.then(|| {
+                    intern(match by {
+                        GroupBy::Service => f.reference.to_string(),
+                        GroupBy::Team => f.owner.clone(),
+                        _ => format!("tier {}", f.tier),
+                    })
+                })
+            })
+            .collect();
+        let keys_of = |services: &mut dyn Iterator<Item = usize>| -> Vec<usize> {
+            let mut keys: Vec<usize> = services
+                .filter_map(|s| service_key.get(s).copied().flatten())
+                .collect();
+            keys.sort_unstable();
+            keys.dedup();
+            if keys.is_empty() {
+                keys.push(none);
+            }
+            keys
+        };
+        let mut members: Vec<Members> = Vec::new();
+        fn slot(members: &mut Vec<Members>, k: usize) -> &mut Members {
+            if members.len() <= k {
+                members.resize_with(k + 1, Members::default);
+            }
+            &mut members[k]
+        }
         for (n, c) in self.changes.iter().enumerate() {
-            let keys: BTreeSet<String> = match by {
-                GroupBy::Type => [c.change_type.as_str().to_string()].into(),
-                GroupBy::Model => [c.model.clone().unwrap_or_else(|| NONE.to_string())].into(),
+            let keys = match by {
+                GroupBy::Type => vec![intern(c.change_type.as_str().to_string())],
+                GroupBy::Model => vec![c.model.clone().map_or(none, &mut intern)],
                 _ => {
                     let named = c
                         .affects
@@ -698,55 +727,49 @@ impl Facts {
                         .filter(|r| r.kind == Kind::Service)
                         .filter_map(|r| self.by_service.get(&r.id).copied());
                     let reached = self.change_reach[n].iter().map(|(s, _)| *s);
-                    let keys: BTreeSet<String> =
-                        named.chain(reached).filter_map(service_keys).collect();
-                    if keys.is_empty() {
-                        [NONE.to_string()].into()
-                    } else {
-                        keys
-                    }
+                    keys_of(&mut named.chain(reached))
                 }
             };
             for k in keys {
-                out.entry(k).or_default().changes.push(n);
+                slot(&mut members, k).changes.push(n);
             }
         }
         if by_reach {
             for (n, i) in self.incidents.iter().enumerate() {
-                let keys: BTreeSet<String> = i
-                    .reach
-                    .iter()
-                    .filter_map(|(s, _)| service_keys(*s))
-                    .collect();
-                let keys = if keys.is_empty() {
-                    [NONE.to_string()].into()
-                } else {
-                    keys
-                };
-                for k in keys {
-                    out.entry(k)
-                        .or_default()
+                for k in keys_of(&mut i.reach.iter().map(|(s, _)| *s)) {
+                    slot(&mut members, k)
                         .incidents
                         .get_or_insert_with(Vec::new)
                         .push(n);
                 }
             }
-            for s in 0..self.services.len() {
-                if let Some(k) = service_keys(s) {
-                    out.entry(k)
-                        .or_default()
+            for (s, k) in service_key.iter().enumerate() {
+                if let Some(k) = *k {
+                    slot(&mut members, k)
                         .services
                         .get_or_insert_with(Vec::new)
                         .push(s);
                 }
             }
-            // Every group of this kind has incident and availability figures, if empty.
-            for m in out.values_mut() {
-                m.incidents.get_or_insert_with(Vec::new);
-                m.services.get_or_insert_with(Vec::new);
-            }
         }
-        out
+        members
+            .into_iter()
+            .enumerate()
+            .filter(|(_, m)| {
+                !m.changes.is_empty()
+                    || m.incidents.as_ref().is_some_and(|i| !i.is_empty())
+                    || m.services.as_ref().is_some_and(|s| !s.is_empty())
+            })
+            .map(|(k, mut m)| {
+                // Every group of a kind that incidents have has incident and availability
+                // figures, if empty.
+                if by_reach {
+                    m.incidents.get_or_insert_with(Vec::new);
+                    m.services.get_or_insert_with(Vec::new);
+                }
+                (names[k].clone(), m)
+            })
+            .collect()
     }
 }
 

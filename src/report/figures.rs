@@ -251,14 +251,23 @@ pub(crate) fn human(out: &mut dyn Write, r: &Report, color: bool) -> io::Result<
     )?;
     change_lines(out, &r.changes)?;
     if !r.outcome_overdue.is_empty() {
+        const SHOWN: usize = 10;
+        let shown: Vec<_> = r
+            .outcome_overdue
+            .iter()
+            .take(SHOWN)
+            .map(|s| escape(s))
+            .collect();
+        let more = r.outcome_overdue.len().saturating_sub(SHOWN);
         writeln!(
             out,
-            "           outcome overdue: {}",
-            r.outcome_overdue
-                .iter()
-                .map(|s| escape(s))
-                .collect::<Vec<_>>()
-                .join(", ")
+            "           outcome overdue: {}{}",
+            shown.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
         )?;
     }
     incident_lines(out, &r.incidents)?;
