@@ -54,6 +54,7 @@ const DEFAULTS: &[(&str, &str)] = &[
     embedded!("site/service.html"),
     embedded!("site/ci.html"),
     embedded!("site/sla.html"),
+    embedded!("site/health.html"),
     embedded!("site/team.html"),
     embedded!("site/change.html"),
     embedded!("site/incident.html"),

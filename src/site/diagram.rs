@@ -331,7 +331,7 @@ fn draw<'a>(
 
 /// Text escaped for SVG written by hand, written straight into the output: markup
 /// characters become entities, control characters spaces.
-struct Escaped<'a>(&'a str);
+pub(super) struct Escaped<'a>(pub(super) &'a str);
 
 impl std::fmt::Display for Escaped<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -9,6 +9,7 @@
 //! rendered in parallel (rayon): a sink sees them in no particular order, but every file's
 //! bytes are the same on every run.
 
+mod charts;
 mod diagram;
 mod markdown;
 mod pages;

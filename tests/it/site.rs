@@ -996,6 +996,19 @@ fn a_reader_finds_a_service_in_a_real_browser() {
         "390,1600",
     );
 
+    // Service health: the charts are drawn, each with its table.
+    let health = browser.dom(&server.url("health.html"));
+    assert_eq!(
+        health.matches("<svg class=\"chart\"").count(),
+        5,
+        "{health}"
+    );
+    browser.screenshot(
+        &server.url("health.html"),
+        &shots.join("health.png"),
+        "1280,1600",
+    );
+
     // The calendar, with the feed beside it.
     let calendar = browser.dom(&server.url("calendar.html"));
     assert!(calendar.contains("CHG-2026-0042") && calendar.contains("calendar.ics"));
@@ -1107,4 +1120,50 @@ fn an_sla_page_lists_the_services_that_run_under_it_and_nothing_else() {
         expected.sort();
         assert_eq!(shown, expected, "slas/{sla}.html");
     }
+}
+
+#[test]
+fn the_health_page_charts_the_report_s_figures_with_their_tables() {
+    let (_tmp, site) = build_acme();
+    let files = files(&site);
+    let page = text(&files, "health.html");
+    // Five charts, each named for assistive technology and followed by its numbers.
+    assert_eq!(page.matches("<svg class=\"chart\"").count(), 5);
+    assert_eq!(
+        page.matches("role=\"img\" aria-labelledby=\"chart-")
+            .count(),
+        5
+    );
+    assert_eq!(page.matches("<table class=\"data\">").count(), 5);
+    // November up to NOW (the 22nd, 09:00): CHG-2026-0031 and -0036 successful, -0033
+    // backed out; -0038 ends that evening.
+    assert!(
+        page.contains(
+            "<tr><th scope=\"row\">2026-11</th><td>3</td><td>2</td><td>1</td><td>33.3%</td></tr>"
+        ),
+        "{page}"
+    );
+    // September: INC-2026-0101 (P1) and -0102 (P3).
+    assert!(
+        page.contains(
+            "<tr><th scope=\"row\">2026-09</th><td>1</td><td>0</td><td>1</td><td>0</td></tr>"
+        ),
+        "{page}"
+    );
+    // Tier-1 availability over the 90 days to NOW: payments-api down in INC-2026-0101, -0103
+    // and -0107, 31,140 s of 7,776,000 (as in the report test).
+    assert!(
+        page.contains(
+            "<tr><th scope=\"row\">Payments API</th><td>99.600%</td><td>99.950%</td><td>no</td>"
+        ),
+        "{page}"
+    );
+    let service = text(&files, "services/payments-api.html");
+    assert!(
+        service.contains("Over the last 90 days: available <strong>99.600%</strong> against a target of 99.950%, <strong class=\"breach\">missed</strong>"),
+        "{service}"
+    );
+    // Linked from every page's navigation and the home page, and found by search.
+    assert!(text(&files, "index.html").contains("href=\"health.html\""));
+    assert!(text(&files, "search.json").contains("health.html"));
 }

@@ -20,6 +20,7 @@ mod change;
 mod ci;
 mod conflicts;
 mod frame;
+mod health;
 mod impact;
 mod incident;
 mod index;
@@ -98,9 +99,16 @@ pub(super) fn render_all(
     // walk per open change, which would otherwise leave a core idle.
     let policy = f.set.policy().map(|(_, p)| p);
     let (first, last) = calendar::feed_span(f.set, policy, f.now);
+    // The figures of the last 90 days: each service page shows its availability.
+    let recent = health::last_90_days(&f);
+    let availability: std::collections::HashMap<&str, &crate::figures::ServiceFigures> = recent
+        .services
+        .iter()
+        .map(|s| (s.reference.id.as_str(), s))
+        .collect();
     let (feed, singles) = rayon::join(
         || schedule::build(f.set, policy, first, last),
-        || graph_pages(&f, &out),
+        || graph_pages(&f, &out, &availability),
     );
     let singles = singles?;
     let lines = summaries::lines(&f);
@@ -113,6 +121,7 @@ pub(super) fn render_all(
     incident::render_index(&f, &out)?;
     problem::render_index(&f, &out)?;
     known_errors::render(&f, &out)?;
+    health::render(&f, &recent, &out)?;
     search::render(&f, &lines, &out)?;
     for (name, path) in [
         ("site/site.css", "assets/site.css"),
@@ -128,7 +137,11 @@ pub(super) fn render_all(
 
 /// Service and CI pages, in parallel; each also says whether its record is a single point
 /// of failure, which the risks page collects.
-fn graph_pages(f: &Catalogue<'_>, out: &Renderer<'_>) -> Result<Vec<SinglePoint>, SiteError> {
+fn graph_pages(
+    f: &Catalogue<'_>,
+    out: &Renderer<'_>,
+    availability: &std::collections::HashMap<&str, &crate::figures::ServiceFigures>,
+) -> Result<Vec<SinglePoint>, SiteError> {
     let node_records: Vec<(Node, &Record)> = (0..f.graph.len() as Node)
         .filter_map(|n| f.set.get(f.graph.reference(n)).map(|r| (n, r)))
         .collect();
@@ -136,7 +149,8 @@ fn graph_pages(f: &Catalogue<'_>, out: &Renderer<'_>) -> Result<Vec<SinglePoint>
         .par_iter()
         .map(|&(n, r)| match &r.spec {
             Spec::Service(s) => {
-                let (page, single) = service::service_page(f, r, s, n);
+                let (page, single) =
+                    service::service_page(f, r, s, n, availability.get(r.id()).copied());
                 node_page(f, out, r, n, ("site/service.html", "services"), &page).map(|()| single)
             }
             Spec::ConfigurationItem(c) => {

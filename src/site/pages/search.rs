@@ -107,6 +107,14 @@ fn search_index(f: &Catalogue<'_>, lines: &Summaries) -> SearchIndex {
             if f.known_errors.len() == 1 { "" } else { "s" }
         ),
     ]);
+    items.push([
+        "page".into(),
+        "health".into(),
+        "Service health".into(),
+        "health.html".into(),
+        "Changes, failure rate, incidents, time to restore and tier-1 availability, by month"
+            .into(),
+    ]);
     SearchIndex { items }
 }
 

@@ -4,6 +4,7 @@ use super::SERVICE_CAPS;
 use super::catalogue::Catalogue;
 use super::related::{RelatedLists, SinglePoint, related_lists};
 use super::view::{RecordHeader, SlaSummary, TeamSummary, lifecycle_word};
+use crate::figures::ServiceFigures;
 use crate::graph::Node;
 use crate::model::{Record, ServiceSpec};
 use crate::site::markdown;
@@ -19,8 +20,20 @@ pub(super) struct ServicePage<'a> {
     sla: Option<SlaSummary>,
     offerings: Vec<Offering>,
     support: Option<Support>,
+    /// Over the last 90 days (`cabinet report`'s definition).
+    availability: Option<Availability>,
     #[serde(flatten)]
     related: RelatedLists<'a>,
+}
+
+#[derive(Serialize)]
+struct Availability {
+    value: String,
+    target: Option<String>,
+    met: Option<bool>,
+    down: String,
+    degraded: String,
+    incidents: usize,
 }
 
 /// `model::Support` with every field present (templates use strict undefined checks).
@@ -45,6 +58,7 @@ pub(super) fn service_page<'a>(
     r: &Record,
     s: &ServiceSpec,
     n: Node,
+    figures: Option<&ServiceFigures>,
 ) -> (ServicePage<'a>, Option<SinglePoint>) {
     let (related, single) = related_lists(f, n, SERVICE_CAPS);
     let page = ServicePage {
@@ -68,6 +82,14 @@ pub(super) fn service_page<'a>(
             hours: x.hours.clone(),
             channel: x.channel.clone(),
             email: x.email.clone(),
+        }),
+        availability: figures.map(|x| Availability {
+            value: format!("{:.3}%", x.availability * 100.0),
+            target: x.sla_availability.map(|t| format!("{:.3}%", t * 100.0)),
+            met: x.met,
+            down: crate::figures::length(x.down_seconds),
+            degraded: crate::figures::length(x.degraded_seconds),
+            incidents: x.incidents,
         }),
         related,
     };
