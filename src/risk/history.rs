@@ -443,6 +443,19 @@ spec: {owner: t, tier: 2, lifecycle: live, dependsOn: [service:pay]}
     }
 
     #[test]
+    fn only_a_change_that_was_carried_out_and_failed_counts_as_a_failure() {
+        let succeeded = failed_change("CHG-0", "ci:db")
+            .replace("status: failed", "status: completed")
+            .replace("result: failed", "result: successful");
+        // Not carried out: its outcome, written ahead of time, says nothing yet.
+        let pending =
+            failed_change("CHG-1", "ci:db").replace("status: failed", "status: scheduled");
+        let (history, reasons) = Case::with(&(succeeded + &pending)).of(&["ci:db"], &[]);
+        assert!(reasons.is_empty(), "{reasons:?}");
+        assert!(history.failed_before.is_empty());
+    }
+
+    #[test]
     fn a_change_under_judgement_is_not_held_against_itself() {
         let case =
             Case::with(&(failed_change("CHG-0", "ci:db") + &failed_change("CHG-1", "ci:db")));
