@@ -23,11 +23,14 @@ pub(crate) use period::{Interval, Period};
 use time::Spans;
 pub(crate) use time::Summary;
 
+use crate::diag::Code;
 use crate::graph::DependencyGraph;
 use crate::impact::propagate;
 use crate::model::{
-    ChangeType, Impact, IncidentStatus, Kind, Priority, ProblemStatus, RecordRef, RecordSet, Spec,
+    ChangeType, Impact, IncidentSpec, IncidentStatus, Kind, Priority, ProblemStatus, RecordRef,
+    RecordSet, Spec,
 };
+use crate::sla_measure::{Agreements, Measure};
 use jiff::Timestamp;
 use outcome::Verdict;
 use rayon::prelude::*;
@@ -173,6 +176,9 @@ pub(crate) struct IncidentFigures {
     /// Of those, the incidents that name a change in `causedBy`.
     pub caused_by_changes: usize,
     pub actions: ActionCounts,
+    /// Within the SLA targets: of every (incident, SLA its impact reached) with a target for
+    /// the incident's priority, the share met, in the SLA's service hours.
+    pub sla_attainment: Attainment,
     /// Records named by at least the Policy's `recurringIncidents` incidents of the period.
     pub recurring: Vec<Recurring>,
 }
@@ -181,6 +187,29 @@ pub(crate) struct IncidentFigures {
 pub(crate) struct Times {
     pub respond: Option<Summary>,
     pub restore: Option<Summary>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub(crate) struct Attainment {
+    pub response: Share,
+    pub resolution: Share,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub(crate) struct Share {
+    pub measured: usize,
+    pub met: usize,
+    pub rate: Option<f64>,
+}
+
+impl Share {
+    fn of((measured, met): (usize, usize)) -> Share {
+        Share {
+            measured,
+            met,
+            rate: ratio(met, measured),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -226,6 +255,14 @@ pub(crate) struct ServiceFigures {
     pub degraded_seconds: i64,
     /// Incidents detected in the period whose impact reached it.
     pub incidents: usize,
+    /// The SLA breaches of those incidents under its SLA.
+    pub breaches: Vec<Breach>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub(crate) struct Breach {
+    pub incident: String,
+    pub code: Code,
 }
 
 /// Availability over a set of services.
@@ -277,6 +314,16 @@ struct IncidentFact {
     actions_overdue: usize,
     affects: Vec<RecordRef>,
     reach: Arc<Reach>,
+    /// Its SLA verdicts: (measured, met) for response and resolution, one per SLA reached.
+    sla: SlaTally,
+    /// The services under an SLA it breached, with the finding's code.
+    breaches: Vec<(usize, Code)>,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct SlaTally {
+    response: (usize, usize),
+    resolution: (usize, usize),
 }
 
 struct ServiceFact {
@@ -284,6 +331,8 @@ struct ServiceFact {
     name: String,
     tier: u8,
     owner: String,
+    /// The id of its SLA, and the SLA's availability target as a share.
+    sla: Option<String>,
     target: Option<f64>,
 }
 
@@ -427,6 +476,10 @@ impl Facts {
                 name: r.metadata.display_name().to_string(),
                 tier: s.tier,
                 owner: s.owner.clone(),
+                sla: s
+                    .sla
+                    .as_ref()
+                    .map(|sla| RecordRef::parse_as(sla, Kind::Sla).id),
                 target,
             });
         }
@@ -450,11 +503,11 @@ impl Facts {
                 affects: refs(&c.affects),
             });
         }
-        let today = request.now.to_zoned(jiff::tz::TimeZone::UTC).date();
         let mut incidents = Vec::new();
+        let mut specs = Vec::new();
         for r in set.of_kind(Kind::Incident) {
             let Spec::Incident(i) = &r.spec else { continue };
-            let open_actions = i.actions.iter().filter(|a| !a.done);
+            specs.push(i);
             incidents.push(IncidentFact {
                 id: r.id().to_string(),
                 priority: i.priority,
@@ -463,12 +516,16 @@ impl Facts {
                 resolved: i.resolved,
                 open: i.status == IncidentStatus::Open,
                 caused_by_change: i.caused_by.is_some(),
-                actions_open: open_actions.clone().count(),
-                actions_overdue: open_actions
-                    .filter(|a| a.due.is_some_and(|d| d < today))
+                actions_open: i.actions.iter().filter(|a| !a.done).count(),
+                actions_overdue: i
+                    .actions
+                    .iter()
+                    .filter(|a| a.is_overdue(request.now))
                     .count(),
                 affects: refs(&i.affects),
                 reach: Arc::default(),
+                sla: SlaTally::default(),
+                breaches: Vec::new(),
             });
         }
         // One propagation per distinct `affects`, in parallel; changes need theirs only to
@@ -496,8 +553,10 @@ impl Facts {
             .map(|c| reached.get(&c.affects).cloned().unwrap_or_default())
             .collect();
         let mut hits: Vec<Vec<(usize, Impact)>> = vec![Vec::new(); services.len()];
-        for (n, i) in incidents.iter_mut().enumerate() {
+        let agreements = Agreements::new(set);
+        for (n, (i, spec)) in incidents.iter_mut().zip(&specs).enumerate() {
             i.reach = reached.get(&i.affects).cloned().unwrap_or_default();
+            measure(i, spec, &services, &agreements, request.now);
             for &(s, impact) in i.reach.iter() {
                 if let Some(h) = hits.get_mut(s) {
                     h.push((n, impact));
@@ -571,6 +630,7 @@ impl Facts {
         let mut restore: BTreeMap<Priority, Vec<i64>> = BTreeMap::new();
         let mut respond: BTreeMap<Priority, Vec<i64>> = BTreeMap::new();
         let mut on_record: BTreeMap<&RecordRef, Vec<&str>> = BTreeMap::new();
+        let (mut response, mut resolution) = ((0, 0), (0, 0));
         for i in members.iter().filter_map(|&n| self.incidents.get(n)) {
             if !period.contains(i.detected) {
                 continue;
@@ -581,6 +641,10 @@ impl Facts {
             f.caused_by_changes += usize::from(i.caused_by_change);
             f.actions.open += i.actions_open;
             f.actions.overdue += i.actions_overdue;
+            response.0 += i.sla.response.0;
+            response.1 += i.sla.response.1;
+            resolution.0 += i.sla.resolution.0;
+            resolution.1 += i.sla.resolution.1;
             let since = |t: Option<Timestamp>| {
                 t.map(|t| t.as_second() - i.detected.as_second())
                     .filter(|s| *s >= 0)
@@ -595,6 +659,10 @@ impl Facts {
                 on_record.entry(r).or_default().push(&i.id);
             }
         }
+        f.sla_attainment = Attainment {
+            response: Share::of(response),
+            resolution: Share::of(resolution),
+        };
         f.mttr_seconds = Summary::of(restore.values().flatten().copied().collect());
         f.response_seconds = Summary::of(respond.values().flatten().copied().collect());
         for p in [Priority::P1, Priority::P2, Priority::P3, Priority::P4] {
@@ -635,11 +703,21 @@ impl Facts {
                 let fact = self.services.get(s)?;
                 // The spans of every incident that reached it, cut to the period.
                 let (mut down, mut degraded, mut count) = (Vec::new(), Vec::new(), 0);
+                let mut breaches = Vec::new();
                 for &(i, impact) in self.hits.get(s).into_iter().flatten() {
                     let Some(i) = self.incidents.get(i) else {
                         continue;
                     };
-                    count += usize::from(period.contains(i.detected));
+                    let detected_in = period.contains(i.detected);
+                    count += usize::from(detected_in);
+                    if detected_in {
+                        breaches.extend(i.breaches.iter().filter(|(b, _)| *b == s).map(
+                            |&(_, code)| Breach {
+                                incident: i.id.clone(),
+                                code,
+                            },
+                        ));
+                    }
                     if let Some(span) = period.clip(i.detected, i.resolved.unwrap_or(now)) {
                         match impact {
                             Impact::Full => down.push(span),
@@ -667,6 +745,7 @@ impl Facts {
                     down_seconds,
                     degraded_seconds,
                     incidents: count,
+                    breaches,
                 })
             })
             .collect()
@@ -770,6 +849,47 @@ impl Facts {
                 (names[k].clone(), m)
             })
             .collect()
+    }
+}
+
+/// Hold `i` to the SLA of every service it reached (`sla_measure`, as the breach findings do).
+fn measure(
+    i: &mut IncidentFact,
+    spec: &IncidentSpec,
+    services: &[ServiceFact],
+    agreements: &Agreements<'_>,
+    now: Timestamp,
+) {
+    let mut by_sla: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for &(s, _) in i.reach.iter() {
+        let Some(f) = services.get(s) else { continue };
+        if let Some(sla) = &f.sla {
+            let reference = f.reference.to_string();
+            index.insert(reference.clone(), s);
+            by_sla.entry(sla.clone()).or_default().push(reference);
+        }
+    }
+    for m in agreements.measure(spec, &by_sla, now) {
+        for v in &m.verdicts {
+            if v.target.is_none() {
+                continue;
+            }
+            let (tally, code) = match v.measure {
+                Measure::Response => (&mut i.sla.response, Code::SlaResponseBreach),
+                Measure::Resolution => (&mut i.sla.resolution, Code::SlaResolutionBreach),
+            };
+            tally.0 += 1;
+            if v.breached() {
+                i.breaches.extend(
+                    m.services
+                        .iter()
+                        .filter_map(|s| index.get(s).map(|&n| (n, code))),
+                );
+            } else {
+                tally.1 += 1;
+            }
+        }
     }
 }
 

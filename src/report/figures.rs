@@ -146,6 +146,14 @@ fn incident_lines(out: &mut dyn Write, i: &IncidentFigures) -> io::Result<()> {
             times(&t.respond)
         )?;
     }
+    let share =
+        |s: &crate::figures::Share| format!("{} ({}/{})", percent(s.rate), s.met, s.measured);
+    writeln!(
+        out,
+        "           within SLA targets: response {}, resolution {}",
+        share(&i.sla_attainment.response),
+        share(&i.sla_attainment.resolution)
+    )?;
     writeln!(
         out,
         "           actions: {} open, {} overdue",

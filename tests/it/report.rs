@@ -76,6 +76,21 @@ fn the_acme_incident_and_service_figures_are_what_the_records_say() {
     assert_eq!(payments["slaAvailability"], 0.9995);
     assert_eq!(payments["met"], false);
     assert_eq!(payments["incidents"], 3);
+    // INC-2026-0103 missed gold's P1 targets (the two notes of `validate`): its breaches are
+    // listed on each gold service it took down.
+    assert_eq!(
+        payments["breaches"],
+        serde_json::json!([
+            {"incident": "INC-2026-0103", "code": "sla-response-breach"},
+            {"incident": "INC-2026-0103", "code": "sla-resolution-breach"}
+        ])
+    );
+    // Each incident under each SLA it reached, with a target for its priority: 16 verdicts
+    // per measure, of which INC-2026-0103 under gold is the one missed.
+    assert_eq!(
+        i["slaAttainment"]["response"],
+        serde_json::json!({"measured": 16, "met": 15, "rate": 0.9375})
+    );
     assert_eq!(
         r["problems"],
         serde_json::json!({"knownErrors": 2, "open": 3})
