@@ -16,6 +16,8 @@
 #   SIZES="1k 10k 100k"  which repository sizes (records: about 1,000, 10,000 and 100,000)
 #   SITE=1               0 skips `site build` on 10,000 services and 50,000 CIs (slow)
 #   PEERS=1              0 skips check-jsonschema and ajv-cli
+#   OPS=1                0 skips `report` on 100,000 records of which 20,000 are incidents and
+#                        30,000 changes
 #   FINDINGS=1           0 skips the reports of a 1 MiB file of empty documents (262,144
 #                        findings: human, github and sarif output must stay linear)
 #   CJS_MAX_FILES=12000  above this many files, check-jsonschema runs once on an evenly
@@ -111,6 +113,7 @@ synth_args() {
     10k) echo "--services 1000 --cis 7000 --changes 2000" ;;
     100k) echo "--services 10000 --cis 70000 --changes 20000" ;;
     site) echo "--services 10000 --cis 50000 --changes 2000" ;;
+    ops) echo "--services 10000 --cis 40000 --changes 30000 --incidents 20000" ;;
     *) die "unknown size \`$1\` (known: 1k 10k 100k)" ;;
   esac
 }
@@ -272,6 +275,19 @@ if [ "$SITE" = 1 ]; then
   PREPARE=""
   measure site site "cabinet site build over the previous site (same repository)" site "$(runs_for site)" 0 "$records" 1 -- \
     "$CABINET" -C "$dir" site build --out "$OUT/site-out"
+fi
+
+if [ "${OPS:-1}" = 1 ]; then
+  # The figures of `cabinet report`: 20,000 incidents and 30,000 changes among 100,000
+  # records, each incident's impact propagated; then grouped by tier (every change's impact
+  # too) and cut by month.
+  dir=$(generate ops)
+  records=$("$CABINET" -C "$dir" validate --format json | python3 -c 'import json, sys; print(json.load(sys.stdin)["records"])')
+  echo "$records" >"$OUT/logs/ops.records"
+  measure ops report "cabinet report (90 days; 20,000 incidents, 30,000 changes)" report "${RUNS_OPS:-3}" 0 "$records" 1 -- \
+    "$CABINET" -C "$dir" report --now 2026-12-01T09:00:00Z --format json
+  measure ops report-tier "cabinet report --by tier --interval month" report "${RUNS_OPS:-3}" 0 "$records" 1 -- \
+    "$CABINET" -C "$dir" report --now 2026-12-01T09:00:00Z --by tier --interval month --format json
 fi
 
 if [ "${FINDINGS:-1}" = 1 ]; then
