@@ -88,7 +88,10 @@ impl From<GitError> for CommandError {
                 .hint("`--rev` reads records from git; drop it to read the working tree"),
             GitError::MissingPath { .. } => CommandError::usage(e.to_string())
                 .hint("the folder did not exist yet at that revision"),
-            GitError::Git(_) => CommandError::failure(e.to_string()),
+            GitError::HistoryTooLong { .. }
+            | GitError::CommitTooLarge { .. }
+            | GitError::HistoryTooLarge { .. }
+            | GitError::Git(_) => CommandError::failure(e.to_string()),
         }
     }
 }

@@ -19,6 +19,7 @@ pub mod error;
 pub(crate) mod gate;
 pub mod graph;
 pub mod impact;
+pub mod lead_time;
 pub mod load;
 pub mod model;
 pub(crate) mod policy;

@@ -12,12 +12,21 @@ pub enum GitError {
     UnknownRevision { rev: String },
     #[error("`{prefix}` does not exist at revision `{rev}`")]
     MissingPath { rev: String, prefix: String },
+    /// The history reachable from a revision is longer than `GitRepo::history` reads.
+    #[error("the history of `{rev}` has more than {limit} commits; it is not read")]
+    HistoryTooLong { rev: String, limit: usize },
+    /// One commit of a history changes more record files than the bound.
+    #[error("commit {commit} changes more than {limit} record files; the history is not read")]
+    CommitTooLarge { commit: String, limit: usize },
+    /// The commits of a history change record files more often, in all, than the bound.
+    #[error("the history of `{rev}` changes record files more than {limit} times; it is not read")]
+    HistoryTooLarge { rev: String, limit: usize },
     #[error("git: {0}")]
     Git(#[from] git2::Error),
 }
 
 /// What a tree entry is.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum EntryKind {
     File,
     /// A symbolic link; the blob holds the target path.
@@ -525,5 +534,208 @@ impl GitRepo {
             });
         }
         Ok(out)
+    }
+}
+
+/// At most this many commits in a history read whole (`GitRepo::history`): a long life of a
+/// busy repository is tens of thousands.
+pub(crate) const MAX_HISTORY_COMMITS: usize = 1_000_000;
+/// At most this many record files changed, summed over the commits of a history read whole.
+pub(crate) const MAX_HISTORY_CHANGES: usize = 10_000_000;
+
+/// What the commits of a history changed under the cabinet root (`GitRepo::history`).
+#[derive(Debug)]
+pub(crate) struct History {
+    /// Oldest first; only the commits that added or changed a file that was asked for.
+    pub commits: Vec<HistoryCommit>,
+    /// Every file some commit added or changed, once per content (and kind): read each once,
+    /// whatever number of commits and paths hold it. The path is the first it was met at.
+    pub files: Vec<TreeEntry>,
+}
+
+/// One commit of a `History`.
+#[derive(Debug)]
+pub(crate) struct HistoryCommit {
+    oid: git2::Oid,
+    /// The committer's time, seconds since the epoch (UTC).
+    pub time: i64,
+    /// What it added or changed, as indices into `History::files`.
+    pub changed: Vec<usize>,
+}
+
+impl HistoryCommit {
+    /// The commit's full id.
+    pub(crate) fn id(&self) -> String {
+        self.oid.to_string()
+    }
+}
+
+/// git's order of the entries of a tree: by name, a folder's as if it ended in `/`. Walking
+/// two trees side by side needs it, since `a` (a file) sorts before `a-b` but `a/` after.
+fn tree_order(a: &[u8], a_tree: bool, b: &[u8], b_tree: bool) -> std::cmp::Ordering {
+    let common = a.len().min(b.len());
+    a[..common].cmp(&b[..common]).then_with(|| {
+        let next = |name: &[u8], tree: bool| {
+            name.get(common)
+                .copied()
+                .unwrap_or(if tree { b'/' } else { 0 })
+        };
+        next(a, a_tree).cmp(&next(b, b_tree))
+    })
+}
+
+impl GitRepo {
+    /// Every commit reachable from `rev` (merged branches included), oldest first, with its
+    /// committer time and the regular files and links under the cabinet root that it added or
+    /// changed against its first parent (the first commit against nothing). Deletions are
+    /// not listed. Sub-trees named in `skip_dir` are not entered, files not named in `keep`
+    /// not listed, exactly as `list` walks one revision.
+    ///
+    /// Bounded: more than `MAX_HISTORY_COMMITS` commits, more than `per_commit` files changed
+    /// by one commit or more than `MAX_HISTORY_CHANGES` in all is an error, never a part.
+    /// The walk is git's default (newest first, no topological sort, which would read the
+    /// whole graph before the first commit), so the bound stops it early.
+    pub(crate) fn history(
+        &self,
+        rev: &str,
+        per_commit: usize,
+        skip_dir: &dyn Fn(&str) -> bool,
+        keep: &dyn Fn(&str) -> bool,
+    ) -> Result<History, GitError> {
+        let start = self.commit(rev)?;
+        let mut walk = self.repo.revwalk()?;
+        walk.push(start.id())?;
+        let mut oids = Vec::new();
+        for oid in walk {
+            if oids.len() == MAX_HISTORY_COMMITS {
+                return Err(GitError::HistoryTooLong {
+                    rev: rev.to_string(),
+                    limit: MAX_HISTORY_COMMITS,
+                });
+            }
+            oids.push(oid?);
+        }
+        let mut history = History {
+            commits: Vec::new(),
+            files: Vec::new(),
+        };
+        let mut known: std::collections::HashMap<(git2::Oid, EntryKind, bool), usize> =
+            std::collections::HashMap::new();
+        let mut total = 0usize;
+        for oid in oids.into_iter().rev() {
+            let commit = self.repo.find_commit(oid)?;
+            let tree = self.subtree(&commit)?;
+            let parent = match commit.parent_ids().next() {
+                Some(id) => self.subtree(&self.repo.find_commit(id)?)?,
+                None => None,
+            };
+            let Some(tree) = tree else { continue };
+            if parent.as_ref().map(git2::Tree::id) == Some(tree.id()) {
+                continue;
+            }
+            let mut changed = Vec::new();
+            self.changed_files(parent, tree, skip_dir, keep, &mut |entry| {
+                if changed.len() == per_commit {
+                    return Err(GitError::CommitTooLarge {
+                        commit: oid.to_string(),
+                        limit: per_commit,
+                    });
+                }
+                total += 1;
+                if total > MAX_HISTORY_CHANGES {
+                    return Err(GitError::HistoryTooLarge {
+                        rev: rev.to_string(),
+                        limit: MAX_HISTORY_CHANGES,
+                    });
+                }
+                let next = history.files.len();
+                let at = *known
+                    .entry((entry.oid, entry.kind, entry.utf8))
+                    .or_insert(next);
+                if at == next {
+                    history.files.push(entry);
+                }
+                changed.push(at);
+                Ok(())
+            })?;
+            if !changed.is_empty() {
+                history.commits.push(HistoryCommit {
+                    oid,
+                    time: commit.committer().when().seconds(),
+                    changed,
+                });
+            }
+        }
+        Ok(history)
+    }
+
+    /// Hand `each` every file and link of `new` (paths relative to it) that `old` does not
+    /// hold with the same content: the two trees side by side in git's order, entering only
+    /// the sub-trees that differ.
+    fn changed_files(
+        &self,
+        old: Option<git2::Tree<'_>>,
+        new: git2::Tree<'_>,
+        skip_dir: &dyn Fn(&str) -> bool,
+        keep: &dyn Fn(&str) -> bool,
+        each: &mut dyn FnMut(TreeEntry) -> Result<(), GitError>,
+    ) -> Result<(), GitError> {
+        let mut stack = vec![(old, new, String::new(), true)];
+        while let Some((old, new, dir, dir_utf8)) = stack.pop() {
+            let mut before = old.iter().flat_map(git2::Tree::iter).peekable();
+            for entry in new.iter() {
+                let name = entry.name_bytes();
+                let is_tree = entry.kind() == Some(git2::ObjectType::Tree);
+                // Skip what `old` holds before this name, then see whether it holds this one.
+                let mut same = None;
+                while let Some(prior) = before.peek() {
+                    let prior_tree = prior.kind() == Some(git2::ObjectType::Tree);
+                    match tree_order(prior.name_bytes(), prior_tree, name, is_tree) {
+                        std::cmp::Ordering::Less => {
+                            before.next();
+                        }
+                        std::cmp::Ordering::Equal => {
+                            same = before.next();
+                            break;
+                        }
+                        std::cmp::Ordering::Greater => break,
+                    }
+                }
+                if same.as_ref().is_some_and(|s| s.id() == entry.id()) {
+                    continue;
+                }
+                let utf8 = dir_utf8 && std::str::from_utf8(name).is_ok();
+                let path = format!("{dir}{}", String::from_utf8_lossy(name));
+                match entry.kind() {
+                    Some(git2::ObjectType::Tree) => {
+                        if skip_dir(&path) {
+                            continue;
+                        }
+                        let prior = match same {
+                            Some(s) => Some(s.to_object(&self.repo)?.peel_to_tree()?),
+                            None => None,
+                        };
+                        let sub = entry.to_object(&self.repo)?.peel_to_tree()?;
+                        stack.push((prior, sub, format!("{path}/"), utf8));
+                    }
+                    Some(git2::ObjectType::Blob) if keep(&path) => {
+                        let kind = if entry.filemode() == 0o120000 {
+                            EntryKind::Symlink
+                        } else {
+                            EntryKind::File
+                        };
+                        each(TreeEntry {
+                            path,
+                            utf8,
+                            kind,
+                            oid: entry.id(),
+                        })?;
+                    }
+                    // Submodules hold no records of this repository (see `list`).
+                    _ => {}
+                }
+            }
+        }
+        Ok(())
     }
 }

@@ -19,6 +19,7 @@ mod github;
 mod graph;
 mod hostile;
 mod impact;
+mod lead_time;
 mod load_pair;
 mod schedule;
 mod site;
