@@ -43,6 +43,17 @@ fn main() {
         (start.elapsed(), all)
     };
     let (warm, all) = run();
+    // Each pull request's change went through its three commits in order.
+    let history = all.iter().filter(|(id, _)| !id.starts_with("CHG-2026-"));
+    let out_of_order = history
+        .clone()
+        .filter(|(_, m)| !(Some(m.proposed) < m.approved && m.approved < m.completed))
+        .count();
+    assert_eq!(
+        (history.count(), out_of_order),
+        (prs, 0),
+        "the pull requests' changes: how many, and how many not proposed, approved and completed in that order"
+    );
     let completed = all.values().filter(|m| m.completed.is_some()).count();
     let approved = all.values().filter(|m| m.approved.is_some()).count();
     eprintln!(

@@ -644,6 +644,10 @@ fn git_history(
     }
     if args.history > 0 {
         git(&args.out, &["update-ref", "-d", HISTORY_BRANCH])?;
+        // The index and the working tree are a clean checkout of main, which now holds the
+        // pull requests' change records too.
+        git(&args.out, &["reset", "-q", "--hard", "main"])?;
+        return Ok(0);
     }
     // The index and the working tree are a clean checkout of main.
     git(&args.out, &["read-tree", "main"])?;
