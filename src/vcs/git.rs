@@ -584,6 +584,133 @@ fn tree_order(a: &[u8], a_tree: bool, b: &[u8], b_tree: bool) -> std::cmp::Order
     })
 }
 
+/// One entry of a tree object as git stores it: `MODE SP NAME NUL OID`.
+struct RawEntry<'a> {
+    mode: u32,
+    name: &'a [u8],
+    oid: &'a [u8],
+}
+
+impl RawEntry<'_> {
+    fn is_tree(&self) -> bool {
+        self.mode & 0o170000 == 0o040000
+    }
+
+    fn oid(&self) -> Result<git2::Oid, GitError> {
+        Ok(git2::Oid::from_bytes(self.oid)?)
+    }
+}
+
+/// The entries of a tree object, read from its bytes: the history walk reads tens of
+/// thousands of trees, and libgit2's parse of each (every entry's mode as a number, its name
+/// measured, an array built) was most of its time. A malformed tree is an error.
+struct RawEntries<'a> {
+    rest: &'a [u8],
+    id: git2::Oid,
+}
+
+impl<'a> Iterator for RawEntries<'a> {
+    type Item = Result<RawEntry<'a>, GitError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.rest.is_empty() {
+            return None;
+        }
+        let entry = (|| {
+            let space = self.rest.iter().position(|&b| b == b' ')?;
+            let (mode, after) = (&self.rest[..space], &self.rest[space + 1..]);
+            let nul = after.iter().position(|&b| b == 0)?;
+            let (name, after) = (&after[..nul], &after[nul + 1..]);
+            let oid = after.get(..20)?;
+            // At most seven octal digits (git writes five or six).
+            if mode.is_empty() || mode.len() > 7 || name.is_empty() {
+                return None;
+            }
+            let mut value = 0u32;
+            for &d in mode {
+                if !(b'0'..=b'7').contains(&d) {
+                    return None;
+                }
+                value = value * 8 + u32::from(d - b'0');
+            }
+            self.rest = &after[20..];
+            Some(RawEntry {
+                mode: value,
+                name,
+                oid,
+            })
+        })();
+        match entry {
+            Some(e) => Some(Ok(e)),
+            None => {
+                self.rest = &[];
+                Some(Err(GitError::Git(git2::Error::from_str(&format!(
+                    "tree {} is malformed",
+                    self.id
+                )))))
+            }
+        }
+    }
+}
+
+/// The raw trees a history walk read last: a commit's tree is its child's parent's tree, so
+/// most are asked for twice in a row.
+struct RecentTrees<'o> {
+    odb: &'o git2::Odb<'o>,
+    recent: std::collections::VecDeque<std::rc::Rc<git2::OdbObject<'o>>>,
+}
+
+impl<'o> RecentTrees<'o> {
+    const KEPT: usize = 64;
+
+    fn get(&mut self, id: git2::Oid) -> Result<std::rc::Rc<git2::OdbObject<'o>>, GitError> {
+        if let Some(tree) = self.recent.iter().find(|t| t.id() == id) {
+            return Ok(tree.clone());
+        }
+        let object = self.odb.read(id)?;
+        if object.kind() != git2::ObjectType::Tree {
+            return Err(GitError::Git(git2::Error::from_str(&format!(
+                "{id} is not a tree"
+            ))));
+        }
+        let tree = std::rc::Rc::new(object);
+        if self.recent.len() == Self::KEPT {
+            self.recent.pop_front();
+        }
+        self.recent.push_back(tree.clone());
+        Ok(tree)
+    }
+
+    /// The folder at `prefix` (`/`-separated, "" for the tree itself) in tree `id`, if it is
+    /// one.
+    fn folder(&mut self, id: git2::Oid, prefix: &str) -> Result<Option<git2::Oid>, GitError> {
+        let mut at = id;
+        for part in prefix.split('/').filter(|p| !p.is_empty()) {
+            let tree = self.get(at)?;
+            let mut found = None;
+            for entry in entries(&tree) {
+                let entry = entry?;
+                if entry.name == part.as_bytes() {
+                    found = entry.is_tree().then(|| entry.oid()).transpose()?;
+                    break;
+                }
+            }
+            match found {
+                Some(next) => at = next,
+                None => return Ok(None),
+            }
+        }
+        Ok(Some(at))
+    }
+}
+
+fn entries<'a>(tree: &'a git2::OdbObject<'_>) -> RawEntries<'a> {
+    RawEntries {
+        rest: tree.data(),
+        id: tree.id(),
+    }
+}
+
 impl GitRepo {
     /// Every commit reachable from `rev` (merged branches included), oldest first, with its
     /// committer time and the regular files and links under the cabinet root that it added or
@@ -615,6 +742,11 @@ impl GitRepo {
             }
             oids.push(oid?);
         }
+        let odb = self.repo.odb()?;
+        let mut trees = RecentTrees {
+            odb: &odb,
+            recent: std::collections::VecDeque::new(),
+        };
         let mut history = History {
             commits: Vec::new(),
             files: Vec::new(),
@@ -624,17 +756,18 @@ impl GitRepo {
         let mut total = 0usize;
         for oid in oids.into_iter().rev() {
             let commit = self.repo.find_commit(oid)?;
-            let tree = self.subtree(&commit)?;
+            let Some(tree) = trees.folder(commit.tree_id(), &self.prefix)? else {
+                continue;
+            };
             let parent = match commit.parent_ids().next() {
-                Some(id) => self.subtree(&self.repo.find_commit(id)?)?,
+                Some(id) => trees.folder(self.repo.find_commit(id)?.tree_id(), &self.prefix)?,
                 None => None,
             };
-            let Some(tree) = tree else { continue };
-            if parent.as_ref().map(git2::Tree::id) == Some(tree.id()) {
+            if parent == Some(tree) {
                 continue;
             }
             let mut changed = Vec::new();
-            self.changed_files(parent, tree, skip_dir, keep, &mut |entry| {
+            changed_files(&mut trees, parent, tree, skip_dir, keep, &mut |entry| {
                 if changed.len() == per_commit {
                     return Err(GitError::CommitTooLarge {
                         commit: oid.to_string(),
@@ -668,74 +801,164 @@ impl GitRepo {
         }
         Ok(history)
     }
+}
 
-    /// Hand `each` every file and link of `new` (paths relative to it) that `old` does not
-    /// hold with the same content: the two trees side by side in git's order, entering only
-    /// the sub-trees that differ.
-    fn changed_files(
-        &self,
-        old: Option<git2::Tree<'_>>,
-        new: git2::Tree<'_>,
-        skip_dir: &dyn Fn(&str) -> bool,
-        keep: &dyn Fn(&str) -> bool,
-        each: &mut dyn FnMut(TreeEntry) -> Result<(), GitError>,
-    ) -> Result<(), GitError> {
-        let mut stack = vec![(old, new, String::new(), true)];
-        while let Some((old, new, dir, dir_utf8)) = stack.pop() {
-            let mut before = old.iter().flat_map(git2::Tree::iter).peekable();
-            for entry in new.iter() {
-                let name = entry.name_bytes();
-                let is_tree = entry.kind() == Some(git2::ObjectType::Tree);
-                // Skip what `old` holds before this name, then see whether it holds this one.
-                let mut same = None;
-                while let Some(prior) = before.peek() {
-                    let prior_tree = prior.kind() == Some(git2::ObjectType::Tree);
-                    match tree_order(prior.name_bytes(), prior_tree, name, is_tree) {
-                        std::cmp::Ordering::Less => {
-                            before.next();
-                        }
-                        std::cmp::Ordering::Equal => {
-                            same = before.next();
-                            break;
-                        }
-                        std::cmp::Ordering::Greater => break,
+/// Hand `each` every file and link of tree `new` (paths relative to it) that tree `old` does
+/// not hold with the same content: the two side by side in git's order, entering only the
+/// sub-trees that differ.
+fn changed_files(
+    trees: &mut RecentTrees<'_>,
+    old: Option<git2::Oid>,
+    new: git2::Oid,
+    skip_dir: &dyn Fn(&str) -> bool,
+    keep: &dyn Fn(&str) -> bool,
+    each: &mut dyn FnMut(TreeEntry) -> Result<(), GitError>,
+) -> Result<(), GitError> {
+    let mut stack = vec![(old, new, String::new(), true)];
+    while let Some((old, new, dir, dir_utf8)) = stack.pop() {
+        let old = old.map(|id| trees.get(id)).transpose()?;
+        let new = trees.get(new)?;
+        let mut before = old.as_deref().map(entries).into_iter().flatten().peekable();
+        for entry in entries(&new) {
+            let entry = entry?;
+            let is_tree = entry.is_tree();
+            // Skip what `old` holds before this name, then see whether it holds this one.
+            let mut same = None;
+            while let Some(prior) = before.peek() {
+                let order = match prior {
+                    Ok(p) => tree_order(p.name, p.is_tree(), entry.name, is_tree),
+                    Err(_) => std::cmp::Ordering::Equal,
+                };
+                match order {
+                    std::cmp::Ordering::Less => {
+                        before.next();
                     }
-                }
-                if same.as_ref().is_some_and(|s| s.id() == entry.id()) {
-                    continue;
-                }
-                let utf8 = dir_utf8 && std::str::from_utf8(name).is_ok();
-                let path = format!("{dir}{}", String::from_utf8_lossy(name));
-                match entry.kind() {
-                    Some(git2::ObjectType::Tree) => {
-                        if skip_dir(&path) {
-                            continue;
-                        }
-                        let prior = match same {
-                            Some(s) => Some(s.to_object(&self.repo)?.peel_to_tree()?),
-                            None => None,
-                        };
-                        let sub = entry.to_object(&self.repo)?.peel_to_tree()?;
-                        stack.push((prior, sub, format!("{path}/"), utf8));
+                    std::cmp::Ordering::Equal => {
+                        same = before.next().transpose()?;
+                        break;
                     }
-                    Some(git2::ObjectType::Blob) if keep(&path) => {
-                        let kind = if entry.filemode() == 0o120000 {
-                            EntryKind::Symlink
-                        } else {
-                            EntryKind::File
-                        };
-                        each(TreeEntry {
-                            path,
-                            utf8,
-                            kind,
-                            oid: entry.id(),
-                        })?;
-                    }
-                    // Submodules hold no records of this repository (see `list`).
-                    _ => {}
+                    std::cmp::Ordering::Greater => break,
                 }
             }
+            if same.as_ref().is_some_and(|s| s.oid == entry.oid) {
+                continue;
+            }
+            let utf8 = dir_utf8 && std::str::from_utf8(entry.name).is_ok();
+            let path = format!("{dir}{}", String::from_utf8_lossy(entry.name));
+            match entry.mode & 0o170000 {
+                0o040000 => {
+                    if skip_dir(&path) {
+                        continue;
+                    }
+                    let prior = same.map(|s| s.oid()).transpose()?;
+                    stack.push((prior, entry.oid()?, format!("{path}/"), utf8));
+                }
+                // Submodules hold no records of this repository (see `list`).
+                0o160000 => {}
+                _ if keep(&path) => {
+                    let kind = if entry.mode == 0o120000 {
+                        EntryKind::Symlink
+                    } else {
+                        EntryKind::File
+                    };
+                    each(TreeEntry {
+                        path,
+                        utf8,
+                        kind,
+                        oid: entry.oid()?,
+                    })?;
+                }
+                _ => {}
+            }
         }
-        Ok(())
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cmp::Ordering::*;
+
+    #[test]
+    fn tree_order_is_gits_a_folder_sorting_as_if_its_name_ended_in_a_slash() {
+        // git sorts `a` (file) < `a-b` < `a` (folder, as `a/`) < `a0`.
+        let order = [
+            ("a", false),
+            ("a-b", false),
+            ("a", true),
+            ("a0", true),
+            ("b", false),
+        ];
+        for (i, (a, a_tree)) in order.iter().enumerate() {
+            for (j, (b, b_tree)) in order.iter().enumerate() {
+                assert_eq!(
+                    tree_order(a.as_bytes(), *a_tree, b.as_bytes(), *b_tree),
+                    i.cmp(&j),
+                    "{a} ({a_tree}) against {b} ({b_tree})"
+                );
+            }
+        }
+        assert_eq!(tree_order(b"ab", false, b"a", true), Greater);
+        assert_eq!(tree_order(b"a.yaml", false, b"a", true), Less);
+    }
+
+    fn raw(entries: &[(&str, &str)]) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        for (mode, name) in entries {
+            bytes.extend_from_slice(format!("{mode} {name}\0").as_bytes());
+            bytes.extend_from_slice(&[7u8; 20]);
+        }
+        bytes
+    }
+
+    fn read(bytes: &[u8]) -> Vec<Result<(u32, String), String>> {
+        RawEntries {
+            rest: bytes,
+            id: git2::Oid::zero(),
+        }
+        .map(|e| {
+            e.map(|e| (e.mode, String::from_utf8_lossy(e.name).into_owned()))
+                .map_err(|e| e.to_string())
+        })
+        .collect()
+    }
+
+    #[test]
+    fn a_tree_is_read_entry_by_entry_from_its_bytes() {
+        let bytes = raw(&[("100644", "a.yaml"), ("40000", "b"), ("120000", "c")]);
+        assert_eq!(
+            read(&bytes),
+            [
+                Ok((0o100644, "a.yaml".to_string())),
+                Ok((0o40000, "b".to_string())),
+                Ok((0o120000, "c".to_string())),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_malformed_tree_is_an_error_after_its_good_entries_and_nothing_after() {
+        let good = raw(&[("100644", "a.yaml")]);
+        let malformed_tree = "git: tree 0000000000000000000000000000000000000000 is malformed";
+        for bad in [
+            raw(&[("1006x4", "b")]),
+            raw(&[("", "b")]),
+            raw(&[("10064400", "b")]),
+            raw(&[("100644", "")]),
+            b"100644 b".to_vec(),
+            b"100644 b\0short".to_vec(),
+        ] {
+            let bytes = [good.clone(), bad.clone()].concat();
+            assert_eq!(
+                read(&bytes),
+                [
+                    Ok((0o100644, "a.yaml".to_string())),
+                    Err(malformed_tree.to_string())
+                ],
+                "{}",
+                String::from_utf8_lossy(&bad)
+            );
+        }
     }
 }

@@ -99,6 +99,38 @@ fn a_change_deleted_and_added_again_was_proposed_by_the_first_commit_that_held_i
 }
 
 #[test]
+fn changes_are_found_in_files_and_folders_whose_names_share_a_beginning() {
+    // git sorts `x.yaml` < `x/` < `x0/`, `x` (a file) < `x-y/` < `x/`: a walk of two trees
+    // side by side that compared names only would miss some of these.
+    let mut repo = started();
+    let files = [
+        "x.yaml",
+        "x/a.yaml",
+        "x-y/a.yaml",
+        "x0/a.yaml",
+        "x/x/a.yaml",
+    ];
+    for (n, file) in files.iter().enumerate() {
+        repo.write(file, change(&format!("CHG-{n}"), "requested"));
+    }
+    repo.write("x-y/x", "a file named like the folder beside it\n");
+    repo.commit_at("five changes", at(1));
+    for (n, file) in files.iter().enumerate() {
+        repo.write(file, change(&format!("CHG-{n}"), "approved"));
+        repo.commit_at(&format!("approve CHG-{n}"), at(2 + n as i64));
+    }
+    let all = lead_time::read(repo.path(), "HEAD").unwrap();
+    for n in 0..files.len() {
+        assert_eq!(
+            all[&format!("CHG-{n}")],
+            milestones(1, Some(2 + n as i64), None),
+            "{}",
+            files[n]
+        );
+    }
+}
+
+#[test]
 fn cancelled_and_requested_changes_are_not_approved() {
     let mut repo = started();
     repo.write("changes/CHG-4.yaml", change("CHG-4", "draft"));
