@@ -803,9 +803,65 @@ impl GitRepo {
     }
 }
 
+/// A tree's entries read one at a time, with the bytes from the current one on.
+struct Cursor<'a> {
+    entries: RawEntries<'a>,
+    /// The bytes of `current` and of every entry after it.
+    left: &'a [u8],
+    current: Option<RawEntry<'a>>,
+}
+
+impl<'a> Cursor<'a> {
+    fn new(bytes: &'a [u8], id: git2::Oid) -> Result<Cursor<'a>, GitError> {
+        let mut cursor = Cursor {
+            entries: RawEntries { rest: bytes, id },
+            left: bytes,
+            current: None,
+        };
+        cursor.advance()?;
+        Ok(cursor)
+    }
+
+    fn advance(&mut self) -> Result<(), GitError> {
+        self.left = self.entries.rest;
+        self.current = self.entries.next().transpose()?;
+        Ok(())
+    }
+}
+
+/// How far the bytes of two trees hold the same entries: the end of the last entry that
+/// lies whole in their common beginning (the same bytes from the start read as the same
+/// entries). A folder of thousands of records that a commit changed one of is then compared
+/// by `memcmp` up to that record, not entry by entry.
+fn same_entries_before(old: &[u8], new: &[u8]) -> usize {
+    let most = old.len().min(new.len());
+    let mut common = 0;
+    while common + 64 <= most && old[common..common + 64] == new[common..common + 64] {
+        common += 64;
+    }
+    while common < most && old[common] == new[common] {
+        common += 1;
+    }
+    let mut at = 0;
+    // An entry ends 20 bytes (its id) after the NUL that ends its name.
+    while let Some(nul) = new[at..common].iter().position(|&b| b == 0) {
+        let end = at + nul + 21;
+        if end > common {
+            break;
+        }
+        at = end;
+    }
+    at
+}
+
+/// After this many comparisons of what is left of two trees of the same length that turned
+/// out different, the walk stops comparing (it stays right, only slower): a tree with
+/// changes all over costs no more than twice its bytes in comparisons.
+const SAME_REST_CHECKS: usize = 16;
+
 /// Hand `each` every file and link of tree `new` (paths relative to it) that tree `old` does
 /// not hold with the same content: the two side by side in git's order, entering only the
-/// sub-trees that differ.
+/// sub-trees that differ, and skipping the beginning and the end that their bytes share.
 fn changed_files(
     trees: &mut RecentTrees<'_>,
     old: Option<git2::Oid>,
@@ -815,32 +871,52 @@ fn changed_files(
     each: &mut dyn FnMut(TreeEntry) -> Result<(), GitError>,
 ) -> Result<(), GitError> {
     let mut stack = vec![(old, new, String::new(), true)];
-    while let Some((old, new, dir, dir_utf8)) = stack.pop() {
-        let old = old.map(|id| trees.get(id)).transpose()?;
-        let new = trees.get(new)?;
-        let mut before = old.as_deref().map(entries).into_iter().flatten().peekable();
-        for entry in entries(&new) {
-            let entry = entry?;
-            let is_tree = entry.is_tree();
-            // Skip what `old` holds before this name, then see whether it holds this one.
-            let mut same = None;
-            while let Some(prior) = before.peek() {
-                let order = match prior {
-                    Ok(p) => tree_order(p.name, p.is_tree(), entry.name, is_tree),
-                    Err(_) => std::cmp::Ordering::Equal,
-                };
-                match order {
-                    std::cmp::Ordering::Less => {
-                        before.next();
-                    }
-                    std::cmp::Ordering::Equal => {
-                        same = before.next().transpose()?;
-                        break;
-                    }
-                    std::cmp::Ordering::Greater => break,
+    while let Some((old_id, new_id, dir, dir_utf8)) = stack.pop() {
+        let old = old_id.map(|id| trees.get(id)).transpose()?;
+        let new = trees.get(new_id)?;
+        let old_bytes = old.as_deref().map_or(&[][..], git2::OdbObject::data);
+        let start = same_entries_before(old_bytes, new.data());
+        let mut before = Cursor::new(&old_bytes[start..], old_id.unwrap_or(new_id))?;
+        let mut after = Cursor::new(&new.data()[start..], new_id)?;
+        let mut checks = 0;
+        let mut changed = false;
+        loop {
+            // Past a change, what is left of both may be the same bytes: nothing else changed.
+            if changed && before.left.len() == after.left.len() && checks < SAME_REST_CHECKS {
+                checks += 1;
+                if before.left == after.left {
+                    break;
                 }
             }
-            if same.as_ref().is_some_and(|s| s.oid == entry.oid) {
+            let Some(entry) = after.current.take() else {
+                break;
+            };
+            after.advance()?;
+            let is_tree = entry.is_tree();
+            let order = |p: &RawEntry<'_>| tree_order(p.name, p.is_tree(), entry.name, is_tree);
+            // Skip what `old` holds before this name, then see whether it holds this one.
+            let mut deleted = false;
+            while before
+                .current
+                .as_ref()
+                .is_some_and(|p| order(p) == std::cmp::Ordering::Less)
+            {
+                before.advance()?;
+                deleted = true;
+            }
+            let same = match before.current.take() {
+                Some(p) if order(&p) == std::cmp::Ordering::Equal => {
+                    before.advance()?;
+                    Some(p)
+                }
+                other => {
+                    before.current = other;
+                    None
+                }
+            };
+            let same_content = same.as_ref().is_some_and(|s| s.oid == entry.oid);
+            changed = deleted || !same_content;
+            if same_content {
                 continue;
             }
             let utf8 = dir_utf8 && std::str::from_utf8(entry.name).is_ok();
@@ -915,13 +991,49 @@ mod tests {
     fn read(bytes: &[u8]) -> Vec<Result<(u32, String), String>> {
         RawEntries {
             rest: bytes,
-            id: git2::Oid::zero(),
+            id: git2::Oid::ZERO_SHA1,
         }
         .map(|e| {
             e.map(|e| (e.mode, String::from_utf8_lossy(e.name).into_owned()))
                 .map_err(|e| e.to_string())
         })
         .collect()
+    }
+
+    #[test]
+    fn the_entries_two_trees_share_from_the_start_end_where_an_entry_differs() {
+        let id = |n: u8| {
+            let mut oid = [n; 20];
+            // Ids hold any byte, NUL and space too.
+            oid[3] = 0;
+            oid[9] = b' ';
+            oid
+        };
+        let tree = |entries: &[(&str, [u8; 20])]| {
+            let mut bytes = Vec::new();
+            for (name, oid) in entries {
+                bytes.extend_from_slice(format!("100644 {name}\0").as_bytes());
+                bytes.extend_from_slice(oid);
+            }
+            bytes
+        };
+        let (a, b, c, d) = (id(1), id(2), id(3), id(4));
+        let old = tree(&[("a.yaml", a), ("b.yaml", b), ("c.yaml", c)]);
+        let one = tree(&[("a.yaml", a)]).len();
+        let two = tree(&[("a.yaml", a), ("b.yaml", b)]).len();
+        let changed = tree(&[("a.yaml", a), ("b.yaml", d), ("c.yaml", c)]);
+        let added = tree(&[("a.yaml", a), ("b.yaml", b), ("bb.yaml", d), ("c.yaml", c)]);
+        let deleted = tree(&[("a.yaml", a), ("c.yaml", c)]);
+        assert_eq!(same_entries_before(&old, &changed), one);
+        assert_eq!(same_entries_before(&old, &added), two);
+        assert_eq!(same_entries_before(&old, &deleted), one);
+        assert_eq!(same_entries_before(&old, &old), old.len());
+        assert_eq!(same_entries_before(&[], &old), 0);
+        // An id that differs in its last byte: its entry is not shared.
+        let mut other = c;
+        other[19] = 9;
+        let last = tree(&[("a.yaml", a), ("b.yaml", b), ("c.yaml", other)]);
+        assert_eq!(same_entries_before(&old, &last), two);
     }
 
     #[test]
@@ -959,6 +1071,82 @@ mod tests {
                 "{}",
                 String::from_utf8_lossy(&bad)
             );
+        }
+    }
+
+    /// A tree of files, each `(path, content)`; a name that is both a file and a folder is a
+    /// folder.
+    fn build(repo: &git2::Repository, files: &[(Vec<&str>, u8)]) -> git2::Oid {
+        let mut builder = repo.treebuilder(None).unwrap();
+        let mut folders: std::collections::BTreeMap<&str, Vec<(Vec<&str>, u8)>> =
+            std::collections::BTreeMap::new();
+        for (path, content) in files {
+            if path.len() > 1 {
+                folders
+                    .entry(path[0])
+                    .or_default()
+                    .push((path[1..].to_vec(), *content));
+            }
+        }
+        for (path, content) in files {
+            if path.len() == 1 && !folders.contains_key(path[0]) {
+                let blob = repo
+                    .blob(format!("content {content}\n").as_bytes())
+                    .unwrap();
+                builder.insert(path[0], blob, 0o100644).unwrap();
+            }
+        }
+        for (name, inside) in &folders {
+            builder.insert(name, build(repo, inside), 0o040000).unwrap();
+        }
+        builder.write().unwrap()
+    }
+
+    fn files() -> impl proptest::strategy::Strategy<Value = Vec<(Vec<&'static str>, u8)>> {
+        use proptest::prelude::*;
+        // Names that sort differently as files and as folders.
+        let name = prop::sample::select(vec!["a", "a-b", "a.yaml", "a0", "b"]);
+        prop::collection::vec((prop::collection::vec(name, 1..4), 0u8..3), 0..14)
+    }
+
+    proptest::proptest! {
+        /// What the walk finds is what libgit2's diff of the two trees adds or modifies,
+        /// whatever the two share at their beginning and end.
+        #[test]
+        fn changed_files_are_what_a_diff_of_the_trees_adds_or_modifies(
+            old in files(),
+            new in files(),
+            first in proptest::bool::weighted(0.2),
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let repo = git2::Repository::init(dir.path()).unwrap();
+            let new_id = build(&repo, &new);
+            let old_id = (!first).then(|| build(&repo, &old));
+            let odb = repo.odb().unwrap();
+            let mut trees = RecentTrees {
+                odb: &odb,
+                recent: std::collections::VecDeque::new(),
+            };
+            let mut found = std::collections::BTreeSet::new();
+            changed_files(&mut trees, old_id, new_id, &|_| false, &|_| true, &mut |e| {
+                found.insert((e.path, e.oid));
+                Ok(())
+            })
+            .unwrap();
+            let old_tree = old_id.map(|id| repo.find_tree(id).unwrap());
+            let new_tree = repo.find_tree(new_id).unwrap();
+            let diff = repo
+                .diff_tree_to_tree(old_tree.as_ref(), Some(&new_tree), None)
+                .unwrap();
+            let expected: std::collections::BTreeSet<(String, git2::Oid)> = diff
+                .deltas()
+                .filter(|d| d.status() != git2::Delta::Deleted)
+                .map(|d| {
+                    let file = d.new_file();
+                    (file.path().unwrap().to_str().unwrap().to_string(), file.id())
+                })
+                .collect();
+            proptest::prop_assert_eq!(found, expected);
         }
     }
 }
