@@ -24,9 +24,9 @@ pub(crate) struct CommitRecords<T> {
 /// makes of the records of those files. Which files are read, and how, is what `load` of
 /// `rev` does: `rev`'s cabinet.yaml decides the folders and files left out and the limits;
 /// every blob is sized from its header before it is read, and parsed and typed by the same
-/// code. A blob is read once, however many commits hold it. A commit that changes more
-/// record files than `maxRecords`, or a history past the bounds of `GitRepo::history`, is an
-/// error.
+/// code. A blob is read once, however many commits hold it. A shallow clone, a commit that
+/// changes more record files than `maxRecords`, or a history past the bounds of
+/// `GitRepo::history`, is an error.
 pub(crate) fn changed_records<T: Clone + Send>(
     root: &Path,
     rev: &str,
@@ -36,6 +36,7 @@ pub(crate) fn changed_records<T: Clone + Send>(
     let commit = repo.resolve(rev)?;
     let settings = Settings::of_revision(&repo, &commit, rev)?;
     let history = repo.history(
+        rev,
         &commit,
         settings.limits.max_records,
         &|dir| settings.skips_dir(dir),

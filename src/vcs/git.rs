@@ -15,6 +15,9 @@ pub enum GitError {
     /// The history reachable from a revision is longer than `GitRepo::history` reads.
     #[error("the history of `{rev}` has more than {limit} commits; it is not read")]
     HistoryTooLong { rev: String, limit: usize },
+    /// The repository is a shallow clone: the history it holds starts part way.
+    #[error("the repository is a shallow clone: the history of `{rev}` is not all there")]
+    ShallowHistory { rev: String },
     /// One commit of a history changes more record files than the bound.
     #[error("commit {commit} changes more than {limit} record files; the history is not read")]
     CommitTooLarge { commit: String, limit: usize },
@@ -712,24 +715,33 @@ fn entries<'a>(tree: &'a git2::OdbObject<'_>) -> RawEntries<'a> {
 }
 
 impl GitRepo {
-    /// Every commit reachable from `rev` (merged branches included), oldest first, with its
+    /// Every commit reachable from `commit` (merged branches included), oldest first, with its
     /// committer time and the regular files and links under the cabinet root that it added or
     /// changed against its first parent (the first commit against nothing). Deletions are
     /// not listed. Sub-trees named in `skip_dir` are not entered, files not named in `keep`
     /// not listed, exactly as `list` walks one revision.
     ///
+    /// A shallow clone is an error: its oldest commits would seem to add every file they hold.
+    ///
     /// Bounded: more than `MAX_HISTORY_COMMITS` commits, more than `per_commit` files changed
     /// by one commit or more than `MAX_HISTORY_CHANGES` in all is an error, never a part.
     /// The walk is git's default (newest first, no topological sort, which would read the
     /// whole graph before the first commit), so the bound stops it early.
+    /// `rev` is what `commit` was named by, for the errors.
     pub(crate) fn history(
         &self,
         rev: &str,
+        commit: &str,
         per_commit: usize,
         skip_dir: &dyn Fn(&str) -> bool,
         keep: &dyn Fn(&str) -> bool,
     ) -> Result<History, GitError> {
-        let start = self.commit(rev)?;
+        let start = self.commit(commit)?;
+        if self.repo.is_shallow() {
+            return Err(GitError::ShallowHistory {
+                rev: rev.to_string(),
+            });
+        }
         let mut walk = self.repo.revwalk()?;
         walk.push(start.id())?;
         let mut oids = Vec::new();

@@ -2,7 +2,7 @@
 //! commit proposed, approved and completed each record, across merged branches, for a cabinet
 //! root inside the repository and under the settings of the revision read.
 
-use crate::util::{CONFIG, POLICY, TestRepo};
+use crate::util::{CONFIG, POLICY, TestRepo, succeeded};
 use cabinet::lead_time::{self, LeadTimeError, Milestones};
 use jiff::Timestamp;
 
@@ -235,6 +235,27 @@ fn a_commit_that_changes_more_record_files_than_max_records_fails_the_reading() 
                     "commit {big} changes more than 3 record files; the history is not read"
                 ),
         "{err}"
+    );
+}
+
+#[test]
+fn a_shallow_clone_is_an_error_not_a_history_that_starts_late() {
+    let mut repo = started();
+    repo.write("changes/CHG-1.yaml", change("CHG-1", "requested"));
+    repo.commit_at("propose CHG-1", at(1));
+    repo.write("changes/CHG-1.yaml", change("CHG-1", "approved"));
+    repo.commit_at("approve CHG-1", at(2));
+    let clone = tempfile::tempdir().unwrap();
+    succeeded(
+        std::process::Command::new("git")
+            .args(["clone", "-q", "--depth", "1"])
+            .arg(format!("file://{}", repo.path().display()))
+            .arg(clone.path()),
+    );
+    let err = lead_time::read(clone.path(), "HEAD").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the repository is a shallow clone: the history of `HEAD` is not all there"
     );
 }
 
