@@ -3,15 +3,18 @@
 //! ```text
 //! cargo bench --bench lead_time
 //! LEAD_TIME_PRS=20000 cargo bench --bench lead_time
+//! LEAD_TIME_FLAT=1 cargo bench --bench lead_time
 //! ```
 //!
 //! The repository is `synth --history N` (`examples/synth.rs`, included here so that the
 //! benchmark makes its own data): the default catalogue (1,200 records, 200 of them changes)
 //! in one commit, then N pull requests merged into `main` (default 5,000), each a branch of
 //! three commits that add a change record, approve it and complete it (one in ten fails): 4N
-//! commits after the first, one new record a day from 2027 on. It is generated once into
-//! `$BENCH_DATA/history-N` (default `target/bench-data`, as `ci/bench.sh`) and reused while
-//! the arguments are the same.
+//! commits after the first, one new record a day from 2027 on, in a folder per year (with
+//! `LEAD_TIME_FLAT` set, all in one folder: `synth --flat`, the costlier walk, since every
+//! commit's folder then holds up to N entries). It is generated once into
+//! `$BENCH_DATA/history-N[-flat]` (default `target/bench-data`, as `ci/bench.sh`) and reused
+//! while the arguments are the same.
 //!
 //! No criterion: one reading takes seconds, so it is timed whole, a warm-up and then five
 //! runs (the minimum and the median are printed). Budget: under 5 s at 5,000 pull requests
@@ -34,8 +37,9 @@ fn main() {
     let data = std::env::var_os("BENCH_DATA")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data"));
-    let repo = data.join(format!("history-{prs}"));
-    prepare(&repo, prs);
+    let flat = std::env::var_os("LEAD_TIME_FLAT").is_some();
+    let repo = data.join(format!("history-{prs}{}", if flat { "-flat" } else { "" }));
+    prepare(&repo, prs, flat);
 
     let run = || {
         let start = Instant::now();
@@ -64,7 +68,8 @@ fn main() {
     let mut times: Vec<Duration> = (0..5).map(|_| run().0).collect();
     times.sort();
     println!(
-        "lead_time/read/{prs}_prs: min {}, median {} (5 runs; budget 5 s at 5,000)",
+        "lead_time/read/{prs}_prs{}: min {}, median {} (5 runs; budget 5 s at 5,000)",
+        if flat { "_flat" } else { "" },
         secs(times[0]),
         secs(times[2])
     );
@@ -74,9 +79,12 @@ fn secs(d: Duration) -> String {
     format!("{:.3} s", d.as_secs_f64())
 }
 
-/// Generate `synth --history prs` into `repo` unless it holds that already.
-fn prepare(repo: &Path, prs: usize) {
-    let args = format!("--history {prs} --seed 42");
+/// Generate `synth --history prs [--flat]` into `repo` unless it holds that already.
+fn prepare(repo: &Path, prs: usize, flat: bool) {
+    let args = format!(
+        "--history {prs} --seed 42{}",
+        if flat { " --flat" } else { "" }
+    );
     let stamp = repo.join(".git/synth-args");
     if std::fs::read_to_string(&stamp).ok().as_deref() == Some(args.as_str()) {
         return;

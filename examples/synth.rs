@@ -35,9 +35,10 @@
 //! cargo run --release --example synth -- --history 5000 --out /tmp/history
 //! ```
 //!
-//! - pull request `n` (from 1) opens on day `n` after 2027-01-01 at 09:00 UTC: a branch off
-//!   `main` whose first commit adds the change record `CHG-YYYY-NNNNN` as `requested`
-//!   (`changes/YYYY/`, the year it opens), the second approves it one to six hours later, the
+//! - pull request `n` (from 1) opens `n - 1` days after 2027-01-01T09:00:00Z: a branch off
+//!   `main` whose first commit adds the change record `CHG-YYYY-NNNNN` as `requested` (in
+//!   `changes/YYYY/`, the year it opens, as the examples keep them; with `--flat`, all in
+//!   `changes/history/`), the second approves it one to six hours later, the
 //!   third completes it one to six hours after that (one in ten failed instead, with its
 //!   outcome), and `main` merges the branch ten minutes later (a merge commit, `main` first);
 //! - the branch is deleted after the merge, as a forge does.
@@ -67,6 +68,8 @@ pub(crate) struct Args {
     git: bool,
     prs: usize,
     history: usize,
+    /// `--history`: every change record in one folder.
+    flat: bool,
 }
 
 /// The command line (without the program's name): `benches/lead_time.rs`, which includes this
@@ -83,6 +86,7 @@ pub(crate) fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, S
         git: false,
         prs: 5,
         history: 0,
+        flat: false,
     };
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or(format!("{flag} needs a value"));
@@ -97,12 +101,13 @@ pub(crate) fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, S
             "--out" => args.out = PathBuf::from(value()?),
             "--git" => args.git = true,
             "--prs" => args.prs = number(value()?)?,
+            "--flat" => args.flat = true,
             "--history" => {
                 args.history = number(value()?)?;
                 args.git = true;
             }
             "-h" | "--help" => {
-                return Err("usage: synth --services N --cis M --changes K [--incidents I] [--teams T] [--seed S] [--git [--prs P] | --history N] --out DIR".into());
+                return Err("usage: synth --services N --cis M --changes K [--incidents I] [--teams T] [--seed S] [--git [--prs P] | --history N [--flat]] --out DIR".into());
             }
             other => return Err(format!("unknown argument `{other}`")),
         }
@@ -733,7 +738,11 @@ fn merged_pull_requests(
             .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).year())
             .map_err(std::io::Error::other)?;
         let id = format!("CHG-{year}-{n:05}");
-        let path = format!("changes/{year}/{id}.yaml");
+        let path = if args.flat {
+            format!("changes/history/{id}.yaml")
+        } else {
+            format!("changes/{year}/{id}.yaml")
+        };
         let failed = rng.u8(..10) == 0;
         let affects = &ci_files[rng.usize(..ci_files.len())].0;
         let (branch_tip, merge) = (2 * n, 2 * n + 1);
