@@ -28,6 +28,21 @@
 //! - `pr/big`: a 50-file pull request, 49 records edited (40 CIs and 9 services, or as many
 //!   as exist) and the change record that names them all.
 //!
+//! With `--history N` (which implies `--git`), `main` is instead a history of N merged pull
+//! requests after the commit holding every record, and no other branch is written:
+//!
+//! ```text
+//! cargo run --release --example synth -- --history 5000 --out /tmp/history
+//! ```
+//!
+//! - pull request `n` (from 1) opens `n - 1` days after 2027-01-01T09:00:00Z: a branch off
+//!   `main` whose first commit adds the change record `CHG-YYYY-NNNNN` as `requested` (in
+//!   `changes/YYYY/`, the year it opens, as the examples keep them; with `--flat`, all in
+//!   `changes/history/`), the second approves it one to six hours later, the
+//!   third completes it one to six hours after that (one in ten failed instead, with its
+//!   outcome), and `main` merges the branch ten minutes later (a merge commit, `main` first);
+//! - the branch is deleted after the merge, as a forge does.
+//!
 //! The history is written with `git fast-import` (one pack, no loose objects), with fixed
 //! authors and dates, so the commit ids depend only on the arguments. The changes are normal
 //! changes inside the policy's Sunday-night maintenance window in 2027 (after the generated
@@ -41,7 +56,8 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-struct Args {
+/// What to generate (the command line, parsed).
+pub(crate) struct Args {
     services: usize,
     cis: usize,
     changes: usize,
@@ -51,9 +67,14 @@ struct Args {
     out: PathBuf,
     git: bool,
     prs: usize,
+    history: usize,
+    /// `--history`: every change record in one folder.
+    flat: bool,
 }
 
-fn parse_args() -> Result<Args, String> {
+/// The command line (without the program's name): `benches/lead_time.rs`, which includes this
+/// file, generates its repository with it too.
+pub(crate) fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
     let mut args = Args {
         services: 100,
         cis: 900,
@@ -64,8 +85,9 @@ fn parse_args() -> Result<Args, String> {
         out: PathBuf::new(),
         git: false,
         prs: 5,
+        history: 0,
+        flat: false,
     };
-    let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or(format!("{flag} needs a value"));
         let number = |v: String| v.parse::<usize>().map_err(|e| format!("{flag}: {e}"));
@@ -79,8 +101,13 @@ fn parse_args() -> Result<Args, String> {
             "--out" => args.out = PathBuf::from(value()?),
             "--git" => args.git = true,
             "--prs" => args.prs = number(value()?)?,
+            "--flat" => args.flat = true,
+            "--history" => {
+                args.history = number(value()?)?;
+                args.git = true;
+            }
             "-h" | "--help" => {
-                return Err("usage: synth --services N --cis M --changes K [--incidents I] [--teams T] [--seed S] [--git [--prs P]] --out DIR".into());
+                return Err("usage: synth --services N --cis M --changes K [--incidents I] [--teams T] [--seed S] [--git [--prs P] | --history N [--flat]] --out DIR".into());
             }
             other => return Err(format!("unknown argument `{other}`")),
         }
@@ -161,7 +188,7 @@ fn skewed(rng: &mut fastrand::Rng, n: usize) -> usize {
 }
 
 fn main() {
-    let args = match parse_args() {
+    let args = match parse_args(std::env::args().skip(1)) {
         Ok(a) => a,
         Err(e) => {
             eprintln!("{e}");
@@ -174,7 +201,7 @@ fn main() {
     }
 }
 
-fn generate(args: &Args) -> std::io::Result<()> {
+pub(crate) fn generate(args: &Args) -> std::io::Result<()> {
     let mut rng = fastrand::Rng::with_seed(args.seed);
     let mut w = Writer {
         root: args.out.clone(),
@@ -500,7 +527,14 @@ fn generate(args: &Args) -> std::io::Result<()> {
         w.bytes as f64 / 1e6,
         display(&args.out)
     );
-    if args.git {
+    if args.history > 0 {
+        git_history(args, &w.paths, &ci_files, &service_files)?;
+        println!(
+            "synth: git history in {}: main with {} merged pull requests",
+            display(&args.out),
+            args.history
+        );
+    } else if args.git {
         let prs = git_history(args, &w.paths, &ci_files, &service_files)?;
         println!(
             "synth: git history in {}: main and {prs} pull request branches (pr/0001..pr/{:04}, pr/big)",
@@ -572,6 +606,7 @@ fn git_history(
     commit_header(
         &mut stream,
         "refs/heads/main",
+        Some(1),
         EPOCH,
         &format!("Synthetic catalogue (seed {})", args.seed),
     )?;
@@ -579,10 +614,15 @@ fn git_history(
         let text = std::fs::read(args.out.join(rel))?;
         file(&mut stream, rel, &text)?;
     }
+    if args.history > 0 {
+        prs.clear();
+        merged_pull_requests(&mut stream, args, ci_files)?;
+    }
     for (n, pr) in prs.iter().enumerate() {
         commit_header(
             &mut stream,
             &format!("refs/heads/{}", pr.branch),
+            None,
             EPOCH + 3600 * (n as u64 + 1),
             &format!("{}: {} records edited", pr.change_id, pr.edits.len()),
         )?;
@@ -606,6 +646,13 @@ fn git_history(
         return Err(std::io::Error::other(format!(
             "git fast-import failed ({status})"
         )));
+    }
+    if args.history > 0 {
+        git(&args.out, &["update-ref", "-d", HISTORY_BRANCH])?;
+        // The index and the working tree are a clean checkout of main, which now holds the
+        // pull requests' change records too.
+        git(&args.out, &["reset", "-q", "--hard", "main"])?;
+        return Ok(0);
     }
     // The index and the working tree are a clean checkout of main.
     git(&args.out, &["read-tree", "main"])?;
@@ -665,17 +712,104 @@ fn change_record(pr: &PullRequest, n: usize) -> String {
     text
 }
 
+/// `--history`: 2027-01-01T09:00:00Z, when the first pull request opens.
+const HISTORY_EPOCH: u64 = 1_798_794_000;
+/// `--history`: the branch every pull request is written on, deleted once all are merged.
+const HISTORY_BRANCH: &str = "refs/heads/pr/history";
+
+/// `--history`: `args.history` pull requests on `main` (after mark 1), each a branch of three
+/// commits (the change record requested, approved, completed or failed) and its merge.
+fn merged_pull_requests(
+    out: &mut impl std::io::Write,
+    args: &Args,
+    ci_files: &[(String, String)],
+) -> std::io::Result<()> {
+    if ci_files.is_empty() {
+        return Err(std::io::Error::other("--history needs at least one CI"));
+    }
+    let mut main = 1;
+    for n in 1..=args.history {
+        let mut rng = fastrand::Rng::with_seed(args.seed ^ (0x4c54_u64 << 32) ^ n as u64);
+        let opened = HISTORY_EPOCH + 86_400 * (n as u64 - 1);
+        let approved = opened + 3600 * rng.u64(1..=6);
+        let done = approved + 3600 * rng.u64(1..=6);
+        let merged = done + 600;
+        let year = jiff::Timestamp::from_second(opened as i64)
+            .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).year())
+            .map_err(std::io::Error::other)?;
+        let id = format!("CHG-{year}-{n:05}");
+        let path = if args.flat {
+            format!("changes/history/{id}.yaml")
+        } else {
+            format!("changes/{year}/{id}.yaml")
+        };
+        let failed = rng.u8(..10) == 0;
+        let affects = &ci_files[rng.usize(..ci_files.len())].0;
+        let (branch_tip, merge) = (2 * n, 2 * n + 1);
+        let steps = [
+            (opened, "requested", "open", None),
+            (approved, "approved", "approve", None),
+            (
+                done,
+                if failed { "failed" } else { "completed" },
+                if failed { "fail" } else { "complete" },
+                Some(branch_tip),
+            ),
+        ];
+        let mut last = String::new();
+        for (i, (time, status, verb, mark)) in steps.into_iter().enumerate() {
+            commit_header(out, HISTORY_BRANCH, mark, time, &format!("{id}: {verb}"))?;
+            if i == 0 {
+                writeln!(out, "from :{main}")?;
+            }
+            last = history_change(&id, affects, status, done);
+            file(out, &path, last.as_bytes())?;
+        }
+        commit_header(
+            out,
+            "refs/heads/main",
+            Some(merge),
+            merged,
+            &format!("Merge pull request #{n} ({id})"),
+        )?;
+        writeln!(out, "from :{main}\nmerge :{branch_tip}")?;
+        file(out, &path, last.as_bytes())?;
+        main = merge;
+    }
+    Ok(())
+}
+
+/// `--history`: a change record of a pull request at `status`; its window is the hour before
+/// `done`, and a completed or failed one has its outcome.
+fn history_change(id: &str, affects: &str, status: &str, done: u64) -> String {
+    let stamp = |t: u64| {
+        jiff::Timestamp::from_second(t as i64)
+            .map(|t| t.to_string())
+            .unwrap_or_default()
+    };
+    let mut text = format!(
+        "apiVersion: cabinet/v1\nkind: Change\nmetadata:\n  id: {id}\n  name: Routine upgrade {id}\nspec:\n  type: normal\n  requester: user-0a\n  reason: Routine upgrade of {affects}.\n  affects: [{affects}]\n  window: {{start: \"{}\", end: \"{}\"}}\n  risk: low\n  plan: |\n    1. Apply the upgrade.\n    2. Watch the dashboards for fifteen minutes.\n  backout: |\n    Reinstall the previous version.\n  verification: |\n    Smoke tests pass.\n  status: {status}\n",
+        stamp(done - 3600),
+        stamp(done),
+    );
+    let result = match status {
+        "completed" => "successful",
+        "failed" => "failed",
+        _ => return text,
+    };
+    let _ = writeln!(text, "  outcome:\n    result: {result}");
+    text
+}
+
+/// A commit of `reference` (with `mark`, to name it later), by the synthetic author at `time`.
 fn commit_header(
     out: &mut impl std::io::Write,
     reference: &str,
+    mark: Option<usize>,
     time: u64,
     message: &str,
 ) -> std::io::Result<()> {
-    let mark = if reference == "refs/heads/main" {
-        "mark :1\n"
-    } else {
-        ""
-    };
+    let mark = mark.map(|m| format!("mark :{m}\n")).unwrap_or_default();
     write!(
         out,
         "commit {reference}\n{mark}author Synth <synth@example.com> {time} +0000\ncommitter Synth <synth@example.com> {time} +0000\ndata {}\n{message}\n",

@@ -88,7 +88,13 @@ impl From<GitError> for CommandError {
                 .hint("`--rev` reads records from git; drop it to read the working tree"),
             GitError::MissingPath { .. } => CommandError::usage(e.to_string())
                 .hint("the folder did not exist yet at that revision"),
-            GitError::Git(_) => CommandError::failure(e.to_string()),
+            GitError::ShallowHistory { .. } => CommandError::usage(e.to_string()).hint(
+                "fetch the whole history (`git fetch --unshallow`, or `fetch-depth: 0` for actions/checkout)",
+            ),
+            GitError::HistoryTooLong { .. }
+            | GitError::CommitTooLarge { .. }
+            | GitError::HistoryTooLarge { .. }
+            | GitError::Git(_) => CommandError::failure(e.to_string()),
         }
     }
 }

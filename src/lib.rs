@@ -20,6 +20,7 @@ pub(crate) mod figures;
 pub(crate) mod gate;
 pub mod graph;
 pub mod impact;
+pub mod lead_time;
 pub mod load;
 pub mod model;
 pub(crate) mod policy;

@@ -3,12 +3,14 @@
 //! on scheduling.
 
 mod document;
+mod history;
 mod revision;
 mod settings;
 mod worktree;
 mod yaml;
 
 pub use document::{Classified, classify};
+pub(crate) use history::changed_records;
 pub use yaml::{ParsedDocument, ParsedFile, SpanIndex, parse};
 
 use crate::diag::{self, Code, Diagnostic, Location, Span};

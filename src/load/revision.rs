@@ -3,7 +3,8 @@
 
 use super::settings::Settings;
 use super::{Candidate, FileResult, Files, LoadError, What, by_path, cut_at_limit, read_file};
-use crate::vcs::git::{Bounded, EntryKind, GitError, GitRepo};
+use crate::model::Limits;
+use crate::vcs::git::{Blobs, Bounded, EntryKind, GitError, GitRepo, TreeEntry};
 
 /// How far a revision's blobs are trusted not to exhaust the reader.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -35,50 +36,16 @@ pub(super) fn read_revision(
     let limits = &settings.limits;
     let mut results: Vec<FileResult> = repo
         .read_each(entries, |entry, blobs| -> Result<FileResult, GitError> {
-            let id = entry.id();
-            let unread = |what| {
-                let c = Candidate {
-                    path: entry.path.clone(),
-                    size: 0,
-                    what,
-                };
-                read_file(&c, Vec::new(), limits)
-            };
-            if !entry.utf8 {
-                return Ok(unread(What::BadName));
-            }
-            if entry.kind == EntryKind::Folder {
-                return Ok(unread(What::NotAFile("a folder")));
-            }
+            // A name that is not UTF-8 is reported, never taken for the valid name it reads as.
             if entry.kind == EntryKind::File
-                && let Some(same) = known.get(entry.path.as_str()).filter(|k| k.holds(id))
+                && entry.utf8
+                && let Some(same) = known
+                    .get(entry.path.as_str())
+                    .filter(|k| k.holds(entry.id()))
             {
                 return Ok((*same).clone());
             }
-            let read = match trust {
-                Trust::Merged => Bounded::Bytes(blobs.read(&entry)?),
-                Trust::Sized => blobs.read_at_most(&entry, limits.max_file_bytes)?,
-            };
-            let (mut bytes, size) = match read {
-                Bounded::Bytes(b) => {
-                    let size = b.len() as u64;
-                    (b, size)
-                }
-                Bounded::TooLarge(size) => (Vec::new(), size),
-            };
-            let what = if entry.kind == EntryKind::Symlink {
-                What::Link(String::from_utf8_lossy(&std::mem::take(&mut bytes)).into_owned())
-            } else {
-                What::File
-            };
-            let c = Candidate {
-                path: entry.path,
-                size,
-                what,
-            };
-            let mut result = read_file(&c, bytes, limits);
-            result.blob = Some(id);
-            Ok(result)
+            read_entry(entry, blobs, limits, trust)
         })?
         .into_iter()
         .collect::<Result<Vec<FileResult>, GitError>>()?;
@@ -88,4 +55,54 @@ pub(super) fn read_revision(
         settings,
         commit: Some(commit.to_string()),
     })
+}
+
+/// Read one entry of a tree as every file is read: a name that is not UTF-8, a folder or a
+/// link is reported and not read; a blob is sized from its header first unless `trust` says
+/// it was merged.
+pub(super) fn read_entry(
+    entry: TreeEntry,
+    blobs: &Blobs<'_>,
+    limits: &Limits,
+    trust: Trust,
+) -> Result<FileResult, GitError> {
+    let unread = |what| {
+        let c = Candidate {
+            path: entry.path.clone(),
+            size: 0,
+            what,
+        };
+        read_file(&c, Vec::new(), limits)
+    };
+    if !entry.utf8 {
+        return Ok(unread(What::BadName));
+    }
+    if entry.kind == EntryKind::Folder {
+        return Ok(unread(What::NotAFile("a folder")));
+    }
+    let id = entry.id();
+    let read = match trust {
+        Trust::Merged => Bounded::Bytes(blobs.read(&entry)?),
+        Trust::Sized => blobs.read_at_most(&entry, limits.max_file_bytes)?,
+    };
+    let (mut bytes, size) = match read {
+        Bounded::Bytes(b) => {
+            let size = b.len() as u64;
+            (b, size)
+        }
+        Bounded::TooLarge(size) => (Vec::new(), size),
+    };
+    let what = if entry.kind == EntryKind::Symlink {
+        What::Link(String::from_utf8_lossy(&std::mem::take(&mut bytes)).into_owned())
+    } else {
+        What::File
+    };
+    let c = Candidate {
+        path: entry.path,
+        size,
+        what,
+    };
+    let mut result = read_file(&c, bytes, limits);
+    result.blob = Some(id);
+    Ok(result)
 }

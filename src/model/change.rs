@@ -138,6 +138,15 @@ impl ChangeStatus {
         }
     }
 
+    /// The change has been approved, whatever happened since: approved, scheduled,
+    /// implementing or implemented (not draft, requested or cancelled).
+    pub fn is_approved(self) -> bool {
+        matches!(
+            self,
+            ChangeStatus::Approved | ChangeStatus::Scheduled | ChangeStatus::Implementing
+        ) || self.is_implemented()
+    }
+
     /// The change has been carried out (successfully or not) and needs an outcome.
     pub fn is_implemented(self) -> bool {
         matches!(

@@ -12,12 +12,24 @@ pub enum GitError {
     UnknownRevision { rev: String },
     #[error("`{prefix}` does not exist at revision `{rev}`")]
     MissingPath { rev: String, prefix: String },
+    /// The history reachable from a revision is longer than `GitRepo::history` reads.
+    #[error("the history of `{rev}` has more than {limit} commits; it is not read")]
+    HistoryTooLong { rev: String, limit: usize },
+    /// The repository is a shallow clone: the history it holds starts part way.
+    #[error("the repository is a shallow clone: the history of `{rev}` is not all there")]
+    ShallowHistory { rev: String },
+    /// One commit of a history changes more record files than the bound.
+    #[error("commit {commit} changes more than {limit} record files; the history is not read")]
+    CommitTooLarge { commit: String, limit: usize },
+    /// The commits of a history change record files more often, in all, than the bound.
+    #[error("the history of `{rev}` changes record files more than {limit} times; it is not read")]
+    HistoryTooLarge { rev: String, limit: usize },
     #[error("git: {0}")]
     Git(#[from] git2::Error),
 }
 
 /// What a tree entry is.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum EntryKind {
     File,
     /// A symbolic link; the blob holds the target path.
@@ -525,5 +537,628 @@ impl GitRepo {
             });
         }
         Ok(out)
+    }
+}
+
+/// At most this many commits in a history read whole (`GitRepo::history`): a long life of a
+/// busy repository is tens of thousands.
+pub(crate) const MAX_HISTORY_COMMITS: usize = 1_000_000;
+/// At most this many record files changed, summed over the commits of a history read whole.
+pub(crate) const MAX_HISTORY_CHANGES: usize = 10_000_000;
+
+/// What the commits of a history changed under the cabinet root (`GitRepo::history`).
+#[derive(Debug)]
+pub(crate) struct History {
+    /// Oldest first; only the commits that added or changed a file that was asked for.
+    pub commits: Vec<HistoryCommit>,
+    /// Every file some commit added or changed, once per content (and kind): read each once,
+    /// whatever number of commits and paths hold it. The path is the first it was met at.
+    pub files: Vec<TreeEntry>,
+}
+
+/// One commit of a `History`.
+#[derive(Debug)]
+pub(crate) struct HistoryCommit {
+    oid: git2::Oid,
+    /// The committer's time, seconds since the epoch (UTC).
+    pub time: i64,
+    /// What it added or changed, as indices into `History::files`.
+    pub changed: Vec<usize>,
+}
+
+impl HistoryCommit {
+    /// The commit's full id.
+    pub(crate) fn id(&self) -> String {
+        self.oid.to_string()
+    }
+}
+
+/// git's order of the entries of a tree: by name, a folder's as if it ended in `/`. Walking
+/// two trees side by side needs it, since `a` (a file) sorts before `a-b` but `a/` after.
+fn tree_order(a: &[u8], a_tree: bool, b: &[u8], b_tree: bool) -> std::cmp::Ordering {
+    let common = a.len().min(b.len());
+    a[..common].cmp(&b[..common]).then_with(|| {
+        let next = |name: &[u8], tree: bool| {
+            name.get(common)
+                .copied()
+                .unwrap_or(if tree { b'/' } else { 0 })
+        };
+        next(a, a_tree).cmp(&next(b, b_tree))
+    })
+}
+
+/// One entry of a tree object as git stores it: `MODE SP NAME NUL OID`.
+struct RawEntry<'a> {
+    mode: u32,
+    name: &'a [u8],
+    oid: &'a [u8],
+}
+
+impl RawEntry<'_> {
+    fn is_tree(&self) -> bool {
+        self.mode & 0o170000 == 0o040000
+    }
+
+    fn oid(&self) -> Result<git2::Oid, GitError> {
+        Ok(git2::Oid::from_bytes(self.oid)?)
+    }
+}
+
+/// The entries of a tree object, read from its bytes: the history walk reads tens of
+/// thousands of trees, and libgit2's parse of each (every entry's mode as a number, its name
+/// measured, an array built) was most of its time. A malformed tree is an error.
+struct RawEntries<'a> {
+    rest: &'a [u8],
+    id: git2::Oid,
+}
+
+impl<'a> Iterator for RawEntries<'a> {
+    type Item = Result<RawEntry<'a>, GitError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.rest.is_empty() {
+            return None;
+        }
+        let entry = (|| {
+            let space = self.rest.iter().position(|&b| b == b' ')?;
+            let (mode, after) = (&self.rest[..space], &self.rest[space + 1..]);
+            let nul = after.iter().position(|&b| b == 0)?;
+            let (name, after) = (&after[..nul], &after[nul + 1..]);
+            let oid = after.get(..20)?;
+            // At most seven octal digits (git writes five or six).
+            if mode.is_empty() || mode.len() > 7 || name.is_empty() {
+                return None;
+            }
+            let mut value = 0u32;
+            for &d in mode {
+                if !(b'0'..=b'7').contains(&d) {
+                    return None;
+                }
+                value = value * 8 + u32::from(d - b'0');
+            }
+            self.rest = &after[20..];
+            Some(RawEntry {
+                mode: value,
+                name,
+                oid,
+            })
+        })();
+        match entry {
+            Some(e) => Some(Ok(e)),
+            None => {
+                self.rest = &[];
+                Some(Err(GitError::Git(git2::Error::from_str(&format!(
+                    "tree {} is malformed",
+                    self.id
+                )))))
+            }
+        }
+    }
+}
+
+/// The raw trees a history walk read last: a commit's tree is its child's parent's tree, so
+/// most are asked for twice in a row.
+struct RecentTrees<'o> {
+    odb: &'o git2::Odb<'o>,
+    recent: std::collections::VecDeque<std::rc::Rc<git2::OdbObject<'o>>>,
+}
+
+impl<'o> RecentTrees<'o> {
+    const KEPT: usize = 64;
+
+    fn get(&mut self, id: git2::Oid) -> Result<std::rc::Rc<git2::OdbObject<'o>>, GitError> {
+        if let Some(tree) = self.recent.iter().find(|t| t.id() == id) {
+            return Ok(tree.clone());
+        }
+        let object = self.odb.read(id)?;
+        if object.kind() != git2::ObjectType::Tree {
+            return Err(GitError::Git(git2::Error::from_str(&format!(
+                "{id} is not a tree"
+            ))));
+        }
+        let tree = std::rc::Rc::new(object);
+        if self.recent.len() == Self::KEPT {
+            self.recent.pop_front();
+        }
+        self.recent.push_back(tree.clone());
+        Ok(tree)
+    }
+
+    /// The folder at `prefix` (`/`-separated, "" for the tree itself) in tree `id`, if it is
+    /// one.
+    fn folder(&mut self, id: git2::Oid, prefix: &str) -> Result<Option<git2::Oid>, GitError> {
+        let mut at = id;
+        for part in prefix.split('/').filter(|p| !p.is_empty()) {
+            let tree = self.get(at)?;
+            let mut found = None;
+            for entry in entries(&tree) {
+                let entry = entry?;
+                if entry.name == part.as_bytes() {
+                    found = entry.is_tree().then(|| entry.oid()).transpose()?;
+                    break;
+                }
+            }
+            match found {
+                Some(next) => at = next,
+                None => return Ok(None),
+            }
+        }
+        Ok(Some(at))
+    }
+}
+
+fn entries<'a>(tree: &'a git2::OdbObject<'_>) -> RawEntries<'a> {
+    RawEntries {
+        rest: tree.data(),
+        id: tree.id(),
+    }
+}
+
+impl GitRepo {
+    /// Every commit reachable from `commit` (merged branches included), oldest first, with its
+    /// committer time and the regular files and links under the cabinet root that it added or
+    /// changed against its first parent (the first commit against nothing). Deletions are
+    /// not listed. Sub-trees named in `skip_dir` are not entered, files not named in `keep`
+    /// not listed, exactly as `list` walks one revision.
+    ///
+    /// A shallow clone is an error: its oldest commits would seem to add every file they hold.
+    ///
+    /// Bounded: more than `MAX_HISTORY_COMMITS` commits, more than `per_commit` files changed
+    /// by one commit or more than `MAX_HISTORY_CHANGES` in all is an error, never a part.
+    /// The walk is git's default (newest first, no topological sort, which would read the
+    /// whole graph before the first commit), so the bound stops it early.
+    /// `rev` is what `commit` was named by, for the errors.
+    pub(crate) fn history(
+        &self,
+        rev: &str,
+        commit: &str,
+        per_commit: usize,
+        skip_dir: &dyn Fn(&str) -> bool,
+        keep: &dyn Fn(&str) -> bool,
+    ) -> Result<History, GitError> {
+        let start = self.commit(commit)?;
+        if self.repo.is_shallow() {
+            return Err(GitError::ShallowHistory {
+                rev: rev.to_string(),
+            });
+        }
+        let mut walk = self.repo.revwalk()?;
+        walk.push(start.id())?;
+        let mut oids = Vec::new();
+        for oid in walk {
+            if oids.len() == MAX_HISTORY_COMMITS {
+                return Err(GitError::HistoryTooLong {
+                    rev: rev.to_string(),
+                    limit: MAX_HISTORY_COMMITS,
+                });
+            }
+            oids.push(oid?);
+        }
+        let odb = self.repo.odb()?;
+        let mut trees = RecentTrees {
+            odb: &odb,
+            recent: std::collections::VecDeque::new(),
+        };
+        let mut history = History {
+            commits: Vec::new(),
+            files: Vec::new(),
+        };
+        let mut known: std::collections::HashMap<(git2::Oid, EntryKind, bool), usize> =
+            std::collections::HashMap::new();
+        let mut total = 0usize;
+        for oid in oids.into_iter().rev() {
+            let commit = self.repo.find_commit(oid)?;
+            let Some(tree) = trees.folder(commit.tree_id(), &self.prefix)? else {
+                continue;
+            };
+            let parent = match commit.parent_ids().next() {
+                Some(id) => trees.folder(self.repo.find_commit(id)?.tree_id(), &self.prefix)?,
+                None => None,
+            };
+            if parent == Some(tree) {
+                continue;
+            }
+            let mut changed = Vec::new();
+            changed_files(&mut trees, parent, tree, skip_dir, keep, &mut |entry| {
+                if changed.len() == per_commit {
+                    return Err(GitError::CommitTooLarge {
+                        commit: oid.to_string(),
+                        limit: per_commit,
+                    });
+                }
+                total += 1;
+                if total > MAX_HISTORY_CHANGES {
+                    return Err(GitError::HistoryTooLarge {
+                        rev: rev.to_string(),
+                        limit: MAX_HISTORY_CHANGES,
+                    });
+                }
+                let next = history.files.len();
+                let at = *known
+                    .entry((entry.oid, entry.kind, entry.utf8))
+                    .or_insert(next);
+                if at == next {
+                    history.files.push(entry);
+                }
+                changed.push(at);
+                Ok(())
+            })?;
+            if !changed.is_empty() {
+                history.commits.push(HistoryCommit {
+                    oid,
+                    time: commit.committer().when().seconds(),
+                    changed,
+                });
+            }
+        }
+        Ok(history)
+    }
+}
+
+/// A tree's entries read one at a time, with the bytes from the current one on.
+struct Cursor<'a> {
+    entries: RawEntries<'a>,
+    /// The bytes of `current` and of every entry after it.
+    left: &'a [u8],
+    current: Option<RawEntry<'a>>,
+}
+
+impl<'a> Cursor<'a> {
+    fn new(bytes: &'a [u8], id: git2::Oid) -> Result<Cursor<'a>, GitError> {
+        let mut cursor = Cursor {
+            entries: RawEntries { rest: bytes, id },
+            left: bytes,
+            current: None,
+        };
+        cursor.advance()?;
+        Ok(cursor)
+    }
+
+    fn advance(&mut self) -> Result<(), GitError> {
+        self.left = self.entries.rest;
+        self.current = self.entries.next().transpose()?;
+        Ok(())
+    }
+}
+
+/// How far the bytes of two trees hold the same entries: the end of the last entry that
+/// lies whole in their common beginning (the same bytes from the start read as the same
+/// entries). A folder of thousands of records that a commit changed one of is then compared
+/// by `memcmp` up to that record, not entry by entry.
+fn same_entries_before(old: &[u8], new: &[u8]) -> usize {
+    let most = old.len().min(new.len());
+    let mut common = 0;
+    while common + 64 <= most && old[common..common + 64] == new[common..common + 64] {
+        common += 64;
+    }
+    while common < most && old[common] == new[common] {
+        common += 1;
+    }
+    let mut at = 0;
+    // An entry ends 20 bytes (its id) after the NUL that ends its name.
+    while let Some(nul) = new[at..common].iter().position(|&b| b == 0) {
+        let end = at + nul + 21;
+        if end > common {
+            break;
+        }
+        at = end;
+    }
+    at
+}
+
+/// After this many comparisons of what is left of two trees of the same length that turned
+/// out different, the walk stops comparing (it stays right, only slower): a tree with
+/// changes all over costs no more than twice its bytes in comparisons.
+const SAME_REST_CHECKS: usize = 16;
+
+/// Hand `each` every file and link of tree `new` (paths relative to it) that tree `old` does
+/// not hold with the same content: the two side by side in git's order, entering only the
+/// sub-trees that differ, and skipping the beginning and the end that their bytes share.
+fn changed_files(
+    trees: &mut RecentTrees<'_>,
+    old: Option<git2::Oid>,
+    new: git2::Oid,
+    skip_dir: &dyn Fn(&str) -> bool,
+    keep: &dyn Fn(&str) -> bool,
+    each: &mut dyn FnMut(TreeEntry) -> Result<(), GitError>,
+) -> Result<(), GitError> {
+    let mut stack = vec![(old, new, String::new(), true)];
+    while let Some((old_id, new_id, dir, dir_utf8)) = stack.pop() {
+        let old = old_id.map(|id| trees.get(id)).transpose()?;
+        let new = trees.get(new_id)?;
+        let old_bytes = old.as_deref().map_or(&[][..], git2::OdbObject::data);
+        let start = same_entries_before(old_bytes, new.data());
+        let mut before = Cursor::new(&old_bytes[start..], old_id.unwrap_or(new_id))?;
+        let mut after = Cursor::new(&new.data()[start..], new_id)?;
+        let mut checks = 0;
+        let mut changed = false;
+        loop {
+            // Past a change, what is left of both may be the same bytes: nothing else changed.
+            if changed && before.left.len() == after.left.len() && checks < SAME_REST_CHECKS {
+                checks += 1;
+                if before.left == after.left {
+                    break;
+                }
+            }
+            let Some(entry) = after.current.take() else {
+                break;
+            };
+            after.advance()?;
+            let is_tree = entry.is_tree();
+            let order = |p: &RawEntry<'_>| tree_order(p.name, p.is_tree(), entry.name, is_tree);
+            // Skip what `old` holds before this name, then see whether it holds this one.
+            let mut deleted = false;
+            while before
+                .current
+                .as_ref()
+                .is_some_and(|p| order(p) == std::cmp::Ordering::Less)
+            {
+                before.advance()?;
+                deleted = true;
+            }
+            let same = match before.current.take() {
+                Some(p) if order(&p) == std::cmp::Ordering::Equal => {
+                    before.advance()?;
+                    Some(p)
+                }
+                other => {
+                    before.current = other;
+                    None
+                }
+            };
+            let same_content = same.as_ref().is_some_and(|s| s.oid == entry.oid);
+            changed = deleted || !same_content;
+            if same_content {
+                continue;
+            }
+            let utf8 = dir_utf8 && std::str::from_utf8(entry.name).is_ok();
+            let path = format!("{dir}{}", String::from_utf8_lossy(entry.name));
+            match entry.mode & 0o170000 {
+                0o040000 => {
+                    if skip_dir(&path) {
+                        continue;
+                    }
+                    let prior = same.map(|s| s.oid()).transpose()?;
+                    stack.push((prior, entry.oid()?, format!("{path}/"), utf8));
+                }
+                // Submodules hold no records of this repository (see `list`).
+                0o160000 => {}
+                _ if keep(&path) => {
+                    let kind = if entry.mode == 0o120000 {
+                        EntryKind::Symlink
+                    } else {
+                        EntryKind::File
+                    };
+                    each(TreeEntry {
+                        path,
+                        utf8,
+                        kind,
+                        oid: entry.oid()?,
+                    })?;
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cmp::Ordering::*;
+
+    #[test]
+    fn tree_order_is_gits_a_folder_sorting_as_if_its_name_ended_in_a_slash() {
+        // git sorts `a` (file) < `a-b` < `a` (folder, as `a/`) < `a0`.
+        let order = [
+            ("a", false),
+            ("a-b", false),
+            ("a", true),
+            ("a0", true),
+            ("b", false),
+        ];
+        for (i, (a, a_tree)) in order.iter().enumerate() {
+            for (j, (b, b_tree)) in order.iter().enumerate() {
+                assert_eq!(
+                    tree_order(a.as_bytes(), *a_tree, b.as_bytes(), *b_tree),
+                    i.cmp(&j),
+                    "{a} ({a_tree}) against {b} ({b_tree})"
+                );
+            }
+        }
+        assert_eq!(tree_order(b"ab", false, b"a", true), Greater);
+        assert_eq!(tree_order(b"a.yaml", false, b"a", true), Less);
+    }
+
+    fn raw(entries: &[(&str, &str)]) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        for (mode, name) in entries {
+            bytes.extend_from_slice(format!("{mode} {name}\0").as_bytes());
+            bytes.extend_from_slice(&[7u8; 20]);
+        }
+        bytes
+    }
+
+    fn read(bytes: &[u8]) -> Vec<Result<(u32, String), String>> {
+        RawEntries {
+            rest: bytes,
+            id: git2::Oid::ZERO_SHA1,
+        }
+        .map(|e| {
+            e.map(|e| (e.mode, String::from_utf8_lossy(e.name).into_owned()))
+                .map_err(|e| e.to_string())
+        })
+        .collect()
+    }
+
+    #[test]
+    fn the_entries_two_trees_share_from_the_start_end_where_an_entry_differs() {
+        let id = |n: u8| {
+            let mut oid = [n; 20];
+            // Ids hold any byte, NUL and space too.
+            oid[3] = 0;
+            oid[9] = b' ';
+            oid
+        };
+        let tree = |entries: &[(&str, [u8; 20])]| {
+            let mut bytes = Vec::new();
+            for (name, oid) in entries {
+                bytes.extend_from_slice(format!("100644 {name}\0").as_bytes());
+                bytes.extend_from_slice(oid);
+            }
+            bytes
+        };
+        let (a, b, c, d) = (id(1), id(2), id(3), id(4));
+        let old = tree(&[("a.yaml", a), ("b.yaml", b), ("c.yaml", c)]);
+        let one = tree(&[("a.yaml", a)]).len();
+        let two = tree(&[("a.yaml", a), ("b.yaml", b)]).len();
+        let changed = tree(&[("a.yaml", a), ("b.yaml", d), ("c.yaml", c)]);
+        let added = tree(&[("a.yaml", a), ("b.yaml", b), ("bb.yaml", d), ("c.yaml", c)]);
+        let deleted = tree(&[("a.yaml", a), ("c.yaml", c)]);
+        assert_eq!(same_entries_before(&old, &changed), one);
+        assert_eq!(same_entries_before(&old, &added), two);
+        assert_eq!(same_entries_before(&old, &deleted), one);
+        assert_eq!(same_entries_before(&old, &old), old.len());
+        assert_eq!(same_entries_before(&[], &old), 0);
+        // An id that differs in its last byte: its entry is not shared.
+        let mut other = c;
+        other[19] = 9;
+        let last = tree(&[("a.yaml", a), ("b.yaml", b), ("c.yaml", other)]);
+        assert_eq!(same_entries_before(&old, &last), two);
+    }
+
+    #[test]
+    fn a_tree_is_read_entry_by_entry_from_its_bytes() {
+        let bytes = raw(&[("100644", "a.yaml"), ("40000", "b"), ("120000", "c")]);
+        assert_eq!(
+            read(&bytes),
+            [
+                Ok((0o100644, "a.yaml".to_string())),
+                Ok((0o40000, "b".to_string())),
+                Ok((0o120000, "c".to_string())),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_malformed_tree_is_an_error_after_its_good_entries_and_nothing_after() {
+        let good = raw(&[("100644", "a.yaml")]);
+        let malformed_tree = "git: tree 0000000000000000000000000000000000000000 is malformed";
+        for bad in [
+            raw(&[("1006x4", "b")]),
+            raw(&[("", "b")]),
+            raw(&[("10064400", "b")]),
+            raw(&[("100644", "")]),
+            b"100644 b".to_vec(),
+            b"100644 b\0short".to_vec(),
+        ] {
+            let bytes = [good.clone(), bad.clone()].concat();
+            assert_eq!(
+                read(&bytes),
+                [
+                    Ok((0o100644, "a.yaml".to_string())),
+                    Err(malformed_tree.to_string())
+                ],
+                "{}",
+                String::from_utf8_lossy(&bad)
+            );
+        }
+    }
+
+    /// A tree of files, each `(path, content)`; a name that is both a file and a folder is a
+    /// folder.
+    fn build(repo: &git2::Repository, files: &[(Vec<&str>, u8)]) -> git2::Oid {
+        let mut builder = repo.treebuilder(None).unwrap();
+        let mut folders: std::collections::BTreeMap<&str, Vec<(Vec<&str>, u8)>> =
+            std::collections::BTreeMap::new();
+        for (path, content) in files {
+            if path.len() > 1 {
+                folders
+                    .entry(path[0])
+                    .or_default()
+                    .push((path[1..].to_vec(), *content));
+            }
+        }
+        for (path, content) in files {
+            if path.len() == 1 && !folders.contains_key(path[0]) {
+                let blob = repo
+                    .blob(format!("content {content}\n").as_bytes())
+                    .unwrap();
+                builder.insert(path[0], blob, 0o100644).unwrap();
+            }
+        }
+        for (name, inside) in &folders {
+            builder.insert(name, build(repo, inside), 0o040000).unwrap();
+        }
+        builder.write().unwrap()
+    }
+
+    fn files() -> impl proptest::strategy::Strategy<Value = Vec<(Vec<&'static str>, u8)>> {
+        use proptest::prelude::*;
+        // Names that sort differently as files and as folders.
+        let name = prop::sample::select(vec!["a", "a-b", "a.yaml", "a0", "b"]);
+        prop::collection::vec((prop::collection::vec(name, 1..4), 0u8..3), 0..14)
+    }
+
+    proptest::proptest! {
+        /// What the walk finds is what libgit2's diff of the two trees adds or modifies,
+        /// whatever the two share at their beginning and end.
+        #[test]
+        fn changed_files_are_what_a_diff_of_the_trees_adds_or_modifies(
+            old in files(),
+            new in files(),
+            first in proptest::bool::weighted(0.2),
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let repo = git2::Repository::init(dir.path()).unwrap();
+            let new_id = build(&repo, &new);
+            let old_id = (!first).then(|| build(&repo, &old));
+            let odb = repo.odb().unwrap();
+            let mut trees = RecentTrees {
+                odb: &odb,
+                recent: std::collections::VecDeque::new(),
+            };
+            let mut found = std::collections::BTreeSet::new();
+            changed_files(&mut trees, old_id, new_id, &|_| false, &|_| true, &mut |e| {
+                found.insert((e.path, e.oid));
+                Ok(())
+            })
+            .unwrap();
+            let old_tree = old_id.map(|id| repo.find_tree(id).unwrap());
+            let new_tree = repo.find_tree(new_id).unwrap();
+            let diff = repo
+                .diff_tree_to_tree(old_tree.as_ref(), Some(&new_tree), None)
+                .unwrap();
+            let expected: std::collections::BTreeSet<(String, git2::Oid)> = diff
+                .deltas()
+                .filter(|d| d.status() != git2::Delta::Deleted)
+                .map(|d| {
+                    let file = d.new_file();
+                    (file.path().unwrap().to_str().unwrap().to_string(), file.id())
+                })
+                .collect();
+            proptest::prop_assert_eq!(found, expected);
+        }
     }
 }

@@ -20,6 +20,7 @@ mod github;
 mod graph;
 mod hostile;
 mod impact;
+mod lead_time;
 mod load_pair;
 mod report;
 mod schedule;

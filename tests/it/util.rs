@@ -116,6 +116,22 @@ impl TestRepo {
     /// Commit the whole tree (after `git init` on first use), with a fixed author and time.
     /// Returns the commit id.
     pub fn commit(&mut self, message: &str) -> String {
+        self.commit_with(message, 1_790_000_000, None)
+    }
+
+    /// Commit the whole tree on the current branch at `time` (seconds since the epoch, as
+    /// author and committer). Returns the commit id.
+    pub fn commit_at(&mut self, message: &str, time: i64) -> String {
+        self.commit_with(message, time, None)
+    }
+
+    /// Commit the whole tree as the merge of branch `other` into the current branch (its
+    /// first parent) at `time`: the folder holds what the merge resolved to. Returns the id.
+    pub fn merge_at(&mut self, other: &str, message: &str, time: i64) -> String {
+        self.commit_with(message, time, Some(other))
+    }
+
+    fn commit_with(&mut self, message: &str, time: i64, merged: Option<&str>) -> String {
         let path = self.dir.path().to_path_buf();
         let repo = self
             .git
@@ -129,18 +145,56 @@ impl TestRepo {
         let tree = repo
             .find_tree(index.write_tree().expect("tree"))
             .expect("find tree");
-        let time = git2::Time::new(1_790_000_000, 0);
+        let time = git2::Time::new(time, 0);
         let sig = git2::Signature::new("Test", "test@example.com", &time).expect("signature");
-        let parents: Vec<git2::Commit<'_>> = repo
+        let mut parents: Vec<git2::Commit<'_>> = repo
             .head()
             .ok()
             .and_then(|h| h.peel_to_commit().ok())
             .into_iter()
             .collect();
+        if let Some(other) = merged {
+            let branch = repo
+                .find_branch(other, git2::BranchType::Local)
+                .expect("the merged branch exists");
+            parents.push(branch.get().peel_to_commit().expect("a commit"));
+        }
         let parents: Vec<&git2::Commit<'_>> = parents.iter().collect();
         repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
             .expect("commit")
             .to_string()
+    }
+
+    /// Start branch `name` at the current commit and commit on it from now on.
+    pub fn branch(&mut self, name: &str) {
+        let repo = self.git.as_ref().expect("a first commit");
+        let head = repo
+            .head()
+            .expect("head")
+            .peel_to_commit()
+            .expect("a commit");
+        repo.branch(name, &head, false).expect("branch");
+        repo.set_head(&format!("refs/heads/{name}"))
+            .expect("set head");
+    }
+
+    /// The name of the branch commits go to.
+    pub fn current_branch(&self) -> String {
+        let repo = self.git.as_ref().expect("a first commit");
+        repo.head()
+            .expect("head")
+            .shorthand()
+            .expect("a branch")
+            .to_string()
+    }
+
+    /// Commit on branch `name` from now on, the folder holding its files.
+    pub fn switch(&mut self, name: &str) {
+        let repo = self.git.as_ref().expect("a first commit");
+        repo.set_head(&format!("refs/heads/{name}"))
+            .expect("set head");
+        repo.checkout_head(Some(git2::build::CheckoutBuilder::new().force()))
+            .expect("checkout");
     }
 }
 
