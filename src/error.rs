@@ -166,6 +166,17 @@ impl From<GateError> for CommandError {
     }
 }
 
+impl From<crate::lead_time::LeadTimeError> for CommandError {
+    fn from(e: crate::lead_time::LeadTimeError) -> Self {
+        match e {
+            crate::lead_time::LeadTimeError::Load(e) => e.into(),
+            e @ crate::lead_time::LeadTimeError::CommitTime { .. } => {
+                CommandError::failure(e.to_string())
+            }
+        }
+    }
+}
+
 impl From<std::io::Error> for CommandError {
     fn from(e: std::io::Error) -> Self {
         CommandError::failure(format!("I/O error: {e}"))

@@ -33,6 +33,11 @@ pub struct ReportArgs {
     /// Read the records of this revision instead of the working tree
     #[arg(long, value_name = "REV")]
     pub rev: Option<String>,
+    /// Also measure lead times from the git history of --rev (default HEAD): from the commit
+    /// that added each change record to the first in which it was approved, and to the first
+    /// in which it was carried out. Needs the whole history (not a shallow clone)
+    #[arg(long)]
+    pub lead_time: bool,
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -109,7 +114,21 @@ pub(super) fn run(global: &GlobalArgs, args: &ReportArgs) -> Result<ExitStatus, 
         interval,
     };
     let graph = DependencyGraph::build(&loaded.records);
-    let figures = figures::compute(&loaded.records, &graph, &request, &settings);
+    // Lead times come from the history of the revision read (the working tree's: HEAD's).
+    let history = match args.lead_time {
+        true => Some(crate::lead_time::read(
+            &root,
+            args.rev.as_deref().unwrap_or("HEAD"),
+        )?),
+        false => None,
+    };
+    let figures = figures::compute(
+        &loaded.records,
+        &graph,
+        &request,
+        &settings,
+        history.as_ref(),
+    );
     match format {
         Format::Human => super::emit(|out| report::figures::human(out, &figures, global.color()))?,
         Format::Json => super::emit(|out| report::figures::json(out, &figures))?,

@@ -26,6 +26,7 @@ pub(crate) use time::Summary;
 use crate::diag::Code;
 use crate::graph::DependencyGraph;
 use crate::impact::propagate;
+use crate::lead_time::Milestones;
 use crate::model::{
     ChangeType, Impact, IncidentSpec, IncidentStatus, Kind, Priority, ProblemStatus, RecordRef,
     RecordSet, Spec,
@@ -142,6 +143,17 @@ pub(crate) struct ChangeFigures {
     pub caused_incidents: usize,
     /// Standard changes by model.
     pub by_model: BTreeMap<String, ModelFigures>,
+    /// By type, from the commit that added the record to the first in which it was approved,
+    /// and to the first in which it was carried out (absent without the git history).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lead_time_seconds: Option<BTreeMap<&'static str, LeadTime>>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct LeadTime {
+    pub to_approval: Option<Summary>,
+    pub to_completion: Option<Summary>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -294,6 +306,8 @@ type Reach = Vec<(usize, Impact)>;
 
 /// A change with an outcome, as the figures see it.
 struct ChangeFact {
+    id: String,
+    milestones: Option<Milestones>,
     change_type: ChangeType,
     model: Option<String>,
     ended: Timestamp,
@@ -345,16 +359,29 @@ struct Facts {
     incidents: Vec<IncidentFact>,
     /// Per service, the incidents that reached it (index, impact).
     hits: Vec<Vec<(usize, Impact)>>,
+    /// Whether the changes carry their milestones from the git history.
+    history: bool,
 }
 
-/// Compute the report.
+/// When each change record was proposed, approved and completed, by id (from the git
+/// history: `lead_time::read`).
+pub(crate) type LeadTimes = BTreeMap<String, Milestones>;
+
+/// Compute the report. Lead times are figured when `history` is given.
 pub(crate) fn compute(
     set: &RecordSet,
     graph: &DependencyGraph,
     request: &Request,
     settings: &Settings,
+    history: Option<&LeadTimes>,
 ) -> Report {
-    let facts = Facts::read(set, graph, request);
+    let mut facts = Facts::read(set, graph, request);
+    facts.history = history.is_some();
+    if let Some(h) = history {
+        for c in &mut facts.changes {
+            c.milestones = h.get(&c.id).copied();
+        }
+    }
     let period = request.period;
     let all_changes: Vec<usize> = (0..facts.changes.len()).collect();
     let all_incidents: Vec<usize> = (0..facts.incidents.len()).collect();
@@ -492,6 +519,8 @@ impl Facts {
                 continue;
             }
             changes.push(ChangeFact {
+                id: r.id().to_string(),
+                milestones: None,
                 change_type: c.change_type,
                 model: c
                     .model
@@ -570,12 +599,14 @@ impl Facts {
             change_reach,
             incidents,
             hits,
+            history: false,
         }
     }
 
     fn change_figures(&self, members: &[usize], period: Period) -> ChangeFigures {
         let mut f = ChangeFigures::default();
         let mut models: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
+        let mut leads: BTreeMap<&'static str, (Vec<i64>, Vec<i64>)> = BTreeMap::new();
         for c in members.iter().filter_map(|&i| self.changes.get(i)) {
             if !period.contains(c.ended) {
                 continue;
@@ -590,6 +621,15 @@ impl Facts {
             f.successful += usize::from(ok);
             f.failed += usize::from(failed);
             f.caused_incidents += usize::from(c.caused);
+            if let Some(m) = c.milestones {
+                let since = |t: Option<Timestamp>| {
+                    t.map(|t| t.as_second() - m.proposed.as_second())
+                        .filter(|s| *s >= 0)
+                };
+                let e = leads.entry(c.change_type.as_str()).or_default();
+                e.0.extend(since(m.approved));
+                e.1.extend(since(m.completed));
+            }
             if let (ChangeType::Standard, Some(m)) = (c.change_type, &c.model) {
                 let e = models.entry(m.clone()).or_default();
                 e.0 += 1;
@@ -597,6 +637,20 @@ impl Facts {
                 e.2 += usize::from(failed);
             }
         }
+        f.lead_time_seconds = self.history.then(|| {
+            leads
+                .into_iter()
+                .map(|(t, (approval, completion))| {
+                    (
+                        t,
+                        LeadTime {
+                            to_approval: Summary::of(approval),
+                            to_completion: Summary::of(completion),
+                        },
+                    )
+                })
+                .collect()
+        });
         f.success_rate = ratio(f.successful, f.total);
         f.failure_rate = ratio(f.failed, f.total);
         f.emergency_share = ratio(f.by_type.emergency, f.total);
@@ -1003,7 +1057,7 @@ spec: {owner: storefront, tier: 2, lifecycle: live, dependsOn: [{ref: ci:db, imp
             outcome_days: 7,
             recurring: 2,
         };
-        compute(&set, &graph, &request, &settings)
+        compute(&set, &graph, &request, &settings, None)
     }
 
     fn service<'a>(r: &'a Report, id: &str) -> &'a ServiceFigures {

@@ -100,6 +100,20 @@ fn change_lines(out: &mut dyn Write, c: &ChangeFigures) -> io::Result<()> {
         percent(c.emergency_share),
         percent(c.standard_share)
     )?;
+    for (kind, lead) in c.lead_time_seconds.iter().flatten() {
+        let show = |s: &Option<Summary>| {
+            s.as_ref().map_or_else(
+                || "-".to_string(),
+                |s| format!("median {}, p90 {}", length(s.median), length(s.p90)),
+            )
+        };
+        writeln!(
+            out,
+            "           lead time of {kind} changes: to approval {}; to completion {}",
+            show(&lead.to_approval),
+            show(&lead.to_completion)
+        )?;
+    }
     for (model, m) in &c.by_model {
         writeln!(
             out,

@@ -43,6 +43,61 @@ fn started() -> TestRepo {
 }
 
 #[test]
+fn the_report_gives_lead_times_by_type_from_the_history() {
+    // CHG-1 proposed at hour 1, approved at 3, completed at 30; CHG-2 proposed at 2,
+    // approved at 6, completed at 30: to approval 2 h and 4 h (median 3 h, p90 the nearest
+    // rank ceil(1.8) = 2: 4 h); to completion 29 h and 28 h (median 28.5 h, p90 29 h).
+    let mut repo = started();
+    repo.write("changes/CHG-1.yaml", change("CHG-1", "requested"));
+    repo.commit_at("propose CHG-1", at(1));
+    repo.write("changes/CHG-2.yaml", change("CHG-2", "requested"));
+    repo.commit_at("propose CHG-2", at(2));
+    repo.write("changes/CHG-1.yaml", change("CHG-1", "approved"));
+    repo.commit_at("approve CHG-1", at(3));
+    repo.write("changes/CHG-2.yaml", change("CHG-2", "scheduled"));
+    repo.commit_at("schedule CHG-2", at(6));
+    repo.write("changes/CHG-1.yaml", change("CHG-1", "completed"));
+    repo.write("changes/CHG-2.yaml", change("CHG-2", "completed"));
+    repo.commit_at("both done", at(30));
+    let args = [
+        "report",
+        "--now",
+        "2027-03-08T00:00:00Z",
+        "--lead-time",
+        "--format",
+        "json",
+    ];
+    let run = repo.run(&args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lead = &run.json()["changes"]["leadTimeSeconds"]["normal"];
+    assert_eq!(lead["toApproval"]["median"], 3 * 3600);
+    assert_eq!(lead["toApproval"]["p90"], 4 * 3600);
+    assert_eq!(lead["toCompletion"]["median"], 28 * 3600 + 1800);
+    assert_eq!(lead["toCompletion"]["p90"], 29 * 3600);
+    let human = repo.run(&args[..4]);
+    assert_eq!(human.code, 0, "{}", human.stderr);
+    assert!(
+        human
+            .stdout
+            .contains("lead time of normal changes: to approval median 3h, p90 4h; to completion median 1d 4h 30m, p90 1d 5h"),
+        "{}",
+        human.stdout
+    );
+    // Without --lead-time the history is not read; without a history it cannot be.
+    let plain = repo.run(&[
+        "report",
+        "--now",
+        "2027-03-08T00:00:00Z",
+        "--format",
+        "json",
+    ]);
+    assert!(plain.json()["changes"].get("leadTimeSeconds").is_none());
+    let no_git = TestRepo::new();
+    let run = no_git.run(&["report", "--lead-time"]);
+    assert_ne!(run.code, 0, "{}", run.stdout);
+}
+
+#[test]
 fn a_change_approved_on_a_merged_branch_has_the_branch_commits_times() {
     let mut repo = started();
     let main = repo.current_branch();

@@ -58,6 +58,7 @@ fn compute(f: &Catalogue<'_>, period: Period, interval: Option<Interval>) -> Rep
             outcome_days: review.outcome_days,
             recurring: review.recurring_incidents,
         },
+        None,
     )
 }
 
