@@ -153,6 +153,13 @@ impl<'a> Agreements<'a> {
         })
     }
 
+    /// Which measures (response, resolution) SLA `sla` sets a target for at priority `p`;
+    /// `None` for an SLA that does not exist or whose service hours cannot be read.
+    pub(crate) fn targets(&self, sla: &str, p: Priority) -> Option<[bool; 2]> {
+        let a = self.by_id.get(sla)?;
+        Some([Measure::Response, Measure::Resolution].map(|m| target(a.spec, p, m).is_some()))
+    }
+
     /// `i` measured under every SLA in `reached` (what its impact reached: [`reached`]),
     /// in the order of their ids; an SLA that does not exist or whose service hours cannot be
     /// read is left out. Nothing when the incident's times are out of order.

@@ -211,6 +211,8 @@ spec: {appliesTo: [container], maxRisk: low, plan: p}
         // Out of the look-back, or not yet ended: they do not count.
         assert!(codes(&history(3, 3, "2026-05-01T00:00:00Z"), now, &review).is_empty());
         assert!(codes(&history(3, 3, "2026-12-02T00:00:00Z"), now, &review).is_empty());
+        // A window ending at `now` exactly has not ended before it.
+        assert!(codes(&history(3, 3, now), now, &review).is_empty());
     }
 
     #[test]

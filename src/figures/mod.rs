@@ -24,14 +24,14 @@ use time::Spans;
 pub(crate) use time::Summary;
 
 use crate::diag::Code;
-use crate::graph::DependencyGraph;
+use crate::graph::{DependencyGraph, Node};
 use crate::impact::propagate;
 use crate::lead_time::Milestones;
 use crate::model::{
     ChangeType, Impact, IncidentSpec, IncidentStatus, Kind, Priority, ProblemStatus, RecordRef,
     RecordSet, Spec,
 };
-use crate::sla_measure::{Agreements, Measure};
+use crate::sla_measure::{Agreements, Measure, times_in_order};
 use jiff::Timestamp;
 use outcome::Verdict;
 use rayon::prelude::*;
@@ -359,6 +359,8 @@ struct Facts {
     incidents: Vec<IncidentFact>,
     /// Per service, the incidents that reached it (index, impact).
     hits: Vec<Vec<(usize, Impact)>>,
+    /// Per service, the SLA breaches of the incidents that reached it (index, code).
+    breaches_of: Vec<Vec<(usize, Code)>>,
     /// Whether the changes carry their milestones from the git history.
     history: bool,
 }
@@ -563,29 +565,52 @@ impl Facts {
             request.by,
             Some(GroupBy::Service | GroupBy::Team | GroupBy::Tier)
         );
-        let mut distinct: BTreeSet<&Vec<RecordRef>> =
-            incidents.iter().map(|i| &i.affects).collect();
-        if by_reach {
-            distinct.extend(changes.iter().map(|c| &c.affects));
-        }
-        let reached: HashMap<Vec<RecordRef>, Arc<Reach>> = distinct
-            .into_par_iter()
-            .map(|affects| {
-                (
-                    affects.clone(),
-                    Arc::new(reach(graph, &by_service, affects)),
-                )
+        // Each item's seeds as graph nodes, and each distinct set of seeds once.
+        let service_of: Vec<Option<usize>> = (0..graph.len() as Node)
+            .map(|n| {
+                let r = graph.reference(n);
+                (r.kind == Kind::Service)
+                    .then(|| by_service.get(&r.id).copied())
+                    .flatten()
             })
             .collect();
-        let change_reach = changes
+        let mut distinct: HashMap<Vec<Node>, usize> = HashMap::new();
+        let mut seeds_of = |affects: &[RecordRef]| -> usize {
+            let mut seeds: Vec<Node> = affects.iter().filter_map(|r| graph.node(r)).collect();
+            seeds.sort_unstable();
+            seeds.dedup();
+            let next = distinct.len();
+            *distinct.entry(seeds).or_insert(next)
+        };
+        let incident_seeds: Vec<usize> = incidents.iter().map(|i| seeds_of(&i.affects)).collect();
+        let change_seeds: Vec<Option<usize>> = changes
             .iter()
-            .map(|c| reached.get(&c.affects).cloned().unwrap_or_default())
+            .map(|c| by_reach.then(|| seeds_of(&c.affects)))
+            .collect();
+        let mut sets: Vec<(&Vec<Node>, usize)> = distinct.iter().map(|(k, &v)| (k, v)).collect();
+        sets.sort_unstable_by_key(|(_, v)| *v);
+        let reached: Vec<Arc<Reach>> = sets
+            .into_par_iter()
+            .map(|(seeds, _)| Arc::new(reach(graph, &service_of, seeds)))
+            .collect();
+        let change_reach = change_seeds
+            .iter()
+            .map(|s| s.and_then(|s| reached.get(s).cloned()).unwrap_or_default())
             .collect();
         let mut hits: Vec<Vec<(usize, Impact)>> = vec![Vec::new(); services.len()];
         let agreements = Agreements::new(set);
+        let mut breaches_of: Vec<Vec<(usize, Code)>> = vec![Vec::new(); services.len()];
         for (n, (i, spec)) in incidents.iter_mut().zip(&specs).enumerate() {
-            i.reach = reached.get(&i.affects).cloned().unwrap_or_default();
+            i.reach = incident_seeds
+                .get(n)
+                .and_then(|&s| reached.get(s).cloned())
+                .unwrap_or_default();
             measure(i, spec, &services, &agreements, request.now);
+            for &(s, code) in &i.breaches {
+                if let Some(b) = breaches_of.get_mut(s) {
+                    b.push((n, code));
+                }
+            }
             for &(s, impact) in i.reach.iter() {
                 if let Some(h) = hits.get_mut(s) {
                     h.push((n, impact));
@@ -599,6 +624,7 @@ impl Facts {
             change_reach,
             incidents,
             hits,
+            breaches_of,
             history: false,
         }
     }
@@ -757,21 +783,11 @@ impl Facts {
                 let fact = self.services.get(s)?;
                 // The spans of every incident that reached it, cut to the period.
                 let (mut down, mut degraded, mut count) = (Vec::new(), Vec::new(), 0);
-                let mut breaches = Vec::new();
                 for &(i, impact) in self.hits.get(s).into_iter().flatten() {
                     let Some(i) = self.incidents.get(i) else {
                         continue;
                     };
-                    let detected_in = period.contains(i.detected);
-                    count += usize::from(detected_in);
-                    if detected_in {
-                        breaches.extend(i.breaches.iter().filter(|(b, _)| *b == s).map(
-                            |&(_, code)| Breach {
-                                incident: i.id.clone(),
-                                code,
-                            },
-                        ));
-                    }
+                    count += usize::from(period.contains(i.detected));
                     if let Some(span) = period.clip(i.detected, i.resolved.unwrap_or(now)) {
                         match impact {
                             Impact::Full => down.push(span),
@@ -799,7 +815,19 @@ impl Facts {
                     down_seconds,
                     degraded_seconds,
                     incidents: count,
-                    breaches,
+                    breaches: self
+                        .breaches_of
+                        .get(s)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|&(n, code)| {
+                            let i = self.incidents.get(n)?;
+                            period.contains(i.detected).then(|| Breach {
+                                incident: i.id.clone(),
+                                code,
+                            })
+                        })
+                        .collect(),
                 })
             })
             .collect()
@@ -914,6 +942,30 @@ fn measure(
     agreements: &Agreements<'_>,
     now: Timestamp,
 ) {
+    if !times_in_order(spec) {
+        return;
+    }
+    if !agreements.may_breach(spec, now) {
+        // Nothing can be breached (the tightest target of its priority is longer than the
+        // incident on the wall, and service time never is): every target is met, and no
+        // clock need run.
+        let slas: BTreeSet<&String> = i
+            .reach
+            .iter()
+            .filter_map(|&(s, _)| services.get(s)?.sla.as_ref())
+            .collect();
+        for sla in slas {
+            if let Some([response, resolution]) = agreements.targets(sla, spec.priority) {
+                let count = |(measured, met): &mut (usize, usize), has: bool| {
+                    *measured += usize::from(has);
+                    *met += usize::from(has);
+                };
+                count(&mut i.sla.response, response);
+                count(&mut i.sla.resolution, resolution);
+            }
+        }
+        return;
+    }
     let mut by_sla: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     for &(s, _) in i.reach.iter() {
@@ -952,23 +1004,12 @@ fn measure(
 pub(crate) const NONE: &str = "(none)";
 
 /// The services `affects` reached, down or degraded (the propagation of a change).
-fn reach(
-    graph: &DependencyGraph,
-    by_service: &HashMap<String, usize>,
-    affects: &[RecordRef],
-) -> Reach {
-    let seeds: Vec<_> = affects.iter().filter_map(|r| graph.node(r)).collect();
-    let p = propagate(graph, &seeds);
+fn reach(graph: &DependencyGraph, service_of: &[Option<usize>], seeds: &[Node]) -> Reach {
+    let p = propagate(graph, seeds);
     let mut out: Reach = p
         .impacted()
         .iter()
-        .filter_map(|&n| {
-            let r = graph.reference(n);
-            if r.kind != Kind::Service {
-                return None;
-            }
-            Some((*by_service.get(&r.id)?, p.impact(n)?))
-        })
+        .filter_map(|&n| Some((service_of.get(n as usize).copied().flatten()?, p.impact(n)?)))
         .collect();
     out.sort_unstable_by_key(|(s, _)| *s);
     out.dedup_by_key(|(s, _)| *s);
