@@ -1206,7 +1206,7 @@ fn contrast(a: [u8; 3], b: [u8; 3]) -> f64 {
 }
 
 /// The rules of a stylesheet as (selector, declarations), `@media` blocks flattened.
-fn css_rules(css: &str) -> Vec<(String, BTreeMap<String, String>)> {
+fn css_rules(css: &str) -> Rules {
     let mut css = css.to_string();
     while let Some(start) = css.find("/*") {
         let end = css[start..].find("*/").map_or(css.len(), |e| start + e + 2);
@@ -1246,32 +1246,31 @@ fn specificity(selector: &str) -> (usize, usize, usize) {
     s
 }
 
-/// `--focus-dark` of the stylesheet.
-fn focus_dark() -> [u8; 3] {
-    let css = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/site/site.css"),
-    )
-    .unwrap();
-    let vars: BTreeMap<String, String> = css_rules(&css)
-        .into_iter()
-        .filter(|(s, _)| s == ":root")
-        .flat_map(|(_, d)| d)
-        .collect();
-    css_colour("var(--focus-dark)", &vars).expect("--focus-dark is a colour")
-}
-
-#[test]
-fn the_focus_ring_keeps_3_to_1_on_every_background_and_wins_on_diagram_boxes() {
+/// The site's stylesheet: its rules, and the custom properties of its `:root`.
+type Rules = Vec<(String, BTreeMap<String, String>)>;
+fn stylesheet() -> (Rules, BTreeMap<String, String>) {
     let css = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/site/site.css"),
     )
     .unwrap();
     let rules = css_rules(&css);
-    let vars: BTreeMap<String, String> = rules
+    let vars = rules
         .iter()
         .filter(|(s, _)| s == ":root")
         .flat_map(|(_, d)| d.clone())
         .collect();
+    (rules, vars)
+}
+
+/// `--focus-dark` of the stylesheet.
+fn focus_dark() -> [u8; 3] {
+    let (_, vars) = stylesheet();
+    css_colour("var(--focus-dark)", &vars).expect("--focus-dark is a colour")
+}
+
+#[test]
+fn the_focus_ring_keeps_3_to_1_on_every_background_and_wins_on_diagram_boxes() {
+    let (rules, vars) = stylesheet();
     let colour = |v: &str| css_colour(v, &vars).unwrap_or_else(|| panic!("not a colour: {v}"));
     let rule = |selector: &str| -> &BTreeMap<String, String> {
         &rules
