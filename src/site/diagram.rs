@@ -48,8 +48,13 @@ const BOX_H: i64 = 46;
 const COL_GAP: i64 = 48;
 const ROW_GAP: i64 = 14;
 const MARGIN: i64 = 12;
-/// Characters of a name that fit in a box at the font size of the stylesheet.
-const NAME_CHARS: usize = 24;
+/// Font size of a box's name in the stylesheet (`svg.diagram .name`), in pixels.
+const NAME_PX: u32 = 13;
+/// Space between a box's edge and its text, on each side.
+const PAD: i64 = 10;
+/// How much a name wider than its box may be squeezed (`lengthAdjust`), in thousandths: a
+/// name wider than this is cut first.
+const MAX_SQUEEZE: u32 = 1200;
 
 #[derive(Clone, Debug, PartialEq)]
 enum Slot {
@@ -293,14 +298,14 @@ fn draw<'a>(
                     };
                     let _ = write!(
                         svg,
-                        r#"<title>{} ({}:{})</title><rect x="{x}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="6"/><text x="{}" y="{}" class="name">{}</text><text x="{}" y="{}" class="detail">"#,
+                        r#"<title>{} ({}:{})</title><rect x="{x}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="6"/><text x="{}" y="{}" class="name"{}</text><text x="{}" y="{}" class="detail">"#,
                         Escaped(l.name),
                         r.kind.ref_prefix(),
                         Escaped(&r.id),
-                        x + 10,
+                        x + PAD,
                         y + 19,
-                        Shortened(l.name, NAME_CHARS),
-                        x + 10,
+                        Fitted(l.name),
+                        x + PAD,
                         y + 36,
                     );
                     let _ = match (l.kind, l.tier) {
@@ -316,9 +321,9 @@ fn draw<'a>(
                     let _ = write!(
                         svg,
                         r#"<g class="node more"><rect x="{x}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="6"/><text x="{}" y="{}" class="name">+ {count} more</text><text x="{}" y="{}" class="detail">listed below</text></g>"#,
-                        x + 10,
+                        x + PAD,
                         y + 19,
-                        x + 10,
+                        x + PAD,
                         y + 36
                     );
                 }
@@ -355,23 +360,81 @@ impl std::fmt::Display for Escaped<'_> {
     }
 }
 
-/// At most `max` characters, escaped, with an ellipsis when cut.
-struct Shortened<'a>(&'a str, usize);
+/// The width of one character of a box's name, in thousandths of the font size: an upper
+/// bound over the sans-serif faces a reader's `system-ui` may be (bold DejaVu Sans, the
+/// widest common one, Arial, Helvetica, Segoe UI, Roboto), by class of glyph. A character
+/// outside Latin letters and digits counts as a full em (CJK ideographs are one em wide).
+fn glyph_width(c: char) -> u32 {
+    match c {
+        'i' | 'j' | 'l' | 'I' | 'J' | ' ' | '.' | ',' | ':' | ';' | '\'' | '|' | '!' => 350,
+        'f' | 'r' | 't' | '(' | ')' | '[' | ']' | '-' | '/' => 500,
+        'm' | 'w' | 'M' | 'W' => 1060,
+        'A'..='Z' => 860,
+        'a'..='z' | '0'..='9' | '_' => 720,
+        _ => 1000,
+    }
+}
 
-impl std::fmt::Display for Shortened<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let Shortened(text, max) = *self;
-        match text.char_indices().nth(max) {
-            None => Escaped(text).fmt(f),
-            Some(_) => {
-                let cut = text
-                    .char_indices()
-                    .nth(max - 1)
-                    .map_or(text.len(), |(i, _)| i);
-                Escaped(&text[..cut]).fmt(f)?;
-                f.write_str("…")
-            }
+/// The estimated width of `text` in a box's name, in thousandths of a pixel.
+fn name_width(text: &str) -> u32 {
+    text.chars()
+        .map(|c| glyph_width(c).saturating_mul(NAME_PX))
+        .fold(0, u32::saturating_add)
+}
+
+/// The widest a name may be drawn: the box less its padding, in thousandths of a pixel.
+const NAME_ROOM: u32 = ((BOX_W - 2 * PAD) as u32) * 1000;
+
+/// A box's name, escaped, closing the `<text>` start tag: as it is when its estimated width
+/// fits the box; else squeezed into the box with `textLength` (at most `MAX_SQUEEZE`), and
+/// cut with an ellipsis where even that is not enough. The full name is in the box's
+/// `<title>`.
+struct Fitted<'a>(&'a str);
+
+impl<'a> Fitted<'a> {
+    /// The name as drawn (a prefix of it, and whether an ellipsis follows) and whether it
+    /// must be squeezed into the box.
+    fn layout(&self) -> (&'a str, bool, bool) {
+        let text = self.0;
+        let width = name_width(text);
+        if width <= NAME_ROOM {
+            return (text, false, false);
         }
+        let most = NAME_ROOM / 1000 * MAX_SQUEEZE;
+        if width <= most {
+            return (text, false, true);
+        }
+        let budget = most.saturating_sub(name_width("…"));
+        let mut used = 0u32;
+        let mut cut = 0;
+        for (i, c) in text.char_indices() {
+            used = used.saturating_add(glyph_width(c).saturating_mul(NAME_PX));
+            if used > budget {
+                break;
+            }
+            cut = i + c.len_utf8();
+        }
+        // No name ends in a space before its ellipsis.
+        (text[..cut].trim_end(), true, true)
+    }
+}
+
+impl std::fmt::Display for Fitted<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (shown, cut, squeezed) = self.layout();
+        if squeezed {
+            write!(
+                f,
+                r#" textLength="{}" lengthAdjust="spacingAndGlyphs""#,
+                NAME_ROOM / 1000
+            )?;
+        }
+        f.write_str(">")?;
+        Escaped(shown).fmt(f)?;
+        if cut {
+            f.write_str("…")?;
+        }
+        Ok(())
     }
 }
 
@@ -448,8 +511,90 @@ mod tests {
             "&lt;b&gt;&quot;x&quot;&amp;&#39;é "
         );
         assert_eq!(Escaped("plain").to_string(), "plain");
-        assert_eq!(Shortened("abcdef", 4).to_string(), "abc…");
-        assert_eq!(Shortened("abcd", 4).to_string(), "abcd");
-        assert_eq!(Shortened("é<éé", 3).to_string(), "é&lt;…");
+        assert_eq!(Fitted("a <b> & c").to_string(), ">a &lt;b&gt; &amp; c");
+    }
+
+    #[test]
+    fn a_short_name_is_drawn_as_it_is() {
+        assert_eq!(Fitted("Payments API").to_string(), ">Payments API");
+        assert_eq!(Fitted("").to_string(), ">");
+    }
+
+    /// The width `Fitted` draws, in thousandths of a pixel: its `textLength` if it squeezes.
+    fn drawn_width(name: &str) -> u32 {
+        let (shown, cut, squeezed) = Fitted(name).layout();
+        if squeezed {
+            NAME_ROOM
+        } else {
+            name_width(shown) + if cut { name_width("…") } else { 0 }
+        }
+    }
+
+    #[test]
+    fn a_long_or_wide_name_never_runs_past_its_box() {
+        let names = [
+            "Main PostgreSQL cluster",
+            "WWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWW",
+            "MMMM mmmm WWWW wwww MMMM mmmm WWWW wwww",
+            "Customer notification and preference service (EU)",
+            "支付网关服务的主要数据库集群和它的只读副本",
+            "iiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiii",
+            &"x".repeat(10_000),
+        ];
+        for name in names {
+            let (shown, cut, squeezed) = Fitted(name).layout();
+            assert!(drawn_width(name) <= NAME_ROOM, "{name} runs past its box");
+            // A squeezed name is squeezed at most MAX_SQUEEZE: its estimated natural width
+            // is at most that much more than the box.
+            let natural = name_width(shown) + if cut { name_width("…") } else { 0 };
+            assert!(
+                u64::from(natural) * 1000 <= u64::from(NAME_ROOM) * u64::from(MAX_SQUEEZE),
+                "{name} is squeezed too hard"
+            );
+            assert_eq!(squeezed, natural > NAME_ROOM, "{name}");
+            assert!(name.starts_with(shown));
+            assert_eq!(cut, shown.len() < name.len(), "{name}");
+        }
+        // Wide letters count more: forty Ws are cut far shorter than forty is.
+        let (ws, _, _) = Fitted(names[1]).layout();
+        let (is, _, _) = Fitted(names[5]).layout();
+        assert!(ws.len() * 2 < is.len(), "{ws} / {is}");
+        // Squeezed or cut, the name keeps to the box through textLength.
+        let svg_text = Fitted(names[0]).to_string();
+        assert_eq!(
+            svg_text,
+            format!(
+                r#" textLength="{}" lengthAdjust="spacingAndGlyphs">Main PostgreSQL cluster"#,
+                BOX_W - 2 * PAD
+            )
+        );
+        assert!(Fitted(names[1]).to_string().ends_with("W…"));
+        // No ellipsis after a space, and a cut never splits a character.
+        assert!(
+            !Fitted("Payments ledger reconciliation and payout batch jobs")
+                .to_string()
+                .contains(" …")
+        );
+        assert!(Fitted(names[4]).to_string().ends_with('…'));
+    }
+
+    #[test]
+    fn the_full_name_stays_in_the_box_title() {
+        let long = "Customer notification and preference service (EU)";
+        let (_, g) = graph("s-api: db\ndb");
+        let f = g.node(&RecordRef::new(Kind::Service, "s-api")).unwrap();
+        let svg = render(&g, f, Limits::default(), &|n| Label {
+            name: long,
+            kind: g.reference(n).kind,
+            tier: None,
+            href: "x.html".into(),
+            mark: None,
+        })
+        .unwrap();
+        assert!(
+            svg.contains(&format!("<title>{long} (ci:db)</title>")),
+            "{svg}"
+        );
+        assert!(svg.contains("lengthAdjust") && svg.contains('…'), "{svg}");
     }
 }

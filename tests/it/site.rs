@@ -1167,3 +1167,346 @@ fn the_health_page_charts_the_report_s_figures_with_their_tables() {
     assert!(text(&files, "index.html").contains("href=\"health.html\""));
     assert!(text(&files, "search.json").contains("health.html"));
 }
+
+/// A `#rrggbb` (or `#rgb`) colour, or `var(--name)` of one from `:root`, as sRGB bytes.
+fn css_colour(value: &str, vars: &BTreeMap<String, String>) -> Option<[u8; 3]> {
+    let value = value.trim();
+    if let Some(name) = value.strip_prefix("var(").and_then(|v| v.strip_suffix(')')) {
+        return css_colour(vars.get(name.trim())?, vars);
+    }
+    let hex = value.strip_prefix('#')?;
+    let digits: Vec<u8> = hex
+        .chars()
+        .map(|c| c.to_digit(16).map(|d| d as u8))
+        .collect::<Option<_>>()?;
+    match digits[..] {
+        [r, g, b] => Some([r * 17, g * 17, b * 17]),
+        [r1, r2, g1, g2, b1, b2] => Some([r1 * 16 + r2, g1 * 16 + g2, b1 * 16 + b2]),
+        _ => None,
+    }
+}
+
+/// WCAG 2.1 relative luminance.
+fn luminance([r, g, b]: [u8; 3]) -> f64 {
+    let linear = |c: u8| {
+        let c = f64::from(c) / 255.0;
+        if c <= 0.04045 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
+}
+
+/// WCAG 2.1 contrast ratio, from 1 to 21.
+fn contrast(a: [u8; 3], b: [u8; 3]) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+/// The rules of a stylesheet as (selector, declarations), `@media` blocks flattened.
+fn css_rules(css: &str) -> Rules {
+    let mut css = css.to_string();
+    while let Some(start) = css.find("/*") {
+        let end = css[start..].find("*/").map_or(css.len(), |e| start + e + 2);
+        css.replace_range(start..end, "");
+    }
+    css.split('}')
+        .filter_map(|block| {
+            let (head, body) = block.rsplit_once('{')?;
+            let selector = head.rsplit('{').next().unwrap_or(head).trim().to_string();
+            let declarations = body
+                .split(';')
+                .filter_map(|d| d.split_once(':'))
+                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+                .collect();
+            Some((selector, declarations))
+        })
+        .collect()
+}
+
+/// Specificity (ids, classes and pseudo-classes, elements) of a simple selector such as
+/// `svg.diagram a.node:focus-visible rect`.
+fn specificity(selector: &str) -> (usize, usize, usize) {
+    let mut s = (0, 0, 0);
+    for compound in selector.split_whitespace() {
+        let mut chars = compound.chars().peekable();
+        if chars.peek().is_some_and(|c| c.is_ascii_alphabetic()) {
+            s.2 += 1;
+        }
+        for c in chars {
+            match c {
+                '#' => s.0 += 1,
+                '.' | ':' | '[' => s.1 += 1,
+                _ => {}
+            }
+        }
+    }
+    s
+}
+
+/// The site's stylesheet: its rules, and the custom properties of its `:root`.
+type Rules = Vec<(String, BTreeMap<String, String>)>;
+fn stylesheet() -> (Rules, BTreeMap<String, String>) {
+    let css = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/site/site.css"),
+    )
+    .unwrap();
+    let rules = css_rules(&css);
+    let vars = rules
+        .iter()
+        .filter(|(s, _)| s == ":root")
+        .flat_map(|(_, d)| d.clone())
+        .collect();
+    (rules, vars)
+}
+
+/// `--focus-dark` of the stylesheet.
+fn focus_dark() -> [u8; 3] {
+    let (_, vars) = stylesheet();
+    css_colour("var(--focus-dark)", &vars).expect("--focus-dark is a colour")
+}
+
+#[test]
+fn the_focus_ring_keeps_3_to_1_on_every_background_and_wins_on_diagram_boxes() {
+    let (rules, vars) = stylesheet();
+    let colour = |v: &str| css_colour(v, &vars).unwrap_or_else(|| panic!("not a colour: {v}"));
+    let rule = |selector: &str| -> &BTreeMap<String, String> {
+        &rules
+            .iter()
+            .find(|(s, _)| s.split(',').any(|one| one.trim() == selector))
+            .unwrap_or_else(|| panic!("no rule for {selector}"))
+            .1
+    };
+
+    // Every background of the page: each `background`, and each fill of a diagram box.
+    let mut backgrounds: BTreeMap<String, [u8; 3]> = BTreeMap::new();
+    for (selector, declarations) in &rules {
+        for (property, value) in declarations {
+            let is_background = matches!(property.as_str(), "background" | "background-color")
+                || (property == "fill"
+                    && selector.starts_with("svg.diagram .node")
+                    && selector.ends_with("rect"));
+            if is_background && value != "transparent" {
+                backgrounds.insert(
+                    format!("{selector} {{ {property}: {value} }}"),
+                    colour(value),
+                );
+            }
+        }
+    }
+    for must in ["#102a43", "#fbfcfd", "var(--accent-bg)", "var(--bg)"] {
+        assert!(
+            backgrounds.keys().any(|k| k.contains(must)),
+            "{must} is not among the backgrounds: {backgrounds:?}"
+        );
+    }
+
+    // Every focusable element: a dark outline around a light ring.
+    for element in [
+        "a:focus-visible",
+        "button:focus-visible",
+        "input:focus-visible",
+        "summary:focus-visible",
+        ".diagram-wrap:focus-visible",
+        "main:focus-visible",
+    ] {
+        let ring = rule(element);
+        let outline = ring.get("outline").expect("an outline");
+        let dark = colour(outline.split_whitespace().last().unwrap());
+        assert!(outline.starts_with("3px solid"), "{outline}");
+        let shadow = ring.get("box-shadow").expect("a light inner ring");
+        let light = colour(shadow.split_whitespace().last().unwrap());
+        assert!(contrast(dark, light) >= 3.0, "the two rings blend together");
+        for (background, bg) in &backgrounds {
+            let best = contrast(dark, *bg).max(contrast(light, *bg));
+            assert!(
+                best >= 3.0,
+                "the focus ring of {element} measures {best:.2}:1 on {background}"
+            );
+        }
+    }
+
+    // A focused diagram box: its stroke contrasts with the diagram's background and with
+    // every box's fill, and no stroke rule of a box is more specific.
+    let focused = "svg.diagram a.node:focus-visible rect";
+    let stroke = colour(rule(focused).get("stroke").expect("a stroke"));
+    let width: f64 = rule(focused)["stroke-width"].parse().unwrap();
+    assert!(width >= 3.0, "a focused box's stroke is {width}px");
+    let diagram = colour(&rule(".diagram-wrap")["background"]);
+    let fills: Vec<_> = backgrounds
+        .iter()
+        .filter(|(k, _)| k.starts_with("svg.diagram"))
+        .collect();
+    assert!(fills.len() >= 5, "{fills:?}");
+    for (background, bg) in fills
+        .into_iter()
+        .chain([(&"the diagram".to_string(), &diagram)])
+    {
+        let ratio = contrast(stroke, *bg);
+        assert!(
+            ratio >= 3.0,
+            "a focused box's stroke measures {ratio:.2}:1 on {background}"
+        );
+    }
+    for (selector, declarations) in &rules {
+        for one in selector.split(',').map(str::trim) {
+            if one != focused
+                && one.starts_with("svg.diagram")
+                && one.ends_with("rect")
+                && declarations.keys().any(|p| p.starts_with("stroke"))
+            {
+                assert!(
+                    specificity(one) < specificity(focused),
+                    "{one} wins over the focus stroke"
+                );
+            }
+        }
+    }
+    // The ratios as WCAG computes them: black on white is 21:1, the old orange ring 2:1.
+    assert!((contrast([0, 0, 0], [255, 255, 255]) - 21.0).abs() < 1e-9);
+    assert!(contrast([0xf0, 0xa0, 0x00], [255, 255, 255]) < 3.0);
+    assert_eq!(specificity("svg.diagram .node.service rect"), (0, 3, 2));
+}
+
+/// Where `.ci/run` installs axe-core (`npm install --prefix target/axe axe-core@4`).
+fn axe_script() -> Option<PathBuf> {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("target/axe/node_modules/axe-core/axe.min.js");
+    let found = path.is_file();
+    let install = "`npm install --prefix target/axe axe-core@4` (.ci/run does)";
+    assert!(
+        found || std::env::var_os("CI").is_none(),
+        "axe-core is missing; {install}"
+    );
+    if !found {
+        note_skip(&format!("axe-core is not installed ({install})"));
+    }
+    found.then_some(path)
+}
+
+/// Run after a page loaded: axe-core with the WCAG 2.1 A and AA rules and best practice, then
+/// where each box's name ends against its box's right edge less the padding, and the stroke
+/// of the first diagram box when focused. The result goes into the page as JSON.
+const AXE_RUN: &str = r#"
+axe.run(document, {
+  runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']},
+  resultTypes: ['violations']
+}).then(function (result) {
+  var out = {
+    violations: result.violations.map(function (v) {
+      return v.id + ' (' + v.help + '): ' + v.nodes.map(function (n) { return n.target.join(' '); }).join(', ');
+    }),
+    overflow: [],
+    focused: null
+  };
+  document.querySelectorAll('svg.diagram text.name').forEach(function (t) {
+    var text = t.getBBox(), box = t.parentNode.querySelector('rect').getBBox();
+    // Within a pixel: the box of the last glyph may overhang its advance a little.
+    if (text.x + text.width > box.x + box.width - 10 + 1) out.overflow.push(t.textContent);
+  });
+  var link = document.querySelector('svg.diagram a');
+  if (link) {
+    link.focus();
+    var rect = getComputedStyle(link.querySelector('rect'));
+    out.focused = {visible: link.matches(':focus-visible'), stroke: rect.stroke, width: rect.strokeWidth};
+  }
+  var pre = document.createElement('pre');
+  pre.id = 'axe-result';
+  pre.textContent = JSON.stringify(out);
+  document.body.appendChild(pre);
+}, function (e) {
+  var pre = document.createElement('pre');
+  pre.id = 'axe-result';
+  pre.textContent = JSON.stringify({error: String(e)});
+  document.body.appendChild(pre);
+});
+"#;
+
+#[test]
+fn every_page_passes_axe_core_with_labels_in_their_boxes_and_a_visible_focus() {
+    if !tool(
+        "chromium",
+        &["--version"],
+        ".ci/run installs it (`apt-get install chromium`)",
+    ) {
+        return;
+    }
+    let Some(axe) = axe_script() else { return };
+    let (_tmp, site) = build_acme();
+    // Every page loads axe-core and the run from the site's root, as its last scripts.
+    std::fs::copy(&axe, site.join("axe.min.js")).unwrap();
+    std::fs::write(site.join("axe-run.js"), AXE_RUN).unwrap();
+    let pages: Vec<String> = files(&site)
+        .into_keys()
+        .filter(|p| p.ends_with(".html"))
+        .collect();
+    assert!(pages.len() > 80, "{pages:?}");
+    for page in &pages {
+        let path = site.join(page);
+        let html = std::fs::read_to_string(&path).unwrap();
+        let root = "../".repeat(page.matches('/').count());
+        let scripts = format!(
+            "<script src=\"{root}axe.min.js\"></script><script src=\"{root}axe-run.js\"></script></body>"
+        );
+        assert_eq!(html.matches("</body>").count(), 1, "{page}");
+        std::fs::write(&path, html.replace("</body>", &scripts)).unwrap();
+    }
+    // The focused box's stroke, as the browser reports it.
+    let [r, g, b] = focus_dark();
+    let dark = format!("rgb({r}, {g}, {b})");
+    let server = Server::start(&site);
+    // Two browsers at a time, each with its own profile: CI has two cores.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<(String, serde_json::Value)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..2)
+            .map(|_| {
+                scope.spawn(|| {
+                    let browser = Browser {
+                        profile: tempfile::tempdir().unwrap(),
+                    };
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        let Some(page) = pages.get(i) else { break };
+                        let dom = browser.dom(&server.url(page));
+                        let json = section(&dom, "<pre id=\"axe-result\">", "</pre>")
+                            .trim_start_matches("<pre id=\"axe-result\">");
+                        let value: serde_json::Value = serde_json::from_str(&unescape(json))
+                            .unwrap_or_else(|e| panic!("{page}: no axe result ({e}): {dom}"));
+                        out.push((page.clone(), value));
+                    }
+                    out
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap())
+            .collect()
+    });
+    assert_eq!(results.len(), pages.len());
+    let mut problems = Vec::new();
+    let mut diagrams = 0;
+    for (page, result) in &results {
+        assert!(result.get("error").is_none(), "{page}: {result}");
+        for v in result["violations"].as_array().unwrap() {
+            problems.push(format!("{page}: {}", v.as_str().unwrap()));
+        }
+        for label in result["overflow"].as_array().unwrap() {
+            problems.push(format!("{page}: the label {label} runs past its box"));
+        }
+        if let Some(focused) = result["focused"].as_object() {
+            diagrams += 1;
+            let shown = focused["visible"] == true
+                && focused["stroke"] == dark.as_str()
+                && focused["width"] == "4px";
+            if !shown {
+                problems.push(format!("{page}: a focused box shows {focused:?}"));
+            }
+        }
+    }
+    assert!(diagrams > 20, "only {diagrams} pages have a diagram");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
