@@ -334,6 +334,16 @@ struct IncidentFact {
     breaches: Vec<(usize, Code)>,
 }
 
+impl IncidentFact {
+    /// Detected in `period`, or open during it: only then can it count.
+    fn in_play(&self, period: Period, now: Timestamp) -> bool {
+        period.contains(self.detected)
+            || period
+                .clip(self.detected, self.resolved.unwrap_or(now))
+                .is_some()
+    }
+}
+
 #[derive(Clone, Copy, Debug, Default)]
 struct SlaTally {
     response: (usize, usize),
@@ -363,6 +373,9 @@ struct Facts {
     breaches_of: Vec<Vec<(usize, Code)>>,
     /// Whether the changes carry their milestones from the git history.
     history: bool,
+    /// The report's period and time: what is outside them is in no group.
+    period: Period,
+    now: Timestamp,
 }
 
 /// When each change record was proposed, approved and completed, by id (from the git
@@ -582,10 +595,17 @@ impl Facts {
             let next = distinct.len();
             *distinct.entry(seeds).or_insert(next)
         };
-        let incident_seeds: Vec<usize> = incidents.iter().map(|i| seeds_of(&i.affects)).collect();
+        // Only what can count is propagated: incidents detected in the period or open during
+        // it, changes whose window ended in it (a report of last week over years of history
+        // costs last week).
+        let period = request.period;
+        let incident_seeds: Vec<Option<usize>> = incidents
+            .iter()
+            .map(|i| i.in_play(period, request.now).then(|| seeds_of(&i.affects)))
+            .collect();
         let change_seeds: Vec<Option<usize>> = changes
             .iter()
-            .map(|c| by_reach.then(|| seeds_of(&c.affects)))
+            .map(|c| (by_reach && period.contains(c.ended)).then(|| seeds_of(&c.affects)))
             .collect();
         let mut sets: Vec<(&Vec<Node>, usize)> = distinct.iter().map(|(k, &v)| (k, v)).collect();
         sets.sort_unstable_by_key(|(_, v)| *v);
@@ -603,7 +623,9 @@ impl Facts {
         for (n, (i, spec)) in incidents.iter_mut().zip(&specs).enumerate() {
             i.reach = incident_seeds
                 .get(n)
-                .and_then(|&s| reached.get(s).cloned())
+                .copied()
+                .flatten()
+                .and_then(|s| reached.get(s).cloned())
                 .unwrap_or_default();
             measure(i, spec, &services, &agreements, request.now);
             for &(s, code) in &i.breaches {
@@ -626,6 +648,8 @@ impl Facts {
             hits,
             breaches_of,
             history: false,
+            period: request.period,
+            now: request.now,
         }
     }
 
@@ -878,6 +902,9 @@ impl Facts {
             &mut members[k]
         }
         for (n, c) in self.changes.iter().enumerate() {
+            if !self.period.contains(c.ended) {
+                continue;
+            }
             let keys = match by {
                 GroupBy::Type => vec![intern(c.change_type.as_str().to_string())],
                 GroupBy::Model => vec![c.model.clone().map_or(none, &mut intern)],
@@ -897,6 +924,9 @@ impl Facts {
         }
         if by_reach {
             for (n, i) in self.incidents.iter().enumerate() {
+                if !i.in_play(self.period, self.now) {
+                    continue;
+                }
                 for k in keys_of(&mut i.reach.iter().map(|(s, _)| *s)) {
                     slot(&mut members, k)
                         .incidents
@@ -1312,6 +1342,31 @@ spec: {owner: storefront, tier: 2, lifecycle: live, dependsOn: [{ref: ci:db, imp
         );
         assert_eq!(by_type.groups[0].key, NONE);
         assert!(by_type.groups[0].incidents.is_none());
+    }
+
+    #[test]
+    fn what_falls_outside_the_period_is_in_no_group() {
+        // A change that ended, and an incident resolved, the day before: nothing of theirs
+        // counts, and no group is made for them (a CI nothing depends on reaches no service).
+        let lone_ci = "---\napiVersion: cabinet/v1\nkind: ConfigurationItem\nmetadata: {id: lone}\nspec: {type: server, owner: platform, environment: production, lifecycle: live}\n";
+        let r = report(
+            &(lone_ci.to_string()
+                + &change("CHG-1", "normal", "2026-10-31T01:00:00Z", Some("failed"))
+                    .replace("affects: [ci:db]", "affects: [ci:lone]")
+                + &incident(
+                    "INC-1",
+                    "ci:lone",
+                    "2026-10-31T01:00:00Z",
+                    Some("2026-10-31T02:00:00Z"),
+                )),
+            DAY.0,
+            DAY.1,
+            DAY.1,
+            Some(GroupBy::Tier),
+        );
+        let keys: Vec<&str> = r.groups.iter().map(|g| g.key.as_str()).collect();
+        assert_eq!(keys, ["tier 1", "tier 2"]);
+        assert_eq!((r.changes.total, r.incidents.total), (0, 0));
     }
 
     proptest! {
