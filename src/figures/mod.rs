@@ -914,7 +914,11 @@ impl Facts {
                         .iter()
                         .filter(|r| r.kind == Kind::Service)
                         .filter_map(|r| self.by_service.get(&r.id).copied());
-                    let reached = self.change_reach[n].iter().map(|(s, _)| *s);
+                    let reached = self
+                        .change_reach
+                        .get(n)
+                        .into_iter()
+                        .flat_map(|r| r.iter().map(|(s, _)| *s));
                     keys_of(&mut named.chain(reached))
                 }
             };
@@ -958,7 +962,7 @@ impl Facts {
                     m.incidents.get_or_insert_with(Vec::new);
                     m.services.get_or_insert_with(Vec::new);
                 }
-                (names[k].clone(), m)
+                (names.get(k).cloned().unwrap_or_default(), m)
             })
             .collect()
     }
