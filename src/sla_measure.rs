@@ -169,30 +169,46 @@ impl<'a> Agreements<'a> {
         reached: &'s Reached,
         now: Timestamp,
     ) -> Vec<Measurement<'s>> {
-        if !times_in_order(i) {
-            return Vec::new();
-        }
-        let (response_end, resolution_end) = ends(i, now);
         reached
             .iter()
             .filter_map(|(sla, services)| {
-                let a = self.by_id.get(sla.as_str())?;
-                let verdict = |measure: Measure, end: Timestamp| Verdict {
-                    measure,
-                    end,
-                    took: a.clock.seconds_between(i.detected, end),
-                    target: target(a.spec, i.priority, measure),
-                };
+                let (agreement, verdicts) = self.judge(i, sla, now)?;
                 Some(Measurement {
-                    agreement: a,
+                    agreement,
                     services,
-                    verdicts: [
-                        verdict(Measure::Response, response_end),
-                        verdict(Measure::Resolution, resolution_end),
-                    ],
+                    verdicts,
                 })
             })
             .collect()
+    }
+
+    /// `i` measured under SLA `sla` (response first): `None` for an SLA that does not exist
+    /// or whose service hours cannot be read, and for an incident whose times are out of
+    /// order.
+    pub(crate) fn judge(
+        &self,
+        i: &IncidentSpec,
+        sla: &str,
+        now: Timestamp,
+    ) -> Option<(&Agreement<'a>, [Verdict<'_>; 2])> {
+        if !times_in_order(i) {
+            return None;
+        }
+        let a = self.by_id.get(sla)?;
+        let (response_end, resolution_end) = ends(i, now);
+        let verdict = |measure: Measure, end: Timestamp| Verdict {
+            measure,
+            end,
+            took: a.clock.seconds_between(i.detected, end),
+            target: target(a.spec, i.priority, measure),
+        };
+        Some((
+            a,
+            [
+                verdict(Measure::Response, response_end),
+                verdict(Measure::Resolution, resolution_end),
+            ],
+        ))
     }
 }
 

@@ -271,6 +271,35 @@ pub(crate) struct ServiceFigures {
     pub breaches: Vec<Breach>,
 }
 
+impl ServiceFigures {
+    pub(crate) fn uptime(&self) -> Uptime {
+        Uptime {
+            availability: self.availability,
+            met: self.met,
+            down_seconds: self.down_seconds,
+            degraded_seconds: self.degraded_seconds,
+            incidents: self.incidents,
+        }
+    }
+}
+
+/// A service's time in a period: what of it the service was down and degraded (and not
+/// down), and the availability that leaves, against its SLA's target.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Uptime {
+    pub availability: f64,
+    pub met: Option<bool>,
+    pub down_seconds: i64,
+    pub degraded_seconds: i64,
+    /// Incidents detected in the period whose impact reached it.
+    pub incidents: usize,
+}
+
+/// The uptime of the services `members` (by index).
+fn pick<'u>(uptime: &'u [Uptime], members: &'u [usize]) -> impl Iterator<Item = Uptime> + 'u {
+    members.iter().filter_map(|&s| uptime.get(s).copied())
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub(crate) struct Breach {
     pub incident: String,
@@ -367,8 +396,8 @@ struct Facts {
     changes: Vec<ChangeFact>,
     change_reach: Vec<Arc<Reach>>,
     incidents: Vec<IncidentFact>,
-    /// Per service, the incidents that reached it (index, impact).
-    hits: Vec<Vec<(usize, Impact)>>,
+    /// The incidents in the order they were detected (index).
+    detected: Vec<usize>,
     /// Per service, the SLA breaches of the incidents that reached it (index, code).
     breaches_of: Vec<Vec<(usize, Code)>>,
     /// Whether the changes carry their milestones from the git history.
@@ -401,44 +430,54 @@ pub(crate) fn compute(
     let all_changes: Vec<usize> = (0..facts.changes.len()).collect();
     let all_incidents: Vec<usize> = (0..facts.incidents.len()).collect();
     let all_services: Vec<usize> = (0..facts.services.len()).collect();
-    let services = facts.service_figures(&all_services, period, request.now, settings);
-    let slices = |changes: &[usize], incidents: Option<&[usize]>, svc: Option<&[usize]>| {
-        let Some(interval) = request.interval else {
-            return Vec::new();
-        };
-        period
-            .cut(interval, MAX_INTERVALS)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|p| Slice {
-                period: p,
-                changes: facts.change_figures(changes, p),
-                incidents: incidents.map(|i| facts.incident_figures(i, p, settings)),
-                availability: svc
-                    .map(|s| summary_of(&facts.service_figures(s, p, request.now, settings))),
-            })
-            .collect()
-    };
-    let groups = match request.by {
+    let services = facts.service_figures(period, request.now, settings);
+    let keys: Vec<(String, Members)> = match request.by {
         None => Vec::new(),
-        Some(by) => facts
-            .keys(by)
-            .into_iter()
-            .map(|(key, members)| {
-                let incidents = members.incidents.as_deref();
-                let svc = members.services.as_deref();
-                Group {
-                    changes: facts.change_figures(&members.changes, period),
-                    incidents: incidents.map(|i| facts.incident_figures(i, period, settings)),
-                    availability: svc.map(|s| {
-                        summary_of(&facts.service_figures(s, period, request.now, settings))
-                    }),
-                    intervals: slices(&members.changes, incidents, svc),
-                    key,
-                }
-            })
-            .collect(),
+        Some(by) => facts.keys(by).into_iter().collect(),
     };
+    let slice = |p: Period, members: &Members, uptime: &[Uptime]| Slice {
+        period: p,
+        changes: facts.change_figures(&members.changes, p),
+        incidents: (members.incidents.as_deref()).map(|i| facts.incident_figures(i, p, settings)),
+        availability: (members.services.as_deref()).map(|s| summary_of(pick(uptime, s))),
+    };
+    // Slice by slice (in parallel), each service's uptime figured once for all groups.
+    let everything = Members {
+        changes: all_changes.clone(),
+        incidents: Some(all_incidents.clone()),
+        services: Some(all_services),
+    };
+    let cuts = request
+        .interval
+        .and_then(|i| period.cut(i, MAX_INTERVALS))
+        .unwrap_or_default();
+    let sliced: Vec<(Slice, Vec<Slice>)> = cuts
+        .into_par_iter()
+        .map(|p| {
+            let uptime = facts.uptime(p, request.now, settings);
+            let groups = keys.iter().map(|(_, m)| slice(p, m, &uptime)).collect();
+            (slice(p, &everything, &uptime), groups)
+        })
+        .collect();
+    let whole: Vec<Uptime> = services.iter().map(ServiceFigures::uptime).collect();
+    let mut groups: Vec<Group> = keys
+        .iter()
+        .map(|(key, m)| Group {
+            key: key.clone(),
+            changes: facts.change_figures(&m.changes, period),
+            incidents: (m.incidents.as_deref())
+                .map(|i| facts.incident_figures(i, period, settings)),
+            availability: (m.services.as_deref()).map(|s| summary_of(pick(&whole, s))),
+            intervals: Vec::with_capacity(sliced.len()),
+        })
+        .collect();
+    let mut intervals = Vec::with_capacity(sliced.len());
+    for (whole, per_group) in sliced {
+        intervals.push(whole);
+        for (g, s) in groups.iter_mut().zip(per_group) {
+            g.intervals.push(s);
+        }
+    }
     Report {
         period,
         now: request.now,
@@ -449,7 +488,7 @@ pub(crate) fn compute(
             .into_iter()
             .map(|r| r.id().to_string())
             .collect(),
-        intervals: slices(&all_changes, Some(&all_incidents), Some(&all_services)),
+        intervals,
         services,
         by: request.by,
         groups,
@@ -469,14 +508,25 @@ fn problems(set: &RecordSet) -> ProblemFigures {
 }
 
 /// The availability of a set of services, in one line.
-pub(crate) fn summary_of(services: &[ServiceFigures]) -> AvailabilitySummary {
-    AvailabilitySummary {
-        services: services.len(),
-        with_target: services.iter().filter(|s| s.met.is_some()).count(),
-        met: services.iter().filter(|s| s.met == Some(true)).count(),
-        lowest: services.iter().map(|s| s.availability).reduce(f64::min),
-        down_seconds: services.iter().map(|s| s.down_seconds).sum(),
+pub(crate) fn summary_of(services: impl IntoIterator<Item = Uptime>) -> AvailabilitySummary {
+    let mut sum = AvailabilitySummary {
+        services: 0,
+        with_target: 0,
+        met: 0,
+        lowest: None,
+        down_seconds: 0,
+    };
+    for s in services {
+        sum.services += 1;
+        sum.with_target += usize::from(s.met.is_some());
+        sum.met += usize::from(s.met == Some(true));
+        sum.lowest = Some(
+            sum.lowest
+                .map_or(s.availability, |l: f64| l.min(s.availability)),
+        );
+        sum.down_seconds += s.down_seconds;
     }
+    sum
 }
 
 /// The members of one group, by index into the facts.
@@ -617,35 +667,38 @@ impl Facts {
             .iter()
             .map(|s| s.and_then(|s| reached.get(s).cloned()).unwrap_or_default())
             .collect();
-        let mut hits: Vec<Vec<(usize, Impact)>> = vec![Vec::new(); services.len()];
-        let agreements = Agreements::new(set);
-        let mut breaches_of: Vec<Vec<(usize, Code)>> = vec![Vec::new(); services.len()];
-        for (n, (i, spec)) in incidents.iter_mut().zip(&specs).enumerate() {
-            i.reach = incident_seeds
-                .get(n)
-                .copied()
-                .flatten()
+        for (i, seeds) in incidents.iter_mut().zip(&incident_seeds) {
+            i.reach = seeds
                 .and_then(|s| reached.get(s).cloned())
                 .unwrap_or_default();
-            measure(i, spec, &services, &agreements, request.now);
+        }
+        let agreements = Agreements::new(set);
+        incidents
+            .par_iter_mut()
+            .zip(specs.par_iter())
+            .for_each(|(i, spec)| measure(i, spec, &services, &agreements, request.now));
+        let mut breaches_of: Vec<Vec<(usize, Code)>> = vec![Vec::new(); services.len()];
+        for (n, i) in incidents.iter().enumerate() {
             for &(s, code) in &i.breaches {
                 if let Some(b) = breaches_of.get_mut(s) {
                     b.push((n, code));
                 }
             }
-            for &(s, impact) in i.reach.iter() {
-                if let Some(h) = hits.get_mut(s) {
-                    h.push((n, impact));
-                }
-            }
         }
+        let mut order: Vec<(Timestamp, usize)> = incidents
+            .iter()
+            .enumerate()
+            .map(|(n, i)| (i.detected, n))
+            .collect();
+        order.sort_unstable();
+        let detected = order.into_iter().map(|(_, n)| n).collect();
         Facts {
             services,
             by_service,
             changes,
             change_reach,
             incidents,
-            hits,
+            detected,
             breaches_of,
             history: false,
             period: request.period,
@@ -793,66 +846,84 @@ impl Facts {
         f
     }
 
-    fn service_figures(
-        &self,
-        members: &[usize],
-        period: Period,
-        now: Timestamp,
-        settings: &Settings,
-    ) -> Vec<ServiceFigures> {
-        let length = period.seconds();
-        members
-            .iter()
-            .filter_map(|&s| {
-                let fact = self.services.get(s)?;
-                // The spans of every incident that reached it, cut to the period.
-                let (mut down, mut degraded, mut count) = (Vec::new(), Vec::new(), 0);
-                for &(i, impact) in self.hits.get(s).into_iter().flatten() {
-                    let Some(i) = self.incidents.get(i) else {
-                        continue;
-                    };
-                    count += usize::from(period.contains(i.detected));
-                    if let Some(span) = period.clip(i.detected, i.resolved.unwrap_or(now)) {
-                        match impact {
-                            Impact::Full => down.push(span),
-                            Impact::Partial => degraded.push(span),
-                        }
-                    }
+    /// How long each service was down and degraded over `period`. Each incident in play is
+    /// walked once, in the order they were detected, so that each service's spans come in the
+    /// order they start and merge as they come.
+    fn uptime(&self, period: Period, now: Timestamp, settings: &Settings) -> Vec<Uptime> {
+        let n = self.services.len();
+        let (mut down, mut degraded) = (vec![Spans::default(); n], vec![Spans::default(); n]);
+        let mut count = vec![0usize; n];
+        for i in self.detected.iter().filter_map(|&k| self.incidents.get(k)) {
+            let detected = period.contains(i.detected);
+            let span = period.clip(i.detected, i.resolved.unwrap_or(now));
+            if !detected && span.is_none() {
+                continue;
+            }
+            for &(s, impact) in i.reach.iter() {
+                if let Some(c) = count.get_mut(s) {
+                    *c += usize::from(detected);
                 }
-                let d = Spans::union(down);
-                let g = Spans::union(degraded);
-                let (down_seconds, degraded_seconds) = (d.seconds(), g.seconds_outside(&d));
+                let spans = match impact {
+                    Impact::Full => down.get_mut(s),
+                    Impact::Partial => degraded.get_mut(s),
+                };
+                if let (Some(spans), Some(span)) = (spans, span) {
+                    spans.add(span);
+                }
+            }
+        }
+        let length = period.seconds();
+        self.services
+            .iter()
+            .zip(down.iter().zip(&degraded).zip(count))
+            .map(|(fact, ((d, g), incidents))| {
+                let (down_seconds, degraded_seconds) = (d.seconds(), g.seconds_outside(d));
                 let lost = down_seconds as f64 + settings.degraded_weight * degraded_seconds as f64;
                 let availability = if length > 0 {
                     round((1.0 - lost / length as f64).clamp(0.0, 1.0))
                 } else {
                     1.0
                 };
-                Some(ServiceFigures {
-                    reference: fact.reference.clone(),
-                    name: fact.name.clone(),
-                    tier: fact.tier,
-                    owner: fact.owner.clone(),
+                Uptime {
                     availability,
-                    sla_availability: fact.target.map(round),
                     met: fact.target.map(|t| availability >= round(t)),
                     down_seconds,
                     degraded_seconds,
-                    incidents: count,
-                    breaches: self
-                        .breaches_of
-                        .get(s)
-                        .into_iter()
-                        .flatten()
-                        .filter_map(|&(n, code)| {
-                            let i = self.incidents.get(n)?;
-                            period.contains(i.detected).then(|| Breach {
-                                incident: i.id.clone(),
-                                code,
-                            })
+                    incidents,
+                }
+            })
+            .collect()
+    }
+
+    /// The figures of every service over `period`.
+    fn service_figures(
+        &self,
+        period: Period,
+        now: Timestamp,
+        settings: &Settings,
+    ) -> Vec<ServiceFigures> {
+        let uptime = self.uptime(period, now, settings);
+        (self.services.iter().zip(uptime).enumerate())
+            .map(|(s, (fact, u))| ServiceFigures {
+                reference: fact.reference.clone(),
+                name: fact.name.clone(),
+                tier: fact.tier,
+                owner: fact.owner.clone(),
+                availability: u.availability,
+                sla_availability: fact.target.map(round),
+                met: u.met,
+                down_seconds: u.down_seconds,
+                degraded_seconds: u.degraded_seconds,
+                incidents: u.incidents,
+                breaches: (self.breaches_of.get(s).into_iter().flatten())
+                    .filter_map(|&(n, code)| {
+                        let i = self.incidents.get(n)?;
+                        period.contains(i.detected).then(|| Breach {
+                            incident: i.id.clone(),
+                            code,
                         })
-                        .collect(),
-                })
+                    })
+                    .collect(),
             })
             .collect()
     }
@@ -1000,18 +1071,18 @@ fn measure(
         }
         return;
     }
-    let mut by_sla: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
+    // The services it reached under each SLA, in the order of the SLAs' ids.
+    let mut by_sla: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for &(s, _) in i.reach.iter() {
-        let Some(f) = services.get(s) else { continue };
-        if let Some(sla) = &f.sla {
-            let reference = f.reference.to_string();
-            index.insert(reference.clone(), s);
-            by_sla.entry(sla.clone()).or_default().push(reference);
+        if let Some(sla) = services.get(s).and_then(|f| f.sla.as_deref()) {
+            by_sla.entry(sla).or_default().push(s);
         }
     }
-    for m in agreements.measure(spec, &by_sla, now) {
-        for v in &m.verdicts {
+    for (sla, reached) in by_sla {
+        let Some((_, verdicts)) = agreements.judge(spec, sla, now) else {
+            continue;
+        };
+        for v in &verdicts {
             if v.target.is_none() {
                 continue;
             }
@@ -1021,11 +1092,7 @@ fn measure(
             };
             tally.0 += 1;
             if v.breached() {
-                i.breaches.extend(
-                    m.services
-                        .iter()
-                        .filter_map(|s| index.get(s).map(|&n| (n, code))),
-                );
+                i.breaches.extend(reached.iter().map(|&s| (s, code)));
             } else {
                 tally.1 += 1;
             }

@@ -10,7 +10,9 @@ impl Spans {
     /// The union of `intervals` (empty ones are dropped).
     pub(crate) fn union(mut intervals: Vec<(i64, i64)>) -> Spans {
         intervals.retain(|(a, b)| a < b);
-        intervals.sort_unstable();
+        // By start only: the merge needs no more, and intervals that come sorted by their
+        // start (as incidents in the order they were detected do) are not sorted again.
+        intervals.sort_unstable_by_key(|&(a, _)| a);
         let mut out: Vec<(i64, i64)> = Vec::with_capacity(intervals.len());
         for (a, b) in intervals {
             match out.last_mut() {
@@ -19,6 +21,23 @@ impl Spans {
             }
         }
         Spans(out)
+    }
+
+    /// Add `[a, b)` (nothing if empty). An interval that starts no earlier than the last one
+    /// merges as it comes; one that starts earlier costs a new union.
+    pub(crate) fn add(&mut self, (a, b): (i64, i64)) {
+        if a >= b {
+            return;
+        }
+        match self.0.last_mut() {
+            Some(last) if a < last.0 => {
+                let mut all = std::mem::take(&mut self.0);
+                all.push((a, b));
+                *self = Spans::union(all);
+            }
+            Some(last) if a <= last.1 => last.1 = last.1.max(b),
+            _ => self.0.push((a, b)),
+        }
     }
 
     pub(crate) fn seconds(&self) -> i64 {
@@ -106,6 +125,20 @@ mod tests {
     }
 
     #[test]
+    fn intervals_added_one_by_one_merge_as_a_union_does() {
+        let mut s = Spans::default();
+        for span in [(0, 5), (3, 8), (8, 9), (12, 12), (20, 30)] {
+            s.add(span);
+        }
+        assert_eq!(s, Spans(vec![(0, 9), (20, 30)]));
+        // One that starts before the last: still merged, not appended out of order.
+        s.add((1, 21));
+        assert_eq!(s, Spans(vec![(0, 30)]));
+        s.add((-10, -5));
+        assert_eq!(s, Spans(vec![(-10, -5), (0, 30)]));
+    }
+
+    #[test]
     fn seconds_outside_leave_out_the_other_set() {
         let a = Spans::union(vec![(0, 100)]);
         let b = Spans::union(vec![(10, 20), (30, 40), (90, 200)]);
@@ -143,6 +176,22 @@ mod tests {
             let (ua, ub) = (Spans::union(a), Spans::union(b));
             prop_assert_eq!(ua.seconds() as usize, sa.len());
             prop_assert_eq!(ua.seconds_outside(&ub) as usize, sa.difference(&sb).count());
+        }
+
+        #[test]
+        fn adding_in_any_order_is_the_union(
+            a in prop::collection::vec((0i64..200, 0i64..40), 0..16),
+            sorted in any::<bool>(),
+        ) {
+            let mut a: Vec<(i64, i64)> = a.into_iter().map(|(s, l)| (s, s + l)).collect();
+            if sorted {
+                a.sort_by_key(|&(s, _)| s);
+            }
+            let mut added = Spans::default();
+            for &span in &a {
+                added.add(span);
+            }
+            prop_assert_eq!(added, Spans::union(a));
         }
     }
 }

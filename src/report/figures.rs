@@ -414,7 +414,7 @@ pub(crate) fn csv(out: &mut dyn Write, r: &Report) -> io::Result<()> {
         .map_err(io::Error::other)
     };
     if r.by.is_none() {
-        let whole = crate::figures::summary_of(&r.services);
+        let whole = crate::figures::summary_of(r.services.iter().map(ServiceFigures::uptime));
         if r.intervals.is_empty() {
             row(
                 "all",
