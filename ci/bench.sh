@@ -13,7 +13,8 @@
 # stdout and to target/bench/table.md; the raw hyperfine JSON and logs stay in target/bench/.
 #
 # Environment:
-#   SIZES="1k 10k 100k"  which repository sizes (records: about 1,000, 10,000 and 100,000)
+#   SIZES="1k 10k 100k"  which repository sizes (records: about 1,000, 10,000 and 100,000;
+#                        empty for none, e.g. `OPS=1 SIZES= SITE=0 PEERS=0` for report only)
 #   SITE=1               0 skips `site build` on 10,000 services and 50,000 CIs (slow)
 #   PEERS=1              0 skips check-jsonschema and ajv-cli
 #   OPS=1                0 skips `report` on 100,000 records of which 20,000 are incidents and
@@ -37,7 +38,7 @@ case "$ROOT" in *[[:space:]]*)
   ;;
 esac
 
-SIZES=${SIZES:-"1k 10k 100k"}
+SIZES=${SIZES-"1k 10k 100k"}
 SITE=${SITE:-1}
 PEERS=${PEERS:-1}
 CJS_MAX_FILES=${CJS_MAX_FILES:-12000}
@@ -309,7 +310,7 @@ PSI_END=$(head -1 /proc/pressure/cpu 2>/dev/null || echo "unavailable")
 {
   echo "machine: $(nproc) CPUs, $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo) RAM"
   echo "cabinet: $revision; hyperfine $(hyperfine --version | awk '{print $2}'); started $STARTED, ended $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-  echo "command: SIZES=\"$SIZES\" SITE=$SITE PEERS=$PEERS bash ci/bench.sh"
+  echo "command: SIZES=\"$SIZES\" SITE=$SITE PEERS=$PEERS OPS=${OPS:-1} FINDINGS=${FINDINGS:-1} bash ci/bench.sh"
   echo "CPU pressure at start: $PSI_START"
   echo "CPU pressure at end:   $PSI_END"
 } >"$OUT/meta.txt"

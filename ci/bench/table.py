@@ -141,3 +141,13 @@ budget(
     fresh and fresh["mean"] < 10,
     fresh and fmt_time(fresh["mean"]) + (f"; over the previous site {fmt_time(rebuild['mean'])}" if rebuild else ""),
 )
+
+print()
+print("Budgets of issue 22:")
+r = measured.get(("ops", "report"))
+budget(
+    "report on 100k records (20,000 incidents, 30,000 changes) < 3 s",
+    r and r["mean"] < 3,
+    r and fmt_time(r["mean"]),
+)
+print("- lead time from a history of 5,000 pull requests < 5 s: `cargo bench --bench lead_time`")
