@@ -253,7 +253,7 @@ fn gate(set: &RecordSet, graph: &DependencyGraph) -> Pairs {
 }
 
 fn calendar(set: &RecordSet, graph: &DependencyGraph) -> Pairs {
-    schedule::conflicts(set, graph)
+    schedule::conflicts(set, graph, None)
         .into_iter()
         .map(|c| c.changes)
         .collect()
@@ -295,5 +295,35 @@ proptest! {
         prop_assert_eq!(&gate(&set, &graph), &want, "the gate");
         prop_assert_eq!(&calendar(&set, &graph), &want, "the calendar");
         prop_assert_eq!(&site(&set), &want, "the site");
+    }
+
+    /// The calendar of a range computes only the changes near it, and still lists every
+    /// conflict one of whose changes falls in the range.
+    #[test]
+    fn a_calendar_lists_every_conflict_with_a_change_in_its_range(
+        yaml in schedules(),
+        first in 0i64..16,
+        hours in 1i64..6,
+    ) {
+        let (records, _) = crate::load::records_from_str("c.yaml", &yaml);
+        let set = RecordSet::new(records);
+        let graph = DependencyGraph::build(&set);
+        let midnight: Timestamp = "2026-12-01T00:00:00Z".parse().unwrap();
+        let hour = |h: i64| Timestamp::from_second(midnight.as_second() + h * 3600).unwrap();
+        let range = (hour(first), hour(first + hours));
+        let window = |id: &str| match set.get(&RecordRef::new(Kind::Change, id)).map(|r| &r.spec) {
+            Some(Spec::Change(c)) => Some((c.window.start, c.window.end)),
+            _ => None,
+        };
+        let want: Pairs = reference(&set, &graph)
+            .into_iter()
+            .filter(|(a, b)| [a, b].iter().any(|id| window(id).is_some_and(|w| overlap(w, range))))
+            .collect();
+        let listed: Pairs = schedule::build(&set, None, range.0, range.1)
+            .conflicts
+            .into_iter()
+            .map(|c| c.changes)
+            .collect();
+        prop_assert_eq!(listed, want);
     }
 }

@@ -1183,6 +1183,16 @@ spec: {owner: storefront, tier: 2, lifecycle: live, dependsOn: [{ref: ci:db, imp
     }
 
     fn report(records: &str, from: &str, to: &str, now: &str, by: Option<GroupBy>) -> Report {
+        report_by(records, (from, to), now, by, None)
+    }
+
+    fn report_by(
+        records: &str,
+        (from, to): (&str, &str),
+        now: &str,
+        by: Option<GroupBy>,
+        interval: Option<Interval>,
+    ) -> Report {
         let set = valid_records([("r.yaml", &*format!("{GRAPH}{records}"))]);
         let graph = DependencyGraph::build(&set);
         let request = Request {
@@ -1192,7 +1202,7 @@ spec: {owner: storefront, tier: 2, lifecycle: live, dependsOn: [{ref: ci:db, imp
             },
             now: now.parse().unwrap(),
             by,
-            interval: None,
+            interval,
         };
         let settings = Settings {
             degraded_weight: 0.5,
@@ -1413,6 +1423,63 @@ spec: {owner: storefront, tier: 2, lifecycle: live, dependsOn: [{ref: ci:db, imp
         );
         assert_eq!(by_type.groups[0].key, NONE);
         assert!(by_type.groups[0].incidents.is_none());
+    }
+
+    #[test]
+    fn each_group_and_each_week_sums_up_the_availability_of_its_services() {
+        // shop (tier 2, no SLA) down 01:00 to 02:00 on Sunday 1 November; pay (tier 1, gold
+        // 99.9%) untouched. Two weeks from Sunday: cut at Mondays 2 and 9 November.
+        let r = report_by(
+            &incident(
+                "INC-1",
+                "service:shop",
+                "2026-11-01T01:00:00Z",
+                Some("2026-11-01T02:00:00Z"),
+            ),
+            ("2026-11-01T00:00:00Z", "2026-11-15T00:00:00Z"),
+            "2026-11-15T00:00:00Z",
+            Some(GroupBy::Tier),
+            Some(Interval::Week),
+        );
+        let summary = |services, with_target, met, lowest, down_seconds| AvailabilitySummary {
+            services,
+            with_target,
+            met,
+            lowest: Some(lowest),
+            down_seconds,
+        };
+        // 3,600 s down of 14 days (1,209,600 s), of the first day (86,400 s).
+        let (fortnight, sunday) = (
+            round(1.0 - 3600.0 / 1_209_600.0),
+            round(1.0 - 3600.0 / 86_400.0),
+        );
+        let week = |g: &[Slice]| -> Vec<AvailabilitySummary> {
+            g.iter().map(|s| s.availability.clone().unwrap()).collect()
+        };
+        let (tier1, tier2) = (&r.groups[0], &r.groups[1]);
+        assert_eq!(
+            (tier1.key.as_str(), tier2.key.as_str()),
+            ("tier 1", "tier 2")
+        );
+        assert_eq!(tier1.availability, Some(summary(1, 1, 1, 1.0, 0)));
+        assert_eq!(tier2.availability, Some(summary(1, 0, 0, fortnight, 3600)));
+        assert_eq!(week(&tier1.intervals), vec![summary(1, 1, 1, 1.0, 0); 3]);
+        assert_eq!(
+            week(&tier2.intervals),
+            [
+                summary(1, 0, 0, sunday, 3600),
+                summary(1, 0, 0, 1.0, 0),
+                summary(1, 0, 0, 1.0, 0)
+            ]
+        );
+        assert_eq!(
+            week(&r.intervals),
+            [
+                summary(2, 1, 1, sunday, 3600),
+                summary(2, 1, 1, 1.0, 0),
+                summary(2, 1, 1, 1.0, 0)
+            ]
+        );
     }
 
     #[test]

@@ -89,26 +89,57 @@ pub(crate) fn touched(set: &RecordSet, graph: &DependencyGraph, c: &ChangeSpec) 
 }
 
 /// Every conflict (`conflict::among`) among open changes (not cancelled, completed, failed or
-/// rolled back).
-pub(crate) fn conflicts(set: &RecordSet, graph: &DependencyGraph) -> Vec<Conflict> {
-    let open: Vec<conflict::Change<'_, RecordRef>> = set
+/// rolled back); with a `range`, those in which at least one change's window overlaps it.
+/// The other change of such a conflict overlaps that one, so it falls inside the span of the
+/// open changes that overlap `range`: only the changes in that span have their impact
+/// computed (a calendar of the next 90 days does not walk years of open changes).
+pub(crate) fn conflicts(
+    set: &RecordSet,
+    graph: &DependencyGraph,
+    range: Option<(Timestamp, Timestamp)>,
+) -> Vec<Conflict> {
+    let open: Vec<(&Record, &ChangeSpec)> = set
         .of_kind(Kind::Change)
         .filter_map(|r| change(r).map(|c| (r, c)))
         .filter(|(_, c)| !c.status.is_closed())
-        .map(|(r, c)| {
-            conflict::Change::new(
-                r.id(),
-                (c.window.start, c.window.end),
-                true,
-                touched(set, graph, c),
-            )
-        })
         .collect();
-    let mut out: Vec<Conflict> = conflict::among(&open)
+    let window = |c: &ChangeSpec| (c.window.start, c.window.end);
+    let span = match range {
+        None => None,
+        Some(range) => {
+            let inside = open
+                .iter()
+                .map(|(_, c)| window(c))
+                .filter(|&w| overlap(w, range));
+            match inside.reduce(|a, b| (a.0.min(b.0), a.1.max(b.1))) {
+                Some(span) => Some(span),
+                None => return Vec::new(),
+            }
+        }
+    };
+    let candidates: Vec<conflict::Change<'_, RecordRef>> = open
+        .iter()
+        .filter(|(_, c)| span.is_none_or(|s| overlap(window(c), s)))
+        .map(|&(r, c)| conflict::Change::new(r.id(), window(c), true, touched(set, graph, c)))
+        .collect();
+    let mut out: Vec<Conflict> = conflict::among(&candidates)
         .into_iter()
-        .map(|p| Conflict {
-            changes: (open[p.first].id.to_string(), open[p.second].id.to_string()),
-            shared: p.shared.into_iter().cloned().collect(),
+        .filter(|p| {
+            range.is_none_or(|range| {
+                [p.first, p.second]
+                    .iter()
+                    .filter_map(|&i| candidates.get(i))
+                    .any(|c| overlap(c.window, range))
+            })
+        })
+        .filter_map(|p| {
+            Some(Conflict {
+                changes: (
+                    candidates.get(p.first)?.id.to_string(),
+                    candidates.get(p.second)?.id.to_string(),
+                ),
+                shared: p.shared.into_iter().cloned().collect(),
+            })
         })
         .collect();
     out.sort();
@@ -124,16 +155,7 @@ pub(crate) fn build(
     to: Timestamp,
 ) -> Schedule {
     let graph = DependencyGraph::build(set);
-    let conflicts: Vec<Conflict> = conflicts(set, &graph)
-        .into_iter()
-        .filter(|c| {
-            [&c.changes.0, &c.changes.1].iter().any(|id| {
-                set.get(&RecordRef::new(Kind::Change, id.as_str()))
-                    .and_then(change)
-                    .is_some_and(|x| overlap((x.window.start, x.window.end), (from, to)))
-            })
-        })
-        .collect();
+    let conflicts = conflicts(set, &graph, Some((from, to)));
     let mut changes: Vec<ScheduledChange> = set
         .of_kind(Kind::Change)
         .filter_map(|r| change(r).map(|c| (r, c)))
