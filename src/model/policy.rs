@@ -4,7 +4,7 @@
 use super::{
     ANY_REF, ChangeType, DURATION_PATTERN, Level, Priority, Risk, SERVICE_OR_CI_REF, TEAM_REF,
 };
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -359,6 +359,16 @@ pub struct RiskPolicy {
 }
 
 impl RiskPolicy {
+    /// Where "recent" starts at `now`: `recentIncidentDays` before it. The one statement of
+    /// the period, for the risk (incidents on what a change affects) and for the site (the
+    /// incidents a record page lists).
+    pub(crate) fn recent_since(&self, now: Timestamp) -> Timestamp {
+        now.checked_sub(SignedDuration::from_hours(
+            i64::from(self.recent_incident_days) * 24,
+        ))
+        .unwrap_or(Timestamp::MIN)
+    }
+
     fn breadth_step() -> u32 {
         5
     }
@@ -669,4 +679,28 @@ pub struct MaintenanceWindow {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(pattern(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}$"))]
     pub start: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recent_starts_the_policy_s_days_before_now() {
+        let now: Timestamp = "2026-12-01T09:00:00Z".parse().unwrap();
+        let default = RiskPolicy::default();
+        // 90 days before 1 December 09:00 is 2 September 09:00 (30 + 31 + 29 days back).
+        assert_eq!(
+            default.recent_since(now),
+            "2026-09-02T09:00:00Z".parse::<Timestamp>().unwrap()
+        );
+        let week = RiskPolicy {
+            recent_incident_days: 7,
+            ..default
+        };
+        assert_eq!(
+            week.recent_since(now),
+            "2026-11-24T09:00:00Z".parse::<Timestamp>().unwrap()
+        );
+    }
 }

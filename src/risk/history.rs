@@ -11,7 +11,7 @@
 
 use crate::impact::ImpactSet;
 use crate::model::{Kind, Priority, ProblemStatus, RecordRef, RecordSet, RiskPolicy, Spec};
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -78,11 +78,7 @@ impl Ledger {
     /// Read the history of `revisions` (earliest first). An incident is recent when it was
     /// detected at most the Policy's `recentIncidentDays` before `now`.
     pub(crate) fn read(revisions: &[&RecordSet], now: Timestamp, policy: &RiskPolicy) -> Ledger {
-        let since = now
-            .checked_sub(SignedDuration::from_hours(
-                i64::from(policy.recent_incident_days) * 24,
-            ))
-            .unwrap_or(Timestamp::MIN);
+        let since = policy.recent_since(now);
         let mut ledger = Ledger::default();
         let mut seen: HashSet<(Kind, &str)> = HashSet::new();
         for set in revisions {

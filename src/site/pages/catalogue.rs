@@ -208,18 +208,16 @@ impl<'a> Catalogue<'a> {
         let touched = touched_by(&graph, &changes);
         let changes_of = per_node(&graph, &touched);
         let incidents = by_id(set, Kind::Incident);
-        let recent_days = set
+        let risk = set
             .policy()
-            .map_or(RiskPolicy::default().recent_incident_days, |(_, p)| {
-                p.risk.recent_incident_days
-            });
-        let from = input.now.as_second() - i64::from(recent_days) * 86_400;
+            .map_or_else(RiskPolicy::default, |(_, p)| p.risk.clone());
+        let (recent_days, from) = (risk.recent_incident_days, risk.recent_since(input.now));
         let mut recent: Vec<&Record> = incidents
             .iter()
             .copied()
             .filter(|r| {
                 matches!(&r.spec, Spec::Incident(i)
-                    if i.detected <= input.now && i.detected.as_second() >= from)
+                    if i.detected <= input.now && i.detected >= from)
             })
             .collect();
         recent.sort_by(|a, b| (detected(b), a.id()).cmp(&(detected(a), b.id())));
