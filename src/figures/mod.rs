@@ -1302,6 +1302,29 @@ spec: {owner: storefront, tier: 2, lifecycle: live, dependsOn: [{ref: ci:db, imp
     }
 
     #[test]
+    fn an_incident_resolved_as_it_was_detected_counts_but_costs_no_time() {
+        let r = report(
+            &incident(
+                "INC-1",
+                "ci:db",
+                "2026-11-01T05:00:00Z",
+                Some("2026-11-01T05:00:00Z"),
+            ),
+            DAY.0,
+            DAY.1,
+            DAY.1,
+            None,
+        );
+        let pay = service(&r, "pay");
+        assert_eq!(
+            (pay.incidents, pay.down_seconds, pay.availability),
+            (1, 0, 1.0)
+        );
+        let shop = service(&r, "shop");
+        assert_eq!((shop.incidents, shop.degraded_seconds), (1, 0));
+    }
+
+    #[test]
     fn rates_count_changes_whose_window_ended_in_the_period_with_an_outcome() {
         let r = report(
             &(change("CHG-1", "normal", "2026-11-01T01:00:00Z", Some("successful"))
