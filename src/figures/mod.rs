@@ -1325,6 +1325,48 @@ spec: {owner: storefront, tier: 2, lifecycle: live, dependsOn: [{ref: ci:db, imp
     }
 
     #[test]
+    fn sla_attainment_holds_each_incident_to_the_sla_of_each_service_it_reached() {
+        // `api` (SLA `ops`: P1 respond in 15m, resolve in 4h, around the clock) and `pay`
+        // (`gold`: no targets by priority) both run on db. INC-1 responded in 10m and was
+        // resolved in 5h: response met, resolution breached. INC-2 took 5m and 1h: both met,
+        // and it cannot breach anything (no clock runs). Measured: 2 responses, 2 resolutions.
+        let records = "---
+apiVersion: cabinet/v1
+kind: SLA
+metadata: {id: ops}
+spec: {availability: 99.5, serviceHours: 24x7, priorities: {P1: {response: 15m, resolution: 4h}}}
+---
+apiVersion: cabinet/v1
+kind: Service
+metadata: {id: api}
+spec: {owner: payments, tier: 1, lifecycle: live, sla: ops, dependsOn: [ci:db]}
+---
+apiVersion: cabinet/v1
+kind: Incident
+metadata: {id: INC-1}
+spec: {affects: [ci:db], impact: high, urgency: high, priority: P1, detected: \"2026-11-01T01:00:00Z\", responded: \"2026-11-01T01:10:00Z\", resolved: \"2026-11-01T06:00:00Z\", status: resolved}
+---
+apiVersion: cabinet/v1
+kind: Incident
+metadata: {id: INC-2}
+spec: {affects: [ci:db], impact: high, urgency: high, priority: P1, detected: \"2026-11-01T10:00:00Z\", responded: \"2026-11-01T10:05:00Z\", resolved: \"2026-11-01T11:00:00Z\", status: resolved}
+";
+        let r = report(records, DAY.0, DAY.1, DAY.1, None);
+        let a = &r.incidents.sla_attainment;
+        assert_eq!((a.response.measured, a.response.met), (2, 2));
+        assert_eq!((a.resolution.measured, a.resolution.met), (2, 1));
+        assert_eq!(a.resolution.rate, Some(0.5));
+        assert_eq!(
+            service(&r, "api").breaches,
+            [Breach {
+                incident: "INC-1".to_string(),
+                code: Code::SlaResolutionBreach
+            }]
+        );
+        assert!(service(&r, "pay").breaches.is_empty());
+    }
+
+    #[test]
     fn rates_count_changes_whose_window_ended_in_the_period_with_an_outcome() {
         let r = report(
             &(change("CHG-1", "normal", "2026-11-01T01:00:00Z", Some("successful"))
